@@ -1,0 +1,281 @@
+//! The hall's one typed request/response surface. The desktop shell passes every call from the
+//! window through [`dispatch`]; a later hall-LAN host can carry the very same values over the
+//! network. Access is decided here (and, for case actions, by the lifecycle table).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::calendar::WorkingDate;
+use crate::catalog::{CatalogFile, Unit};
+use crate::error::{HallError, Result};
+use crate::intake::IntakeRequest;
+use crate::lifecycle::{self, Action, CaseState, LifecycleTable, Role};
+use crate::store::{
+    ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo,
+    HallInfo, ImportOutcome, SessionUser, Store, SEARCH_LIMIT,
+};
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Request {
+    HallInfo,
+    Login {
+        username: String,
+        password: String,
+    },
+    Logout,
+    Whoami,
+    Lifecycle,
+    Units,
+    CatalogCategories,
+    CatalogList {
+        query: Option<String>,
+        category: Option<String>,
+    },
+    CatalogItem {
+        code: String,
+    },
+    CatalogVersions,
+    CatalogImport {
+        text: String,
+        csv: bool,
+    },
+    CalendarYears,
+    CalendarImport {
+        text: String,
+    },
+    DueDate {
+        accepted: NaiveDate,
+        days: u32,
+    },
+    SearchCases {
+        text: String,
+    },
+    ListCases {
+        state: Option<CaseState>,
+        date: Option<NaiveDate>,
+    },
+    CaseDetail {
+        number: String,
+    },
+    Intake {
+        request: IntakeRequest,
+    },
+    Act {
+        number: String,
+        action: Action,
+        params: ActParams,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CategoryCount {
+    pub category: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Reply {
+    Done,
+    HallInfo(HallInfo),
+    Session(Option<SessionUser>),
+    Lifecycle(LifecycleTable),
+    Units(Vec<Unit>),
+    Categories(Vec<CategoryCount>),
+    CatalogItems(Vec<CatalogItemView>),
+    CatalogItem(CatalogItemView),
+    CatalogVersions(Vec<CatalogVersionInfo>),
+    CatalogImported(ImportOutcome),
+    CalendarYears(Vec<CalendarYearInfo>),
+    DueDate(WorkingDate),
+    Cases(Vec<CaseSummary>),
+    Case(Box<CaseDetail>),
+}
+
+/// Who may make a request.
+enum Access {
+    /// Before login (the login screen needs the township's name).
+    Anyone,
+    /// Any logged-in user; case actions are then checked by the lifecycle table.
+    LoggedIn,
+    Roles(&'static [Role]),
+}
+
+impl Request {
+    fn access(&self) -> Access {
+        match self {
+            Request::HallInfo
+            | Request::Login { .. }
+            | Request::Logout
+            | Request::Whoami
+            | Request::Lifecycle => Access::Anyone,
+            Request::CatalogImport { .. } | Request::CalendarImport { .. } => {
+                Access::Roles(&[Role::Admin])
+            }
+            _ => Access::LoggedIn,
+        }
+    }
+}
+
+fn require<'a>(session: &'a Option<SessionUser>) -> Result<&'a SessionUser> {
+    session
+        .as_ref()
+        .ok_or_else(|| HallError::forbidden("请先登录"))
+}
+
+/// Runs one request for the session. The session is changed only by login and logout.
+pub fn dispatch(
+    store: &mut Store,
+    session: &mut Option<SessionUser>,
+    req: Request,
+) -> Result<Reply> {
+    match req.access() {
+        Access::Anyone => {}
+        Access::LoggedIn => {
+            require(session)?;
+        }
+        Access::Roles(roles) => {
+            let user = require(session)?;
+            if !roles.contains(&user.role) {
+                let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+                return Err(HallError::forbidden(format!(
+                    "此操作只能由{}执行，当前登录角色为{}",
+                    names.join("或"),
+                    user.role.label()
+                )));
+            }
+        }
+    }
+    let actor = session
+        .as_ref()
+        .map(|u| u.username.clone())
+        .unwrap_or_default();
+    Ok(match req {
+        Request::HallInfo => Reply::HallInfo(store.hall_info()?),
+        Request::Login { username, password } => {
+            let user = store.login(&username, &password)?;
+            log::info!("login {}", user.username);
+            *session = Some(user);
+            Reply::Session(session.clone())
+        }
+        Request::Logout => {
+            *session = None;
+            Reply::Session(None)
+        }
+        Request::Whoami => Reply::Session(session.clone()),
+        Request::Lifecycle => Reply::Lifecycle(lifecycle::table()),
+        Request::Units => Reply::Units(store.units()?),
+        Request::CatalogCategories => Reply::Categories(
+            store
+                .catalog_categories()?
+                .into_iter()
+                .map(|(category, count)| CategoryCount { category, count })
+                .collect(),
+        ),
+        Request::CatalogList { query, category } => Reply::CatalogItems(store.catalog_items(
+            query.as_deref(),
+            category.as_deref().filter(|c| !c.is_empty()),
+        )?),
+        Request::CatalogItem { code } => Reply::CatalogItem(store.catalog_item(&code, None)?),
+        Request::CatalogVersions => Reply::CatalogVersions(store.catalog_versions()?),
+        Request::CatalogImport { text, csv } => {
+            let file = if csv {
+                CatalogFile::parse_csv(&text)?
+            } else {
+                CatalogFile::parse_json(&text)?
+            };
+            Reply::CatalogImported(store.import_catalog(&file, &actor)?)
+        }
+        Request::CalendarYears => Reply::CalendarYears(store.calendar_years()?),
+        Request::CalendarImport { text } => {
+            store.import_calendar(&text, &actor)?;
+            Reply::CalendarYears(store.calendar_years()?)
+        }
+        Request::DueDate { accepted, days } => {
+            Reply::DueDate(store.calendar().add_working_days(accepted, days))
+        }
+        Request::SearchCases { text } => Reply::Cases(store.search_cases(&text, SEARCH_LIMIT)?),
+        Request::ListCases { state, date } => Reply::Cases(store.list_cases(state, date, 200)?),
+        Request::CaseDetail { number } => Reply::Case(Box::new(store.case_detail(&number)?)),
+        Request::Intake { mut request } => {
+            let user = require(session)?;
+            request.clerk = user.username.clone();
+            Reply::Case(Box::new(store.intake(&request, user)?))
+        }
+        Request::Act {
+            number,
+            action,
+            params,
+        } => Reply::Case(Box::new(store.act(
+            &number,
+            action,
+            require(session)?,
+            &params,
+        )?)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::store::testing;
+
+    #[test]
+    fn requests_need_a_session_and_the_right_role() {
+        let (_d, mut s) = testing::store();
+        let mut session = None;
+        let e = dispatch(
+            &mut s,
+            &mut session,
+            Request::SearchCases { text: "张".into() },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert!(matches!(
+            dispatch(&mut s, &mut session, Request::HallInfo).unwrap(),
+            Reply::HallInfo(_)
+        ));
+        dispatch(
+            &mut s,
+            &mut session,
+            Request::Login {
+                username: "clerk1".into(),
+                password: "Demo@clerk1".into(),
+            },
+        )
+        .unwrap();
+        assert!(matches!(
+            dispatch(
+                &mut s,
+                &mut session,
+                Request::SearchCases { text: "张".into() }
+            )
+            .unwrap(),
+            Reply::Cases(_)
+        ));
+        let e = dispatch(
+            &mut s,
+            &mut session,
+            Request::CalendarImport { text: "{}".into() },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert!(e.message.contains("系统管理员"));
+        dispatch(&mut s, &mut session, Request::Logout).unwrap();
+        assert!(session.is_none());
+    }
+
+    #[test]
+    fn requests_round_trip_as_json() {
+        let r: Request =
+            serde_json::from_str(r#"{"type":"catalog_list","query":"hjqy","category":null}"#)
+                .unwrap();
+        assert!(matches!(r, Request::CatalogList { .. }));
+    }
+}

@@ -1,0 +1,806 @@
+//! Cases in the store: intake (number allocation, applicant, materials, first events in one
+//! transaction), lifecycle actions read from the one table, and the views of a case.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{fmt_ts, SessionUser, Store};
+use crate::calendar::Calendar;
+use crate::catalog::{CatalogItem, Material};
+use crate::error::{HallError, Result};
+use crate::intake::{
+    check_materials, check_outcome, check_party, CheckedParty, IntakeOutcome, IntakeRequest,
+    PartyKind,
+};
+use crate::lifecycle::{self, Action, CaseState, Clock, Role};
+use crate::privacy::{mask_address, mask_id, mask_phone};
+
+/// How close a running case is to its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Urgency {
+    /// No running clock (not accepted, paused or ended).
+    None,
+    Normal,
+    /// Yellow: at most the warning number of working days left.
+    Warning,
+    /// Red: past the due date.
+    Overdue,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CaseSummary {
+    pub number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub applicant_name: String,
+    pub applicant_id_masked: String,
+    pub state: CaseState,
+    pub state_label: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub logged_at: String,
+    pub accepted_on: Option<String>,
+    pub due_date: Option<String>,
+    pub urgency: Urgency,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PersonView {
+    pub kind: PartyKind,
+    pub name: String,
+    pub id_masked: String,
+    pub phone_masked: String,
+    pub address_masked: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CaseMaterial {
+    pub name: String,
+    pub form: String,
+    pub copies: u32,
+    pub required: bool,
+    pub deferrable: bool,
+    pub submitted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CaseEvent {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub action_label: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: Option<CaseState>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub uuid: String,
+    pub item_kind: String,
+    pub catalog_version: String,
+    pub promised_days: u32,
+    pub paused_days: u32,
+    pub paused_on: Option<String>,
+    pub commitment_due: Option<String>,
+    /// Set when the due date rests on a year with no imported calendar.
+    pub calendar_warning: Option<String>,
+    pub applicant: PersonView,
+    pub agent: Option<PersonView>,
+    /// 首问负责人
+    pub logged_by: String,
+    pub assignee: Option<String>,
+    pub closed_at: Option<String>,
+    pub materials: Vec<CaseMaterial>,
+    pub events: Vec<CaseEvent>,
+}
+
+/// Details an action may carry (see the lifecycle table for which needs what).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActParams {
+    /// Reason or remark; required by actions marked `needs_reason`.
+    #[serde(default)]
+    pub note: String,
+    /// Transfer: the unit that takes the case over.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+const SUMMARY_SQL: &str =
+    "SELECT c.number, c.item_code, c.item_name, c.applicant_name, a.id_number, c.state, c.unit,
+        u.name, c.logged_at, c.accepted_on, c.due_date
+     FROM cases c JOIN applicants a ON a.id = c.applicant_id JOIN units u ON u.code = c.unit";
+
+pub(super) fn urgency(
+    cal: &Calendar,
+    state: CaseState,
+    due: Option<&str>,
+    warn_days: u32,
+    today: NaiveDate,
+) -> Urgency {
+    let Some(due) = due.and_then(|d| d.parse::<NaiveDate>().ok()) else {
+        return Urgency::None;
+    };
+    if state.info().clock != Clock::Running {
+        return Urgency::None;
+    }
+    if today > due {
+        Urgency::Overdue
+    } else if cal.working_days_between(today, due).0 <= warn_days {
+        Urgency::Warning
+    } else {
+        Urgency::Normal
+    }
+}
+
+impl Store {
+    pub(super) fn summary_from_row(
+        &self,
+        r: &Row,
+        warn_days: u32,
+        today: NaiveDate,
+    ) -> rusqlite::Result<CaseSummary> {
+        let state_key: String = r.get(5)?;
+        let state = CaseState::parse(&state_key).unwrap_or(CaseState::Logged);
+        let due: Option<String> = r.get(10)?;
+        Ok(CaseSummary {
+            number: r.get(0)?,
+            item_code: r.get(1)?,
+            item_name: r.get(2)?,
+            applicant_name: r.get(3)?,
+            applicant_id_masked: mask_id(&r.get::<_, String>(4)?),
+            state,
+            state_label: state.label().to_string(),
+            unit: r.get(6)?,
+            unit_name: r.get(7)?,
+            logged_at: r.get(8)?,
+            accepted_on: r.get(9)?,
+            urgency: urgency(&self.calendar, state, due.as_deref(), warn_days, today),
+            due_date: due,
+        })
+    }
+
+    /// Working days before the due date that turn a case yellow (setting `warn_days`, default 1).
+    pub fn warn_days(&self) -> Result<u32> {
+        Ok(self
+            .setting("warn_days")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1))
+    }
+
+    /// Summaries for the given case ids, in that order.
+    pub(super) fn summaries(&self, ids: &[i64]) -> Result<Vec<CaseSummary>> {
+        let warn = self.warn_days()?;
+        let today = self.today();
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{SUMMARY_SQL} WHERE c.id = ?1"))?;
+        ids.iter()
+            .map(|id| Ok(st.query_row([id], |r| self.summary_from_row(r, warn, today))?))
+            .collect()
+    }
+
+    /// Logs a request and applies the clerk's outcome in one transaction. Nothing is stored
+    /// when any check fails.
+    pub fn intake(&mut self, req: &IntakeRequest, clerk: &SessionUser) -> Result<CaseDetail> {
+        let plan = self.plan_intake(req, clerk)?;
+        let tx = self.write()?;
+        let number = write_intake(&tx, &self.calendar, &plan)?;
+        tx.commit()?;
+        log::info!(
+            "intake {number} item {} by {}",
+            plan.item.code,
+            clerk.username
+        );
+        self.case_detail(&number)
+    }
+
+    /// Many intakes in one transaction (sample and benchmark history).
+    pub(crate) fn intake_batch(&mut self, plans: &[IntakePlan]) -> Result<Vec<String>> {
+        let tx = self.write()?;
+        let numbers = plans
+            .iter()
+            .map(|p| write_intake(&tx, &self.calendar, p))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(numbers)
+    }
+
+    /// Every check of an intake, before any write.
+    pub(crate) fn plan_intake(
+        &self,
+        req: &IntakeRequest,
+        clerk: &SessionUser,
+    ) -> Result<IntakePlan> {
+        let township = self.require_initialised()?.township_code;
+        let now = self.now();
+        let today = now.date();
+        let version = self.require_catalog()?;
+        let item = self.catalog_item(&req.item_code, Some(version))?.item;
+        let applicant = check_party("申请人", &req.applicant, today, true)?;
+        let agent = req
+            .agent
+            .as_ref()
+            .map(|a| check_party("代办人", a, today, true))
+            .transpose()?;
+        if let Some(a) = &agent {
+            if a.kind != PartyKind::Person {
+                return Err(HallError::invalid(
+                    "代办人须为自然人，请填写代办人的居民身份证号",
+                ));
+            }
+            if a.id_number == applicant.id_number {
+                return Err(HallError::invalid("代办人与申请人是同一人，无需登记代办人"));
+            }
+        }
+        let materials = check_materials(&item, &req.materials)?;
+        let missing = check_outcome(req, &item, &materials)?;
+        let note = crate::validate::text("备注", &req.note, 1000, false)?;
+        if let Some(action) = req.outcome.action() {
+            lifecycle::check(action, CaseState::Logged, clerk.role)?;
+        } else if clerk.role != Role::Clerk {
+            return Err(HallError::forbidden("只有前台受理员可以接件"));
+        }
+        let due = self.calendar.add_working_days(today, item.promised_days);
+        let commitment_due = match (req.outcome, req.commitment_due) {
+            (IntakeOutcome::AcceptPending, Some(d)) if d > due.date => {
+                return Err(HallError::invalid(format!(
+                    "容缺承诺期限 {d} 晚于承诺办结日期 {}，承诺期限不得超过承诺时限",
+                    due.date
+                )))
+            }
+            (IntakeOutcome::AcceptPending, Some(d)) if d < today => {
+                return Err(HallError::invalid(format!("容缺承诺期限 {d} 早于今天")))
+            }
+            (IntakeOutcome::AcceptPending, d) => Some(d.unwrap_or(due.date)),
+            _ => None,
+        };
+        Ok(IntakePlan {
+            township,
+            version,
+            item,
+            applicant,
+            agent,
+            materials,
+            missing,
+            note,
+            outcome: req.outcome,
+            commitment_due,
+            clerk: clerk.clone(),
+            now,
+        })
+    }
+
+    /// Takes a lifecycle action on a case, as the logged-in user. The table decides.
+    pub fn act(
+        &mut self,
+        number: &str,
+        action: Action,
+        user: &SessionUser,
+        p: &ActParams,
+    ) -> Result<CaseDetail> {
+        let (case_id, state, unit): (i64, String, String) = self
+            .conn
+            .query_row(
+                "SELECT id, state, unit FROM cases WHERE number = ?1",
+                [number.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| HallError::not_found(format!("没有编号为“{}”的办件", number.trim())))?;
+        let from = CaseState::parse(&state)?;
+        lifecycle::check(action, from, user.role)?;
+        let note = crate::validate::text("理由", &p.note, 1000, action.info().needs_reason)?;
+        if user.role == Role::Officer && user.unit.as_deref() != Some(unit.as_str()) {
+            return Err(HallError::forbidden(format!(
+                "该办件属于{unit}，只能由本单位经办人处理"
+            )));
+        }
+        let new_unit = match action {
+            Action::Transfer => {
+                let u = p
+                    .unit
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .ok_or_else(|| HallError::invalid("转办必须选择接收单位"))?;
+                if u == unit {
+                    return Err(HallError::invalid("接收单位与当前单位相同"));
+                }
+                let ok: bool = self.conn.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)",
+                    [u],
+                    |r| r.get(0),
+                )?;
+                if !ok {
+                    return Err(HallError::invalid(format!("单位“{u}”不存在")));
+                }
+                Some(u.to_string())
+            }
+            _ => None,
+        };
+        let now = self.now();
+        let tx = self.write()?;
+        apply(
+            &tx,
+            &self.calendar,
+            now,
+            case_id,
+            from,
+            action,
+            user,
+            &note,
+            new_unit.as_deref(),
+        )?;
+        tx.commit()?;
+        self.case_detail(number.trim())
+    }
+
+    pub fn case_detail(&self, number: &str) -> Result<CaseDetail> {
+        let number = number.trim();
+        let warn = self.warn_days()?;
+        let today = self.today();
+        let summary = self
+            .conn
+            .query_row(
+                &format!("{SUMMARY_SQL} WHERE c.number = ?1"),
+                [number],
+                |r| self.summary_from_row(r, warn, today),
+            )
+            .optional()?
+            .ok_or_else(|| HallError::not_found(format!("没有编号为“{number}”的办件")))?;
+        type Row9 = (
+            i64,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            u32,
+            u32,
+            Option<String>,
+            Option<String>,
+        );
+        let (case_id, uuid, version, applicant_id, agent_id, promised_days, paused_days, paused_on, commitment_due): Row9 =
+            self.conn.query_row(
+                "SELECT id, uuid, catalog_version, applicant_id, agent_id, promised_days, paused_days, paused_on, commitment_due
+                 FROM cases WHERE number = ?1",
+                [number],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+            )?;
+        let (logged_by, assignee, closed_at, calendar_missing): (String, Option<String>, Option<String>, String) =
+            self.conn.query_row(
+                "SELECT l.name, a.name, c.closed_at, c.calendar_missing FROM cases c JOIN users l ON l.id = c.logged_by
+                 LEFT JOIN users a ON a.id = c.assignee WHERE c.id = ?1",
+                [case_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        let (item_kind, catalog_version): (String, String) = self.conn.query_row(
+            "SELECT i.kind, v.version FROM cases c JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
+             JOIN catalog_versions v ON v.id = c.catalog_version WHERE c.id = ?1",
+            [case_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let _ = version;
+        let person = |id: i64| -> Result<PersonView> {
+            Ok(self.conn.query_row(
+                "SELECT kind, name, id_number, phone, address FROM applicants WHERE id = ?1",
+                [id],
+                |r| {
+                    let kind: String = r.get(0)?;
+                    Ok(PersonView {
+                        kind: if kind == "org" {
+                            PartyKind::Org
+                        } else {
+                            PartyKind::Person
+                        },
+                        name: r.get(1)?,
+                        id_masked: mask_id(&r.get::<_, String>(2)?),
+                        phone_masked: mask_phone(&r.get::<_, String>(3)?),
+                        address_masked: mask_address(&r.get::<_, String>(4)?),
+                    })
+                },
+            )?)
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
+        )?;
+        let materials = st
+            .query_map([case_id], |r| {
+                Ok(CaseMaterial {
+                    name: r.get(0)?,
+                    form: r.get(1)?,
+                    copies: r.get(2)?,
+                    required: r.get(3)?,
+                    deferrable: r.get(4)?,
+                    submitted: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT e.at, coalesce(u.name || '（' || e.actor || '）', e.actor), e.action, e.from_state, e.to_state, e.note
+             FROM events e LEFT JOIN users u ON u.username = e.actor WHERE e.case_id = ?1 ORDER BY e.id",
+        )?;
+        let events = st
+            .query_map([case_id], |r| {
+                let action: String = r.get(2)?;
+                let from: Option<String> = r.get(3)?;
+                let to: Option<String> = r.get(4)?;
+                Ok(CaseEvent {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    action_label: event_label(&action),
+                    action,
+                    from_state: from.and_then(|s| CaseState::parse(&s).ok()),
+                    to_state: to.and_then(|s| CaseState::parse(&s).ok()),
+                    note: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let missing_years: Vec<i32> = calendar_missing
+            .split(',')
+            .filter_map(|y| y.parse().ok())
+            .collect();
+        Ok(CaseDetail {
+            uuid,
+            item_kind,
+            catalog_version,
+            promised_days,
+            paused_days,
+            paused_on,
+            commitment_due,
+            calendar_warning: crate::calendar::WorkingDate {
+                date: today,
+                missing_years,
+            }
+            .warning(),
+            applicant: person(applicant_id)?,
+            agent: agent_id.map(person).transpose()?,
+            logged_by,
+            assignee,
+            closed_at,
+            materials,
+            events,
+            summary,
+        })
+    }
+
+    /// The officer who holds the case, or the first active officer of its unit.
+    pub fn case_officer(&self, number: &str) -> Result<Option<SessionUser>> {
+        let username: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT u.username FROM cases c JOIN users u ON u.role = 'officer' AND u.disabled = 0
+                   AND (u.id = c.assignee OR (c.assignee IS NULL AND u.unit = c.unit))
+                 WHERE c.number = ?1 ORDER BY u.id = c.assignee DESC, u.id LIMIT 1",
+                [number],
+                |r| r.get(0),
+            )
+            .optional()?;
+        username.map(|u| self.user(&u)).transpose()
+    }
+
+    /// Cases filtered by state and/or the day they were logged, newest first.
+    pub fn list_cases(
+        &self,
+        state: Option<CaseState>,
+        date: Option<NaiveDate>,
+        limit: usize,
+    ) -> Result<Vec<CaseSummary>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id FROM cases WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR logged_on = ?2) ORDER BY id DESC LIMIT ?3",
+        )?;
+        let ids: Vec<i64> = st
+            .query_map(
+                params![
+                    state.map(|s| s.key()),
+                    date.map(|d| d.to_string()),
+                    limit as i64
+                ],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        self.summaries(&ids)
+    }
+}
+
+/// A checked intake, ready to write.
+pub(crate) struct IntakePlan {
+    township: String,
+    version: i64,
+    item: CatalogItem,
+    applicant: CheckedParty,
+    agent: Option<CheckedParty>,
+    materials: Vec<(Material, bool)>,
+    missing: Vec<Material>,
+    note: String,
+    outcome: IntakeOutcome,
+    commitment_due: Option<NaiveDate>,
+    clerk: SessionUser,
+    now: NaiveDateTime,
+}
+
+/// Writes a planned intake: applicant, a number from the day's serial, the case, its
+/// materials, its events and the outcome's transition. Returns the case number.
+fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<String> {
+    let today = p.now.date();
+    let applicant_id = upsert_party(tx, &p.applicant)?;
+    let agent_id = p.agent.as_ref().map(|a| upsert_party(tx, a)).transpose()?;
+    let day = today.format("%Y%m%d").to_string();
+    let serial: i64 = tx.query_row(
+        "INSERT INTO case_serials(day, last) VALUES (?1, 1)
+         ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
+        [&day],
+        |r| r.get(0),
+    )?;
+    let number = format!("{}-{day}-{serial:04}", p.township);
+    tx.prepare_cached(
+        "INSERT INTO cases(uuid, number, catalog_version, item_code, item_name, applicant_id, applicant_name, agent_id,
+            state, unit, logged_by, logged_at, logged_on, promised_days, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'logged', ?9, ?10, ?11, ?12, ?13, ?11)",
+    )?
+    .execute(params![
+        uuid::Uuid::new_v4().to_string(),
+        number,
+        p.version,
+        p.item.code,
+        p.item.name,
+        applicant_id,
+        p.applicant.name,
+        agent_id,
+        p.item.handled_by.as_ref().unwrap_or(&p.item.unit),
+        p.clerk.id,
+        fmt_ts(p.now),
+        today.to_string(),
+        p.item.promised_days
+    ])?;
+    let case_id = tx.last_insert_rowid();
+    insert_name_grams(tx, case_id, &p.applicant.name)?;
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO case_materials(case_id, seq, name, form, copies, required, can_defer, submitted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (i, (m, given)) in p.materials.iter().enumerate() {
+            ins.execute(params![
+                case_id,
+                i as i64,
+                m.name,
+                m.form.label(),
+                m.copies,
+                m.required,
+                m.deferrable,
+                given
+            ])?;
+        }
+    }
+    let agent_note = p
+        .agent
+        .as_ref()
+        .map(|a| format!("，代办人 {}", a.name))
+        .unwrap_or_default();
+    insert_event(
+        tx,
+        p.now,
+        case_id,
+        &p.clerk.username,
+        "intake",
+        None,
+        Some(CaseState::Logged),
+        &format!(
+            "接件：{}，申请人 {}{agent_note}；首问负责人 {}",
+            p.item.name, p.applicant.name, p.clerk.name
+        ),
+    )?;
+    if let Some(action) = p.outcome.action() {
+        let missing_names = p
+            .missing
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、");
+        let step_note = match p.outcome {
+            IntakeOutcome::NotifyMissing => format!("一次性告知所缺材料：{missing_names}"),
+            IntakeOutcome::AcceptPending => format!(
+                "容缺受理，缺：{missing_names}；承诺补齐期限 {}",
+                p.commitment_due.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            _ => p.note.clone(),
+        };
+        apply(
+            tx,
+            cal,
+            p.now,
+            case_id,
+            CaseState::Logged,
+            action,
+            &p.clerk,
+            &step_note,
+            None,
+        )?;
+        if let Some(d) = p.commitment_due {
+            tx.execute(
+                "UPDATE cases SET commitment_due = ?1 WHERE id = ?2",
+                params![d.to_string(), case_id],
+            )?;
+        }
+    }
+    Ok(number)
+}
+
+fn event_label(action: &str) -> String {
+    match action {
+        "intake" => "接件".into(),
+        other => Action::parse(other)
+            .map(|a| a.label().to_string())
+            .unwrap_or_else(|_| other.to_string()),
+    }
+}
+
+fn upsert_party(tx: &Transaction, p: &CheckedParty) -> Result<i64> {
+    let kind = match p.kind {
+        PartyKind::Person => "person",
+        PartyKind::Org => "org",
+    };
+    Ok(tx.query_row(
+        "INSERT INTO applicants(kind, id_number, name, phone, address) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(kind, id_number) DO UPDATE SET name = excluded.name,
+            phone = CASE WHEN excluded.phone = '' THEN phone ELSE excluded.phone END,
+            address = CASE WHEN excluded.address = '' THEN address ELSE excluded.address END
+         RETURNING id",
+        params![kind, p.id_number, p.name, p.phone, p.address],
+        |r| r.get(0),
+    )?)
+}
+
+/// The 1- and 2-character substrings of a name, for short searches.
+pub(super) fn insert_name_grams(tx: &Transaction, case_id: i64, name: &str) -> Result<()> {
+    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut ins =
+        tx.prepare_cached("INSERT OR IGNORE INTO name_grams(gram, case_id) VALUES (?1, ?2)")?;
+    for i in 0..chars.len() {
+        ins.execute(params![chars[i].to_string(), case_id])?;
+        if i + 1 < chars.len() {
+            ins.execute(params![chars[i..i + 2].iter().collect::<String>(), case_id])?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn insert_event(
+    tx: &Transaction,
+    now: NaiveDateTime,
+    case_id: i64,
+    actor: &str,
+    action: &str,
+    from: Option<CaseState>,
+    to: Option<CaseState>,
+    note: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO events(case_id, at, actor, action, from_state, to_state, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![case_id, fmt_ts(now), actor, action, from.map(|s| s.key()), to.map(|s| s.key()), note])?;
+    Ok(())
+}
+
+/// Moves a case along one row of the lifecycle table and keeps the clock: starts it on
+/// acceptance, stops it for 补正/特别程序 and pushes the due date by the paused working days
+/// when it restarts.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    tx: &Transaction,
+    cal: &Calendar,
+    now: NaiveDateTime,
+    case_id: i64,
+    from: CaseState,
+    action: Action,
+    user: &SessionUser,
+    note: &str,
+    new_unit: Option<&str>,
+) -> Result<()> {
+    let today = now.date();
+    let t = lifecycle::check(action, from, user.role)?;
+    let (from_clock, to_clock) = (from.info().clock, t.to.info().clock);
+    let mut note = note.to_string();
+    if action.info().accepts {
+        let promised: u32 = tx.query_row(
+            "SELECT promised_days FROM cases WHERE id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )?;
+        let due = cal.add_working_days(today, promised);
+        tx.execute(
+            "UPDATE cases SET accepted_on = ?1, due_date = ?2, calendar_missing = ?3 WHERE id = ?4",
+            params![
+                today.to_string(),
+                due.date.to_string(),
+                due.missing_years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                case_id
+            ],
+        )?;
+        if to_clock == Clock::Running {
+            note = join_note(&note, &format!("承诺办结日期 {}", due.date));
+        }
+    }
+    if from_clock == Clock::Running && to_clock == Clock::Stopped {
+        tx.execute(
+            "UPDATE cases SET paused_on = ?1 WHERE id = ?2",
+            params![today.to_string(), case_id],
+        )?;
+        note = join_note(&note, "计时暂停");
+    }
+    if from_clock == Clock::Stopped && to_clock == Clock::Running {
+        let (paused_on, due): (String, String) = tx.query_row(
+            "SELECT paused_on, due_date FROM cases WHERE id = ?1",
+            [case_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let paused_on: NaiveDate = paused_on.parse().unwrap_or(today);
+        let due: NaiveDate = due.parse().unwrap_or(today);
+        let (days, _) = cal.working_days_between(paused_on, today);
+        let new_due = cal.add_working_days(due, days);
+        tx.execute(
+            "UPDATE cases SET paused_on = NULL, paused_days = paused_days + ?1, due_date = ?2 WHERE id = ?3",
+            params![days, new_due.date.to_string(), case_id],
+        )?;
+        note = join_note(
+            &note,
+            &format!(
+                "计时恢复，暂停 {days} 个工作日，办结日期顺延至 {}",
+                new_due.date
+            ),
+        );
+    }
+    if action == Action::Claim {
+        tx.execute(
+            "UPDATE cases SET assignee = ?1 WHERE id = ?2",
+            params![user.id, case_id],
+        )?;
+    }
+    if let Some(u) = new_unit {
+        tx.execute(
+            "UPDATE cases SET unit = ?1, assignee = NULL WHERE id = ?2",
+            params![u, case_id],
+        )?;
+        note = join_note(&note, &format!("转至 {u}"));
+    }
+    let closed = t.to.info().closed.then(|| fmt_ts(now));
+    tx.execute(
+        "UPDATE cases SET state = ?1, updated_at = ?2, closed_at = coalesce(?3, closed_at) WHERE id = ?4",
+        params![t.to.key(), fmt_ts(now), closed, case_id],
+    )?;
+    insert_event(
+        tx,
+        now,
+        case_id,
+        &user.username,
+        action.key(),
+        Some(from),
+        Some(t.to),
+        &note,
+    )
+}
+
+fn join_note(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}；{b}")
+    }
+}

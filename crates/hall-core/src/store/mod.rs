@@ -1,0 +1,371 @@
+//! The hall store: one SQLite file in WAL mode with `synchronous=FULL`, so a case the clerk saw
+//! saved survives a power cut. Schema changes are numbered migrations applied in one transaction.
+
+mod calendar;
+mod cases;
+mod catalog;
+mod search;
+mod users;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::calendar::Calendar;
+use crate::catalog::Unit;
+use crate::error::{ErrorCode, HallError, Result};
+use crate::validate::text;
+
+pub use calendar::CalendarYearInfo;
+pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, PersonView};
+pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
+pub use search::SEARCH_LIMIT;
+pub use users::SessionUser;
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_hall.sql"))];
+
+/// The calendars shipped with the product, imported when a database is created.
+pub const BUNDLED_CALENDARS: &[&str] = &[include_str!(
+    "../../../../assets/calendar/cn-calendar-2026.json"
+)];
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    calendar: Calendar,
+    /// A fixed "now" for building sample history and for tests; the wall clock otherwise.
+    fixed_now: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HallInfo {
+    pub township_code: String,
+    pub township_name: String,
+}
+
+pub(crate) fn now_ts() -> String {
+    Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub(crate) fn fmt_ts(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`, after checking its
+    /// integrity.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                HallError::new(
+                    ErrorCode::Storage,
+                    format!("无法创建数据目录 {}：{e}", dir.display()),
+                )
+            })?;
+        }
+        let conn = Connection::open(&path).map_err(|e| {
+            HallError::new(
+                ErrorCode::Storage,
+                format!(
+                    "无法打开数据库 {}：{}",
+                    path.display(),
+                    HallError::from(e).message
+                ),
+            )
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // A file that is not SQLite fails on the first statement; say so plainly.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| {
+                HallError::new(
+                    ErrorCode::Storage,
+                    format!(
+                        "{} 不是有效的一窗通数据库，或已损坏：{}",
+                        path.display(),
+                        HallError::from(e).message
+                    ),
+                )
+            })?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            log::warn!("journal_mode is {mode}, not WAL");
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(HallError::new(
+                ErrorCode::Storage,
+                format!("数据库完整性检查未通过（{check}）：文件可能已损坏，请停止使用并联系县信息中心从备份恢复"),
+            ));
+        }
+        let mut store = Store {
+            conn,
+            path,
+            calendar: Calendar::default(),
+            fixed_now: None,
+        };
+        store.migrate()?;
+        store.calendar = store.load_calendar()?;
+        Ok(store)
+    }
+
+    /// The hall's clock: case dates, deadlines and events are stamped with it.
+    pub fn now(&self) -> NaiveDateTime {
+        self.fixed_now.unwrap_or_else(|| Local::now().naive_local())
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now().date()
+    }
+
+    /// Pins the clock (sample history, tests); `None` returns to the wall clock.
+    pub fn set_now(&mut self, now: Option<NaiveDateTime>) {
+        self.fixed_now = now;
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if current > latest {
+            return Err(HallError::new(
+                ErrorCode::Storage,
+                format!(
+                    "数据库结构版本为 {current}，比本程序支持的 {latest} 新：请升级一窗通后再打开"
+                ),
+            ));
+        }
+        if current == latest {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (n, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+            tx.execute_batch(sql).map_err(|e| {
+                log::error!("migration {n} failed: {e}");
+                HallError::new(
+                    ErrorCode::Storage,
+                    format!(
+                        "数据库升级第 {n} 步失败，未做任何改动：{}",
+                        crate::validate::text_preview(&e.to_string())
+                    ),
+                )
+            })?;
+            log::info!("applied migration {n}");
+        }
+        tx.pragma_update(None, "user_version", latest)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A write transaction that takes the write lock at once, so two clerks' intakes serialise.
+    /// (`&self`: the store's own methods read through it while the transaction is open.)
+    pub(crate) fn write(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            TransactionBehavior::Immediate,
+        )?)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn hall_info(&self) -> Result<HallInfo> {
+        Ok(HallInfo {
+            township_code: self.setting("township_code")?.unwrap_or_default(),
+            township_name: self.setting("township_name")?.unwrap_or_default(),
+        })
+    }
+
+    /// Sets the township (code and name) and imports the bundled calendars; idempotent. The code
+    /// of a hall that already has cases cannot change: it is part of every case number.
+    pub fn init(&mut self, code: &str, name: &str, actor: &str) -> Result<()> {
+        let code = text("乡镇代码", code, 20, true)?;
+        if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(HallError::invalid(format!(
+                "乡镇代码“{code}”只能包含数字和字母（通常为9或12位行政区划代码）"
+            )));
+        }
+        let name = text("乡镇名称", name, 50, true)?;
+        let old = self.hall_info()?;
+        if !old.township_code.is_empty() && old.township_code != code && self.case_count()? > 0 {
+            return Err(HallError::conflict(format!(
+                "本数据库已属于乡镇 {}（{}）并有办件记录，不能改为 {code}",
+                old.township_code, old.township_name
+            )));
+        }
+        let tx = self.write()?;
+        if old.township_code != code || old.township_name != name {
+            for (k, v) in [("township_code", &code), ("township_name", &name)] {
+                tx.execute(
+                    "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'settings', ?3)",
+                params![now_ts(), actor, format!("乡镇设置为 {code} {name}")],
+            )?;
+        }
+        tx.commit()?;
+        for doc in BUNDLED_CALENDARS {
+            let year = crate::calendar::CalendarYear::parse_json(doc)?;
+            if !self.calendar.has_year(year.year) {
+                self.import_calendar_year(&year, doc, actor)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_initialised(&self) -> Result<bool> {
+        Ok(!self.hall_info()?.township_code.is_empty())
+    }
+
+    pub(crate) fn require_initialised(&self) -> Result<HallInfo> {
+        let info = self.hall_info()?;
+        if info.township_code.is_empty() {
+            return Err(HallError::invalid(
+                "数据库尚未初始化：请先运行 hallctl init --township-code 代码 --township-name 名称",
+            ));
+        }
+        Ok(info)
+    }
+
+    pub fn units(&self) -> Result<Vec<Unit>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT code, name, level FROM units ORDER BY level DESC, code")?;
+        let rows = st.query_map([], |r| {
+            let level: String = r.get(2)?;
+            Ok(Unit {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                level: if level == "county" {
+                    crate::catalog::UnitLevel::County
+                } else {
+                    crate::catalog::UnitLevel::Township
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn case_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A store in a temporary directory, initialised as a township with the sample catalog.
+    pub fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path().join("hall.db")).unwrap();
+        s.init("231221104", "测试镇", "test").unwrap();
+        let cat = crate::catalog::CatalogFile::parse_json(crate::demo::SAMPLE_CATALOG).unwrap();
+        s.import_catalog(&cat, "test").unwrap();
+        crate::demo::add_sample_users(&mut s).unwrap();
+        (dir, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_sets_wal_full_sync_and_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path().join("a.db")).unwrap();
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = s
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        let fk: i64 = s
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.last().unwrap().0);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.db");
+        std::fs::write(&p, "这不是数据库".repeat(500)).unwrap();
+        let e = Store::open(&p).err().unwrap();
+        assert_eq!(e.code, ErrorCode::Storage);
+        assert!(
+            e.message.contains("不是有效的一窗通数据库"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn init_is_idempotent_and_guards_the_township_code() {
+        let (_d, mut s) = testing::store();
+        s.init("231221104", "测试镇", "test").unwrap();
+        assert_eq!(s.hall_info().unwrap().township_name, "测试镇");
+        assert!(s.calendar().has_year(2026));
+        assert!(s
+            .init("23 1", "x", "t")
+            .unwrap_err()
+            .message
+            .contains("乡镇代码"));
+    }
+
+    #[test]
+    fn the_event_log_refuses_updates_and_deletes() {
+        let (_d, s) = testing::store();
+        let e = s
+            .conn
+            .execute("UPDATE events SET note = 'x'", [])
+            .unwrap_err();
+        assert!(e.to_string().contains("只能追加"), "{e}");
+        let e = s.conn.execute("DELETE FROM events", []).unwrap_err();
+        assert!(e.to_string().contains("只能追加"), "{e}");
+    }
+}

@@ -1,0 +1,277 @@
+//! Users and login. Passwords are kept as argon2 hashes; repeated failures lock the account for
+//! a growing time, so guessing is slow.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::{Duration, Local, NaiveDateTime};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{now_ts, Store};
+use crate::error::{ErrorCode, HallError, Result};
+use crate::lifecycle::Role;
+use crate::validate::text;
+
+/// Failures allowed before the account starts to lock.
+const FREE_FAILURES: i64 = 5;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    pub must_change_password: bool,
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HallError::new(ErrorCode::Internal, format!("密码加密失败：{e}")))
+}
+
+/// Minimum strength: 8+ characters with at least three of lower, upper, digit, symbol.
+pub fn check_password_strength(password: &str) -> Result<()> {
+    let kinds = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    if password.chars().count() < 8 || kinds.iter().filter(|k| **k).count() < 3 {
+        return Err(HallError::invalid(
+            "密码强度不足：至少8位，且包含小写字母、大写字母、数字、符号中的至少三类",
+        ));
+    }
+    Ok(())
+}
+
+const TS_FMT: &str = "%Y-%m-%d %H:%M:%S";
+
+impl Store {
+    /// Adds a user. `must_change` forces a new password at first login (demo and reset accounts).
+    pub fn add_user(
+        &mut self,
+        username: &str,
+        name: &str,
+        role: Role,
+        unit: Option<&str>,
+        password: &str,
+        must_change: bool,
+        actor: &str,
+    ) -> Result<i64> {
+        let username = text("用户名", username, 40, true)?;
+        if !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(HallError::invalid("用户名只能包含字母、数字和 . _ -"));
+        }
+        let name = text("姓名", name, 40, true)?;
+        check_password_strength(password)?;
+        if role == Role::Officer && unit.is_none() {
+            return Err(HallError::invalid("后台经办人必须属于一个单位"));
+        }
+        let hash = hash_password(password)?;
+        let tx = self.write()?;
+        if let Some(u) = unit {
+            let ok: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)",
+                [u],
+                |r| r.get(0),
+            )?;
+            if !ok {
+                return Err(HallError::invalid(format!("单位“{u}”不存在")));
+            }
+        }
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
+            [&username],
+            |r| r.get(0),
+        )?;
+        if taken {
+            return Err(HallError::conflict(format!("用户名“{username}”已存在")));
+        }
+        tx.execute(
+            "INSERT INTO users(username, name, role, unit, password_hash, must_change_password, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![username, name, role.key(), unit, hash, must_change, now_ts()],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'user_add', ?3)",
+            params![
+                now_ts(),
+                actor,
+                format!("新增用户 {username}（{name}，{}）", role.label())
+            ],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn user_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+    }
+
+    /// A user by name, as a session sees it.
+    pub fn user(&self, username: &str) -> Result<SessionUser> {
+        self.conn
+            .query_row(
+                "SELECT u.id, u.username, u.name, u.role, u.unit, n.name, u.must_change_password
+                 FROM users u LEFT JOIN units n ON n.code = u.unit WHERE u.username = ?1 AND u.disabled = 0",
+                [username.trim()],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, bool>(6)?,
+                    ))
+                },
+            )
+            .optional()?
+            .map(|(id, username, name, role, unit, unit_name, must)| {
+                Ok(SessionUser {
+                    id,
+                    username,
+                    name,
+                    role: Role::parse(&role)?,
+                    unit,
+                    unit_name,
+                    must_change_password: must,
+                })
+            })
+            .unwrap_or_else(|| Err(HallError::not_found(format!("用户“{}”不存在或已停用", username.trim()))))
+    }
+
+    /// Checks a password. Failures count up; past the free ones the account locks for
+    /// 30 s, 60 s, 120 s … (at most 15 minutes).
+    pub fn login(&mut self, username: &str, password: &str) -> Result<SessionUser> {
+        let wrong = || HallError::new(ErrorCode::Auth, "用户名或密码错误");
+        let row: Option<(i64, String, i64, Option<String>, bool)> = self
+            .conn
+            .query_row(
+                "SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE username = ?1",
+                [username.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((id, hash, failed, locked_until, disabled)) = row else {
+            // Spend the same time as a real check, so names cannot be probed by timing.
+            let _ = hash_password(password);
+            return Err(wrong());
+        };
+        if disabled {
+            return Err(HallError::new(
+                ErrorCode::Auth,
+                "该账号已停用，请联系系统管理员",
+            ));
+        }
+        let now = Local::now().naive_local();
+        if let Some(until) =
+            locked_until.and_then(|t| NaiveDateTime::parse_from_str(&t, TS_FMT).ok())
+        {
+            if until > now {
+                let secs = (until - now).num_seconds().max(1);
+                return Err(HallError::new(
+                    ErrorCode::Auth,
+                    format!("密码错误次数过多，账号暂时锁定，请在 {secs} 秒后再试"),
+                ));
+            }
+        }
+        let ok = PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        if !ok {
+            let failed = failed + 1;
+            let lock = (failed >= FREE_FAILURES).then(|| {
+                let secs = (30i64 << (failed - FREE_FAILURES).min(5)).min(900);
+                (now + Duration::seconds(secs)).format(TS_FMT).to_string()
+            });
+            self.conn.execute(
+                "UPDATE users SET failed_logins = ?1, locked_until = ?2 WHERE id = ?3",
+                params![failed, lock, id],
+            )?;
+            return Err(wrong());
+        }
+        self.conn.execute(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+            [id],
+        )?;
+        self.user(username)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing;
+
+    #[test]
+    fn login_checks_hash_and_locks_after_repeated_failures() {
+        let (_d, mut s) = testing::store();
+        let u = s.login("clerk1", "Demo@clerk1").unwrap();
+        assert_eq!(u.role, Role::Clerk);
+        for _ in 0..FREE_FAILURES {
+            assert_eq!(
+                s.login("clerk1", "wrong").unwrap_err().message,
+                "用户名或密码错误"
+            );
+        }
+        let e = s.login("clerk1", "Demo@clerk1").unwrap_err();
+        assert!(e.message.contains("锁定"), "{}", e.message);
+        assert_eq!(s.login("nobody", "x").unwrap_err().code, ErrorCode::Auth);
+        let stored: String = s
+            .conn
+            .query_row(
+                "SELECT password_hash FROM users WHERE username='clerk1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(stored.starts_with("$argon2"));
+    }
+
+    #[test]
+    fn weak_passwords_and_bad_users_are_refused() {
+        let (_d, mut s) = testing::store();
+        let n = s.user_count().unwrap();
+        assert!(s
+            .add_user("x1", "某", Role::Clerk, None, "short", false, "t")
+            .unwrap_err()
+            .message
+            .contains("强度"));
+        assert!(s
+            .add_user("x 1", "某", Role::Clerk, None, "Abcdef12!", false, "t")
+            .is_err());
+        assert!(s
+            .add_user("x2", "某", Role::Officer, None, "Abcdef12!", false, "t")
+            .unwrap_err()
+            .message
+            .contains("单位"));
+        assert!(s
+            .add_user("clerk1", "某", Role::Clerk, None, "Abcdef12!", false, "t")
+            .unwrap_err()
+            .message
+            .contains("已存在"));
+        assert_eq!(s.user_count().unwrap(), n);
+    }
+}

@@ -1,0 +1,568 @@
+//! hallctl — the hall's command line for county IT and scripting, over the same core as the
+//! desktop app. Chinese output by default, `--json` for machines; exit 0 on success, non-zero
+//! with a Chinese message on stderr otherwise.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use hall_core::catalog::CatalogFile;
+use hall_core::intake::IntakeRequest;
+use hall_core::lifecycle::{Action, CaseState, Role};
+use hall_core::store::{ActParams, CaseDetail, CaseSummary, SessionUser};
+use hall_core::{HallError, Store};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(
+    name = "hallctl",
+    version,
+    about = "一窗通 乡镇便民服务中心 命令行工具"
+)]
+struct Cli {
+    /// 数据库文件（默认与桌面程序相同：~/.local/share/yichuang/hall.db）
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// 以 JSON 输出，供程序读取
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建或升级数据库并设置乡镇（可重复执行）
+    Init {
+        #[arg(long)]
+        township_code: String,
+        #[arg(long)]
+        township_name: String,
+        /// 库中尚无用户时创建 admin 账号所用的密码（不给则随机生成并打印）
+        #[arg(long)]
+        admin_password: Option<String>,
+    },
+    /// 装入示例乡镇（事项清单、单位、演示用户、近30天办件）
+    Demo,
+    /// 事项清单
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// 节假日日历
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// 校验居民身份证号（或 --org 统一社会信用代码）
+    CheckId {
+        #[arg(long)]
+        org: bool,
+        number: String,
+    },
+    /// 办件
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// 按办件编号、身份证号、电话或姓名/事项名称查找办件
+    Search { text: String },
+    /// 生成合成历史办件（用于性能测试）
+    Seed {
+        #[arg(long)]
+        cases: usize,
+        /// 分布在最近几年内
+        #[arg(long, default_value_t = 3)]
+        years: i64,
+    },
+    /// 用户
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// 导入事项清单（JSON 或 CSV，整体成功或整体不导入）
+    Import {
+        file: PathBuf,
+        /// 版本号（覆盖文件中的版本号；CSV 不含版本号时使用）
+        #[arg(long)]
+        version: Option<String>,
+        /// 生效日期 YYYY-MM-DD
+        #[arg(long)]
+        effective: Option<NaiveDate>,
+    },
+    /// 列出当前清单的事项
+    List {
+        #[arg(long)]
+        category: Option<String>,
+        /// 按编码、名称或拼音首字母筛选
+        #[arg(long)]
+        query: Option<String>,
+    },
+    /// 列出已导入的清单版本
+    Versions,
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// 导入某年的节假日安排（JSON）
+    Import { file: PathBuf },
+    /// 计算办结日期：受理日后第 N 个工作日
+    Due {
+        #[arg(long)]
+        accepted: NaiveDate,
+        #[arg(long)]
+        days: u32,
+    },
+    /// 列出已导入的年份
+    List,
+}
+
+#[derive(Subcommand)]
+enum CaseCmd {
+    /// 按 JSON 文档受理办件（文件路径，或 - 表示标准输入）
+    Intake {
+        #[arg(long, value_name = "FILE|-")]
+        json: String,
+    },
+    /// 显示一件办件及其全部记录
+    Show { number: String },
+    /// 列出办件（最新在前）
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// 对办件执行一项操作（见 README 的操作表）
+    Act(ActArgs),
+}
+
+#[derive(Args)]
+struct ActArgs {
+    number: String,
+    action: String,
+    /// 执行操作的用户名
+    #[arg(long)]
+    user: Option<String>,
+    /// 理由或说明
+    #[arg(long)]
+    note: Option<String>,
+    /// 转办的接收单位编码
+    #[arg(long)]
+    unit: Option<String>,
+    /// 操作参数 JSON（文件路径、- 表示标准输入，或直接写 JSON）：{"user":..,"note":..,"unit":..}
+    #[arg(long = "json", value_name = "FILE|-|JSON")]
+    params: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// 新增用户
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// clerk / officer / supervisor / admin
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{}", e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_input(arg: &str) -> Result<String, HallError> {
+    if arg == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(arg).map_err(|e| HallError::invalid(format!("无法读取文件 {arg}：{e}")))
+}
+
+fn print_json<T: Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
+}
+
+fn cli_user(store: &Store, username: &str) -> Result<SessionUser, HallError> {
+    store
+        .user(username)
+        .map_err(|_| HallError::invalid(format!("用户“{username}”不存在或已停用")))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, HallError> {
+    // check-id needs no database.
+    if let Command::CheckId { org, number } = &cli.command {
+        let today = chrono::Local::now().date_naive();
+        let r = if *org {
+            hall_core::validate::credit_code(number)
+        } else {
+            hall_core::validate::resident_id(number, today)
+        };
+        return Ok(match r {
+            Ok(n) => {
+                if cli.json {
+                    print_json(&serde_json::json!({"valid": true, "normalized": n}));
+                } else {
+                    println!("有效");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                if cli.json {
+                    print_json(&serde_json::json!({"valid": false, "reason": e.message}));
+                } else {
+                    println!("无效：{}", e.message);
+                }
+                ExitCode::from(1)
+            }
+        });
+    }
+    let db = cli.db.clone().unwrap_or_else(hall_core::default_db_path);
+    let mut store = Store::open(&db)?;
+    let json = cli.json;
+    match cli.command {
+        Command::CheckId { .. } => unreachable!("handled above"),
+        Command::Init {
+            township_code,
+            township_name,
+            admin_password,
+        } => {
+            store.init(&township_code, &township_name, "hallctl")?;
+            let mut admin = None;
+            if store.user_count()? == 0 {
+                let generated = admin_password.is_none();
+                let password = admin_password.unwrap_or_else(random_password);
+                store.add_user(
+                    "admin",
+                    "系统管理员",
+                    Role::Admin,
+                    None,
+                    &password,
+                    generated,
+                    "hallctl",
+                )?;
+                admin = Some(password);
+            }
+            let info = store.hall_info()?;
+            if json {
+                print_json(&serde_json::json!({"db": db, "hall": info, "admin_password": admin}));
+            } else {
+                println!("数据库已就绪：{}", db.display());
+                println!("乡镇：{} {}", info.township_code, info.township_name);
+                if let Some(p) = admin {
+                    println!("已创建管理员账号 admin，密码：{p}（首次登录后请修改）");
+                }
+            }
+        }
+        Command::Demo => {
+            let s = hall_core::demo::load_demo(&mut store, 30, 12)?;
+            if json {
+                print_json(&s);
+            } else {
+                if s.already_loaded {
+                    println!("示例数据已在库中（{} 件办件），未重复装入。", s.cases);
+                } else {
+                    println!(
+                        "已装入示例乡镇 {} {}：{} 件办件（示例数据，人员均为虚构）。",
+                        s.township_code, s.township_name, s.cases
+                    );
+                }
+                println!("数据库：{}", db.display());
+                println!("演示账号（用户名 / 密码 / 角色）：");
+                for u in &s.users {
+                    println!("  {:<16} {:<14} {}", u.username, u.password, u.role.label());
+                }
+            }
+        }
+        Command::Catalog(CatalogCmd::Import {
+            file,
+            version,
+            effective,
+        }) => {
+            let text = read_input(&file.to_string_lossy())?;
+            let is_csv = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let mut cat = if is_csv {
+                CatalogFile::parse_csv(&text)?
+            } else {
+                CatalogFile::parse_json(&text)?
+            };
+            if let Some(v) = version {
+                cat.version = v;
+            }
+            if effective.is_some() {
+                cat.effective_date = effective;
+            }
+            let out = store.import_catalog(&cat, "hallctl")?;
+            if json {
+                print_json(&out);
+            } else if out.unchanged {
+                println!(
+                    "清单版本 {} 已导入过，内容相同，未做改动。",
+                    out.version.version
+                );
+            } else {
+                println!(
+                    "已导入事项清单版本 {}：{} 个事项。",
+                    out.version.version, out.version.item_count
+                );
+            }
+        }
+        Command::Catalog(CatalogCmd::List { category, query }) => {
+            let items = store.catalog_items(query.as_deref(), category.as_deref())?;
+            if json {
+                print_json(&items);
+            } else {
+                for i in &items {
+                    println!(
+                        "{}\t{}\t{}\t{}\t承诺{}个工作日\t{}",
+                        i.item.code,
+                        i.item.name,
+                        i.item.category,
+                        i.item.kind.label(),
+                        i.item.promised_days,
+                        i.unit_name
+                    );
+                }
+                println!("共 {} 个事项", items.len());
+            }
+        }
+        Command::Catalog(CatalogCmd::Versions) => {
+            let vs = store.catalog_versions()?;
+            if json {
+                print_json(&vs);
+            } else {
+                for v in &vs {
+                    println!(
+                        "{}\t生效 {}\t{} 个事项\t导入于 {}（{}）",
+                        v.version, v.effective_date, v.item_count, v.imported_at, v.imported_by
+                    );
+                }
+            }
+        }
+        Command::Calendar(CalendarCmd::Import { file }) => {
+            let text = read_input(&file.to_string_lossy())?;
+            let y = store.import_calendar(&text, "hallctl")?;
+            if json {
+                print_json(&y);
+            } else {
+                println!(
+                    "已导入 {} 年节假日安排：{} 个节假日，{} 个调休上班日。",
+                    y.year,
+                    y.holidays.len(),
+                    y.workdays.len()
+                );
+            }
+        }
+        Command::Calendar(CalendarCmd::Due { accepted, days }) => {
+            let due = store.calendar().add_working_days(accepted, days);
+            if json {
+                print_json(
+                    &serde_json::json!({"due": due.date, "missing_years": due.missing_years, "warning": due.warning()}),
+                );
+            } else {
+                println!("{}", due.date);
+                if let Some(w) = due.warning() {
+                    eprintln!("{w}");
+                }
+            }
+        }
+        Command::Calendar(CalendarCmd::List) => {
+            let ys = store.calendar_years()?;
+            if json {
+                print_json(&ys);
+            } else {
+                for y in &ys {
+                    println!(
+                        "{} 年\t{} 个节假日\t{} 个调休上班日\t{}\t导入于 {}",
+                        y.year, y.holidays, y.workdays, y.source, y.imported_at
+                    );
+                }
+            }
+        }
+        Command::Case(CaseCmd::Intake { json: input }) => {
+            let text = read_input(&input)?;
+            let req: IntakeRequest = serde_json::from_str(&text).map_err(|e| {
+                HallError::invalid(format!(
+                    "受理文档第 {} 行第 {} 列有误：{}",
+                    e.line(),
+                    e.column(),
+                    hall_core::validate::json_error_zh(&e)
+                ))
+            })?;
+            if req.clerk.trim().is_empty() {
+                return Err(HallError::invalid("受理文档缺少 clerk（受理员用户名）"));
+            }
+            let clerk = cli_user(&store, &req.clerk)?;
+            let case = store.intake(&req, &clerk)?;
+            print_case(&case, json);
+        }
+        Command::Case(CaseCmd::Show { number }) => print_case(&store.case_detail(&number)?, json),
+        Command::Case(CaseCmd::List { state, date, limit }) => {
+            let state = state.as_deref().map(CaseState::parse).transpose()?;
+            print_cases(&store.list_cases(state, date, limit)?, json);
+        }
+        Command::Case(CaseCmd::Act(a)) => {
+            let action = Action::parse(&a.action)?;
+            let extra: serde_json::Value = match &a.params {
+                None => serde_json::json!({}),
+                Some(p) => {
+                    let text = if p.trim_start().starts_with('{') {
+                        p.clone()
+                    } else {
+                        read_input(p)?
+                    };
+                    serde_json::from_str(&text).map_err(|e| {
+                        HallError::invalid(format!(
+                            "操作参数 JSON 有误：{}",
+                            hall_core::validate::json_error_zh(&e)
+                        ))
+                    })?
+                }
+            };
+            let field = |k: &str| extra.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            let username = a.user.or_else(|| field("user")).ok_or_else(|| {
+                HallError::invalid("请用 --user 指定执行操作的用户（或在 --json 中给出 \"user\"）")
+            })?;
+            let user = cli_user(&store, &username)?;
+            let params = ActParams {
+                note: a.note.or_else(|| field("note")).unwrap_or_default(),
+                unit: a.unit.or_else(|| field("unit")),
+            };
+            let case = store.act(&a.number, action, &user, &params)?;
+            print_case(&case, json);
+        }
+        Command::Search { text } => print_cases(
+            &store.search_cases(&text, hall_core::store::SEARCH_LIMIT)?,
+            json,
+        ),
+        Command::Seed { cases, years } => {
+            let n = hall_core::demo::seed(&mut store, cases, years, &mut |done| {
+                if !json {
+                    eprint!("\r已生成 {done}/{cases} 件");
+                }
+            })?;
+            if json {
+                print_json(&serde_json::json!({"cases": n}));
+            } else {
+                eprintln!();
+                println!("已生成 {n} 件合成办件（分布在最近 {years} 年）。");
+            }
+        }
+        Command::User(UserCmd::Add {
+            username,
+            name,
+            role,
+            unit,
+            password,
+        }) => {
+            let role = Role::parse(&role)?;
+            store.add_user(
+                &username,
+                &name,
+                role,
+                unit.as_deref(),
+                &password,
+                true,
+                "hallctl",
+            )?;
+            let u = store.user(&username)?;
+            if json {
+                print_json(&u);
+            } else {
+                println!(
+                    "已新增用户 {}（{}，{}），首次登录须修改密码。",
+                    u.username,
+                    u.name,
+                    u.role.label()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A random initial password that meets the strength rule (OS randomness through uuid v4).
+fn random_password() -> String {
+    let u = uuid::Uuid::new_v4().simple().to_string();
+    format!("Yc-{}{}", &u[..8], u[8..12].to_uppercase())
+}
+
+fn print_case(c: &CaseDetail, json: bool) {
+    if json {
+        print_json(c);
+        return;
+    }
+    let s = &c.summary;
+    println!("办件编号：{}", s.number);
+    println!("事项：{}（{}，{}）", s.item_name, s.item_code, c.item_kind);
+    println!("申请人：{} {}", c.applicant.name, c.applicant.id_masked);
+    if let Some(a) = &c.agent {
+        println!("代办人：{} {}", a.name, a.id_masked);
+    }
+    println!("状态：{}", s.state_label);
+    println!("承办单位：{}", s.unit_name);
+    println!("首问负责人：{}", c.logged_by);
+    if let Some(d) = &s.accepted_on {
+        println!("受理日期：{d}");
+    }
+    if let Some(d) = &s.due_date {
+        println!("承诺办结日期：{d}");
+    }
+    if let Some(d) = &c.commitment_due {
+        println!("容缺承诺期限：{d}");
+    }
+    if let Some(w) = &c.calendar_warning {
+        eprintln!("{w}");
+    }
+    let missing: Vec<&str> = c
+        .materials
+        .iter()
+        .filter(|m| m.required && !m.submitted)
+        .map(|m| m.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        println!("缺少材料：{}", missing.join("、"));
+    }
+    println!("办理记录：");
+    for e in &c.events {
+        let to = e.to_state.map(|s| s.label()).unwrap_or("");
+        println!(
+            "  {}  {}  {}  {}  {}",
+            e.at, e.action_label, to, e.actor, e.note
+        );
+    }
+}
+
+fn print_cases(cases: &[CaseSummary], json: bool) {
+    if json {
+        print_json(&cases);
+        return;
+    }
+    for c in cases {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            c.number,
+            c.state_label,
+            c.item_name,
+            c.applicant_name,
+            c.applicant_id_masked,
+            c.due_date.as_deref().unwrap_or("-")
+        );
+    }
+    println!("共 {} 件", cases.len());
+}

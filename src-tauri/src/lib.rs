@@ -1,0 +1,5 @@
+mod commands;
+
+pub fn run() {
+    commands::run();
+}
