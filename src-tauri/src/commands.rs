@@ -1,1 +1,86 @@
-pub fn run() {}
+//! The thin shell: one command, `call`, that passes the window's typed request to the core's
+//! dispatcher with the window's session. Roles are checked there, in Rust.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use hall_core::api::{dispatch, Reply, Request};
+use hall_core::store::SessionUser;
+use hall_core::{HallError, Store};
+use tauri::Manager;
+
+/// The hall as the window sees it: the store (or why it could not be opened) and the session.
+struct Hall {
+    store: Result<Mutex<Store>, HallError>,
+    session: Mutex<Option<SessionUser>>,
+}
+
+#[tauri::command(async)]
+fn call(request: Request, hall: tauri::State<'_, Hall>) -> Result<Reply, HallError> {
+    let store = hall.store.as_ref().map_err(Clone::clone)?;
+    let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+    let mut session = hall.session.lock().unwrap_or_else(|p| p.into_inner());
+    let kind = format!("{request:?}").split([' ', '{', '(']).next().unwrap_or("").to_string();
+    let reply = dispatch(&mut store, &mut session, request);
+    if let Err(e) = &reply {
+        log::warn!("{kind} refused: {:?} {}", e.code, e.message);
+    }
+    reply
+}
+
+/// The database: `--db PATH`, else `YICHUANG_DB`, else the default data dir (as hallctl).
+fn db_path() -> PathBuf {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            if let Some(p) = args.next() {
+                return p.into();
+            }
+        }
+    }
+    std::env::var_os("YICHUANG_DB").map(PathBuf::from).unwrap_or_else(hall_core::default_db_path)
+}
+
+fn start_logging(dir: &std::path::Path) {
+    use simplelog::{CombinedLogger, ConfigBuilder, LevelFilter, TermLogger, TerminalMode, WriteLogger};
+    let config = ConfigBuilder::new().set_time_offset_to_local().unwrap_or_else(|c| c).build();
+    let mut loggers: Vec<Box<dyn simplelog::SharedLogger>> =
+        vec![TermLogger::new(LevelFilter::Info, config.clone(), TerminalMode::Stderr, simplelog::ColorChoice::Never)];
+    let file = std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(dir.join("yichuang.log")));
+    match file {
+        Ok(f) => loggers.push(WriteLogger::new(LevelFilter::Info, config, f)),
+        Err(e) => eprintln!("无法写入日志目录 {}：{e}", dir.display()),
+    }
+    let _ = CombinedLogger::init(loggers);
+}
+
+pub fn run() {
+    let db = db_path();
+    let log_dir = db.parent().map(|d| d.join("logs")).unwrap_or_else(|| PathBuf::from("logs"));
+    start_logging(&log_dir);
+    log::info!("一窗通 starting, database {}", db.display());
+    let store = Store::open(&db).map(Mutex::new);
+    if let Err(e) = &store {
+        log::error!("cannot open {}: {}", db.display(), e.message);
+    }
+    tauri::Builder::default()
+        .setup(|app| {
+            let hall = app.state::<Hall>();
+            let name = hall
+                .store
+                .as_ref()
+                .ok()
+                .and_then(|s| s.lock().ok().and_then(|s| s.hall_info().ok()))
+                .map(|h| h.township_name)
+                .filter(|n| !n.is_empty());
+            if let (Some(window), Some(name)) = (app.get_webview_window("main"), name) {
+                window.set_title(&format!("{} — {name}便民服务中心", hall_core::PRODUCT))?;
+            }
+            Ok(())
+        })
+        .manage(Hall { store, session: Mutex::new(None) })
+        .invoke_handler(tauri::generate_handler![call])
+        .run(tauri::generate_context!())
+        .expect("一窗通 window failed to start");
+}

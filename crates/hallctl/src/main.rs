@@ -119,8 +119,9 @@ enum CalendarCmd {
 enum CaseCmd {
     /// 按 JSON 文档受理办件（文件路径，或 - 表示标准输入）
     Intake {
-        #[arg(long, value_name = "FILE|-")]
-        json: String,
+        /// 受理文档（写作 --json FILE|-；见 README）
+        #[arg(long = "input", value_name = "FILE|-")]
+        input: String,
     },
     /// 显示一件办件及其全部记录
     Show { number: String },
@@ -150,8 +151,8 @@ struct ActArgs {
     /// 转办的接收单位编码
     #[arg(long)]
     unit: Option<String>,
-    /// 操作参数 JSON（文件路径、- 表示标准输入，或直接写 JSON）：{"user":..,"note":..,"unit":..}
-    #[arg(long = "json", value_name = "FILE|-|JSON")]
+    /// 操作参数 JSON（写作 --json FILE|-|JSON）：{"user":..,"note":..,"unit":..}
+    #[arg(long = "input", value_name = "FILE|-|JSON")]
     params: Option<String>,
 }
 
@@ -172,8 +173,43 @@ enum UserCmd {
     },
 }
 
+/// `case intake --json FILE` and `case act … --json X` take a document, while `--json` anywhere
+/// else asks for JSON output. Within those two subcommands a `--json` followed by a value is
+/// the document; clap then sees it as `--input`.
+fn rewrite_args(args: Vec<String>) -> Vec<String> {
+    let case = args.iter().position(|a| a == "case");
+    let takes_doc = case.and_then(|i| args.get(i + 1)).is_some_and(|s| s == "intake" || s == "act");
+    if !takes_doc {
+        return args;
+    }
+    let start = case.unwrap_or(0) + 2;
+    let mut out = Vec::with_capacity(args.len());
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if i >= start {
+            if let Some(v) = a.strip_prefix("--json=") {
+                out.push(format!("--input={v}"));
+                i += 1;
+                continue;
+            }
+            if a == "--json" {
+                if let Some(v) = args.get(i + 1).filter(|v| *v == "-" || !v.starts_with('-')) {
+                    out.push("--input".into());
+                    out.push(v.clone());
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        out.push(a.clone());
+        i += 1;
+    }
+    out
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(rewrite_args(std::env::args().collect()));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -394,7 +430,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                 }
             }
         }
-        Command::Case(CaseCmd::Intake { json: input }) => {
+        Command::Case(CaseCmd::Intake { input }) => {
             let text = read_input(&input)?;
             let req: IntakeRequest = serde_json::from_str(&text).map_err(|e| {
                 HallError::invalid(format!(

@@ -1,0 +1,271 @@
+//! hallctl as county IT uses it: the real binary on real SQLite files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn hallctl(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hallctl")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+fn with_stdin(db: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hallctl"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let o = hallctl(&db, &["demo"]);
+    assert!(o.status.success(), "{}", err(&o));
+    (dir, db)
+}
+
+/// Cases in the database, as hallctl lists them.
+fn case_count(db: &Path) -> usize {
+    let o = hallctl(db, &["--json", "case", "list", "--limit", "100000"]);
+    serde_json::from_str::<serde_json::Value>(&out(&o)).unwrap().as_array().unwrap().len()
+}
+
+#[test]
+fn init_is_idempotent_and_creates_an_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sub/hall.db");
+    let o = hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇", "--admin-password", "Adm1n@pass"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("卫星镇") && out(&o).contains("admin"));
+    let o = hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]);
+    assert!(o.status.success());
+    assert!(!out(&o).contains("已创建管理员"), "second init creates nothing: {}", out(&o));
+    let o = hallctl(&db, &["init", "--township-code", "23 12", "--township-name", "x"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("乡镇代码"), "{}", err(&o));
+}
+
+#[test]
+fn check_id_answers_valid_or_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let o = hallctl(&db, &["check-id", "11010519491231002x"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(out(&o).trim(), "有效");
+    let o = hallctl(&db, &["check-id", "110105194912310021"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out(&o).contains("校验位"));
+    let o = hallctl(&db, &["check-id", "--org", "91350100M000100Y43"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = hallctl(&db, &["check-id", "--org", "91350100M000100Y4O"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out(&o).contains("第18位"));
+    assert!(!db.exists(), "check-id needs no database");
+}
+
+#[test]
+fn calendar_due_uses_the_official_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]);
+    let o = hallctl(&db, &["calendar", "due", "--accepted", "2026-09-30", "--days", "3"]);
+    assert_eq!(out(&o).trim(), "2026-10-10");
+    let o = hallctl(&db, &["calendar", "due", "--accepted", "2027-03-01", "--days", "1"]);
+    assert!(o.status.success());
+    assert_eq!(out(&o).trim(), "2027-03-02");
+    assert!(err(&o).contains("2027"), "a year without a calendar is flagged: {}", err(&o));
+    let f = dir.path().join("cal.json");
+    std::fs::write(&f, r#"{"year":2027,"holidays":[{"name":"测试","from":"2027-03-02","to":"2027-03-02"}],"workdays":[]}"#).unwrap();
+    assert!(hallctl(&db, &["calendar", "import", f.to_str().unwrap()]).status.success());
+    let o = hallctl(&db, &["calendar", "due", "--accepted", "2027-03-01", "--days", "1"]);
+    assert_eq!(out(&o).trim(), "2027-03-03");
+    assert!(err(&o).is_empty());
+    std::fs::write(&f, "{\"year\": 2027, \"holidays\": [").unwrap();
+    let o = hallctl(&db, &["calendar", "import", f.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("日历文件"));
+}
+
+#[test]
+fn catalog_import_is_all_or_nothing_and_names_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]);
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "事项编码,事项名称,事项类型,类别,实施机关编码,实施机关,实施机关层级,办件类型,法定时限,承诺时限,材料名称,材料形式,份数,是否必需,可容缺\n\
+         X-1,开具证明,公共服务,户籍管理,T-A,派出所,乡镇,即办件,1,0,居民身份证,原件,1,是,否\n\
+         X-2,低保申请,行政给付,基本社会服务,T-B,民政办,乡镇,承诺件,30,40,居民身份证,复印件,1,是,否\n",
+    )
+    .unwrap();
+    let o = hallctl(&db, &["catalog", "import", csv.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("第 3 行") && err(&o).contains("承诺时限"), "{}", err(&o));
+    let o = hallctl(&db, &["catalog", "list"]);
+    assert!(out(&o).contains("共 0 个事项"), "nothing imported: {}", out(&o));
+    std::fs::write(&csv, std::fs::read_to_string(&csv).unwrap().replace(",30,40,", ",30,10,")).unwrap();
+    let o = hallctl(&db, &["catalog", "import", csv.to_str().unwrap(), "--version", "2026-A"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = hallctl(&db, &["--json", "catalog", "list"]);
+    let items: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 2);
+    let o = hallctl(&db, &["catalog", "list", "--query", "dbsq"]);
+    assert!(out(&o).contains("低保申请"));
+}
+
+fn intake_doc(item: &str, materials: &[&str]) -> String {
+    serde_json::json!({
+        "item_code": item,
+        "applicant": {"kind": "person", "id_number": "230102199003078519", "name": "测试申请人", "phone": "13800138000", "address": "惠头村1组2号"},
+        "materials": materials,
+        "clerk": "clerk1"
+    })
+    .to_string()
+}
+
+/// A 承诺件 of the sample catalog with no 容缺 materials: (item JSON, its material names).
+fn promised_item(db: &Path) -> (serde_json::Value, Vec<String>) {
+    let o = hallctl(db, &["--json", "catalog", "list"]);
+    let items: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let item = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "承诺件" && i["materials"].as_array().unwrap().iter().all(|m| !m["deferrable"].as_bool().unwrap()))
+        .unwrap()
+        .clone();
+    let names = item["materials"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect();
+    (item, names)
+}
+
+#[test]
+fn intake_accepts_a_case_and_refused_input_changes_nothing() {
+    let (_d, db) = demo();
+    let (item, names) = promised_item(&db);
+    let code = item["code"].as_str().unwrap();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let before = case_count(&db);
+
+    // Refused: missing materials, a bad ID, an unknown item, broken JSON, an unknown clerk.
+    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &[]));
+    assert!(!o.status.success());
+    assert!(err(&o).contains("缺少必需材料"), "{}", err(&o));
+    let bad_id = intake_doc(code, &names).replace("230102199003078519", "230102199003078518");
+    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &bad_id);
+    assert!(err(&o).contains("校验位"), "{}", err(&o));
+    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc("NO-SUCH", &names));
+    assert!(err(&o).contains("NO-SUCH"), "{}", err(&o));
+    let o = with_stdin(&db, &["case", "intake", "--json", "-"], "{\"item_code\": ");
+    assert!(err(&o).contains("受理文档"), "{}", err(&o));
+    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "nobody"));
+    assert!(err(&o).contains("nobody"), "{}", err(&o));
+    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "director"));
+    assert!(err(&o).contains("前台受理员"), "{}", err(&o));
+    assert_eq!(case_count(&db), before, "refused input changes nothing");
+
+    // Accepted, from a file.
+    let f = db.with_file_name("intake.json");
+    std::fs::write(&f, intake_doc(code, &names)).unwrap();
+    let o = hallctl(&db, &["--json", "case", "intake", "--json", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(case["state"], "accepted");
+    let number = case["number"].as_str().unwrap().to_string();
+    assert!(number.starts_with("231221102-"), "{number}");
+    let promised = item["promised_days"].as_u64().unwrap();
+    let today = chrono::Local::now().date_naive().to_string();
+    let o = hallctl(&db, &["calendar", "due", "--accepted", &today, "--days", &promised.to_string()]);
+    assert_eq!(case["due_date"].as_str().unwrap(), out(&o).trim());
+    assert_eq!(case["applicant"]["id_masked"], "2301**********8519");
+    assert_eq!(case_count(&db), before + 1);
+
+    // Shown, listed, found by number, ID, phone and name.
+    let o = hallctl(&db, &["case", "show", &number]);
+    assert!(out(&o).contains("已受理") && out(&o).contains("承诺办结日期") && out(&o).contains("接件"));
+    let o = hallctl(&db, &["case", "list", "--state", "accepted", "--date", &today]);
+    assert!(out(&o).contains(&number));
+    for q in [number.as_str(), "230102199003078519", "2301021990", "13800138000", "测试申请人", "申请人", "测试"] {
+        let o = hallctl(&db, &["search", q]);
+        assert!(out(&o).contains(&number), "search {q}: {}", out(&o));
+    }
+    let o = hallctl(&db, &["case", "show", "NO-SUCH-CASE"]);
+    assert!(!o.status.success() && err(&o).contains("NO-SUCH-CASE"));
+}
+
+#[test]
+fn case_act_follows_the_lifecycle_table() {
+    let (_d, db) = demo();
+    let (item, names) = promised_item(&db);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let o = with_stdin(&db, &["--json", "case", "intake", "--json", "-"], &intake_doc(item["code"].as_str().unwrap(), &names));
+    let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let number = case["number"].as_str().unwrap();
+    let o = hallctl(&db, &["case", "act", number, "approve", "--user", "clerk1"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("不能执行"), "{}", err(&o));
+    let o = hallctl(&db, &["case", "act", number, "claim", "--user", "clerk1"]);
+    assert!(err(&o).contains("后台经办人"), "{}", err(&o));
+    let o = hallctl(&db, &["case", "act", number, "revoke", "--json", r#"{"user":"director"}"#]);
+    assert!(err(&o).contains("理由"), "{}", err(&o));
+    let o = hallctl(&db, &["--json", "case", "act", number, "revoke", "--user", "director", "--note", "测试撤销"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["state"], "revoked");
+}
+
+#[test]
+fn demo_refuses_a_database_with_real_cases_and_is_idempotent() {
+    let (_d, db) = demo();
+    let n = case_count(&db);
+    assert!(n >= 150, "a few hundred sample cases: {n}");
+    let o = hallctl(&db, &["demo"]);
+    assert!(o.status.success());
+    assert!(out(&o).contains("未重复装入"));
+    assert_eq!(case_count(&db), n);
+
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.db");
+    hallctl(&real, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]);
+    let cat = dir.path().join("cat.json");
+    std::fs::write(&cat, include_str!("../../../assets/demo/catalog.json")).unwrap();
+    assert!(hallctl(&real, &["catalog", "import", cat.to_str().unwrap()]).status.success());
+    let o = hallctl(&real, &["user", "add", "c1", "--name", "受理员", "--role", "clerk", "--password", "Clerk@2026"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = hallctl(&db, &["--json", "catalog", "list"]);
+    let items: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let item = items.as_array().unwrap().iter().find(|i| i["kind"] == "即办件").unwrap();
+    let names: Vec<&str> = item["materials"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    let doc = intake_doc(item["code"].as_str().unwrap(), &names).replace("clerk1", "c1");
+    let o = with_stdin(&real, &["case", "intake", "--json", "-"], &doc);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = hallctl(&real, &["demo"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("真实办件"), "{}", err(&o));
+}
+
+#[test]
+fn seed_writes_synthetic_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let o = hallctl(&db, &["seed", "--cases", "300", "--years", "2"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(case_count(&db), 300);
+    let o = hallctl(&db, &["--json", "case", "list", "--limit", "1000"]);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let days: std::collections::BTreeSet<&str> = v.as_array().unwrap().iter().map(|c| &c["logged_at"].as_str().unwrap()[..7]).collect();
+    assert!(days.len() > 12, "spread over many months: {days:?}");
+}

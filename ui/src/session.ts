@@ -1,0 +1,57 @@
+// Who is logged in. The session itself lives on the Rust side; this mirrors it for the screens.
+import { reactive } from 'vue'
+import type { SessionUser } from './bindings/SessionUser'
+import type { HallInfo } from './bindings/HallInfo'
+import { call } from './api'
+
+export const session = reactive<{
+  user: SessionUser | null
+  /** `whoami` has been asked since the window opened. */
+  checked: boolean
+  hall: HallInfo | null
+}>({
+  user: null,
+  checked: false,
+  hall: null,
+})
+
+/** The logged-in user, asking the Rust side once per window (it survives a reload). */
+export async function ensureSession(): Promise<SessionUser | null> {
+  if (!session.checked) {
+    try {
+      session.user = await call({ type: 'whoami' }, 'session')
+    } catch {
+      session.user = null
+    }
+    session.checked = true
+  }
+  return session.user
+}
+
+export async function login(username: string, password: string): Promise<SessionUser> {
+  const user = await call({ type: 'login', username, password }, 'session')
+  if (!user) {
+    // The contract says login answers with the session; treat anything else as a failure.
+    throw { code: 'internal', message: '登录未完成，请重试。' }
+  }
+  session.user = user
+  session.checked = true
+  return user
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await call({ type: 'logout' }, 'session')
+  } finally {
+    session.user = null
+    session.checked = true
+  }
+}
+
+/** The township (for the login screen and the header); no login needed. */
+export async function loadHall(): Promise<HallInfo> {
+  if (session.hall) return session.hall
+  const hall = await call({ type: 'hall_info' }, 'hall_info')
+  session.hall = hall
+  return hall
+}
