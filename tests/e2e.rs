@@ -97,7 +97,12 @@ impl Window {
 
     /// Waits for an element (the UI renders asynchronously).
     async fn el(&self, css: &str) -> Element {
-        self.c().wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+        self.c()
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
     }
 
     async fn type_into(&self, css: &str, text: &str) {

@@ -12,8 +12,8 @@ use crate::error::{HallError, Result};
 use crate::intake::IntakeRequest;
 use crate::lifecycle::{self, Action, CaseState, LifecycleTable, Role};
 use crate::store::{
-    ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo,
-    HallInfo, ImportOutcome, SessionUser, Store, SEARCH_LIMIT,
+    ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo, HallInfo, ImportOutcome,
+    SessionUser, Store, SEARCH_LIMIT,
 };
 
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
@@ -21,53 +21,24 @@ use crate::store::{
 #[ts(export)]
 pub enum Request {
     HallInfo,
-    Login {
-        username: String,
-        password: String,
-    },
+    Login { username: String, password: String },
     Logout,
     Whoami,
     Lifecycle,
     Units,
     CatalogCategories,
-    CatalogList {
-        query: Option<String>,
-        category: Option<String>,
-    },
-    CatalogItem {
-        code: String,
-    },
+    CatalogList { query: Option<String>, category: Option<String> },
+    CatalogItem { code: String },
     CatalogVersions,
-    CatalogImport {
-        text: String,
-        csv: bool,
-    },
+    CatalogImport { text: String, csv: bool },
     CalendarYears,
-    CalendarImport {
-        text: String,
-    },
-    DueDate {
-        accepted: NaiveDate,
-        days: u32,
-    },
-    SearchCases {
-        text: String,
-    },
-    ListCases {
-        state: Option<CaseState>,
-        date: Option<NaiveDate>,
-    },
-    CaseDetail {
-        number: String,
-    },
-    Intake {
-        request: IntakeRequest,
-    },
-    Act {
-        number: String,
-        action: Action,
-        params: ActParams,
-    },
+    CalendarImport { text: String },
+    DueDate { accepted: NaiveDate, days: u32 },
+    SearchCases { text: String },
+    ListCases { state: Option<CaseState>, date: Option<NaiveDate> },
+    CaseDetail { number: String },
+    Intake { request: IntakeRequest },
+    Act { number: String, action: Action, params: ActParams },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -109,31 +80,21 @@ enum Access {
 impl Request {
     fn access(&self) -> Access {
         match self {
-            Request::HallInfo
-            | Request::Login { .. }
-            | Request::Logout
-            | Request::Whoami
-            | Request::Lifecycle => Access::Anyone,
-            Request::CatalogImport { .. } | Request::CalendarImport { .. } => {
-                Access::Roles(&[Role::Admin])
+            Request::HallInfo | Request::Login { .. } | Request::Logout | Request::Whoami | Request::Lifecycle => {
+                Access::Anyone
             }
+            Request::CatalogImport { .. } | Request::CalendarImport { .. } => Access::Roles(&[Role::Admin]),
             _ => Access::LoggedIn,
         }
     }
 }
 
 fn require<'a>(session: &'a Option<SessionUser>) -> Result<&'a SessionUser> {
-    session
-        .as_ref()
-        .ok_or_else(|| HallError::forbidden("请先登录"))
+    session.as_ref().ok_or_else(|| HallError::forbidden("请先登录"))
 }
 
 /// Runs one request for the session. The session is changed only by login and logout.
-pub fn dispatch(
-    store: &mut Store,
-    session: &mut Option<SessionUser>,
-    req: Request,
-) -> Result<Reply> {
+pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Result<Reply> {
     match req.access() {
         Access::Anyone => {}
         Access::LoggedIn => {
@@ -151,10 +112,7 @@ pub fn dispatch(
             }
         }
     }
-    let actor = session
-        .as_ref()
-        .map(|u| u.username.clone())
-        .unwrap_or_default();
+    let actor = session.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     Ok(match req {
         Request::HallInfo => Reply::HallInfo(store.hall_info()?),
         Request::Login { username, password } => {
@@ -177,18 +135,13 @@ pub fn dispatch(
                 .map(|(category, count)| CategoryCount { category, count })
                 .collect(),
         ),
-        Request::CatalogList { query, category } => Reply::CatalogItems(store.catalog_items(
-            query.as_deref(),
-            category.as_deref().filter(|c| !c.is_empty()),
-        )?),
+        Request::CatalogList { query, category } => {
+            Reply::CatalogItems(store.catalog_items(query.as_deref(), category.as_deref().filter(|c| !c.is_empty()))?)
+        }
         Request::CatalogItem { code } => Reply::CatalogItem(store.catalog_item(&code, None)?),
         Request::CatalogVersions => Reply::CatalogVersions(store.catalog_versions()?),
         Request::CatalogImport { text, csv } => {
-            let file = if csv {
-                CatalogFile::parse_csv(&text)?
-            } else {
-                CatalogFile::parse_json(&text)?
-            };
+            let file = if csv { CatalogFile::parse_csv(&text)? } else { CatalogFile::parse_json(&text)? };
             Reply::CatalogImported(store.import_catalog(&file, &actor)?)
         }
         Request::CalendarYears => Reply::CalendarYears(store.calendar_years()?),
@@ -196,9 +149,7 @@ pub fn dispatch(
             store.import_calendar(&text, &actor)?;
             Reply::CalendarYears(store.calendar_years()?)
         }
-        Request::DueDate { accepted, days } => {
-            Reply::DueDate(store.calendar().add_working_days(accepted, days))
-        }
+        Request::DueDate { accepted, days } => Reply::DueDate(store.calendar().add_working_days(accepted, days)),
         Request::SearchCases { text } => Reply::Cases(store.search_cases(&text, SEARCH_LIMIT)?),
         Request::ListCases { state, date } => Reply::Cases(store.list_cases(state, date, 200)?),
         Request::CaseDetail { number } => Reply::Case(Box::new(store.case_detail(&number)?)),
@@ -207,16 +158,9 @@ pub fn dispatch(
             request.clerk = user.username.clone();
             Reply::Case(Box::new(store.intake(&request, user)?))
         }
-        Request::Act {
-            number,
-            action,
-            params,
-        } => Reply::Case(Box::new(store.act(
-            &number,
-            action,
-            require(session)?,
-            &params,
-        )?)),
+        Request::Act { number, action, params } => {
+            Reply::Case(Box::new(store.act(&number, action, require(session)?, &params)?))
+        }
     })
 }
 
@@ -230,41 +174,16 @@ mod tests {
     fn requests_need_a_session_and_the_right_role() {
         let (_d, mut s) = testing::store();
         let mut session = None;
-        let e = dispatch(
-            &mut s,
-            &mut session,
-            Request::SearchCases { text: "张".into() },
-        )
-        .unwrap_err();
+        let e = dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden);
+        assert!(matches!(dispatch(&mut s, &mut session, Request::HallInfo).unwrap(), Reply::HallInfo(_)));
+        dispatch(&mut s, &mut session, Request::Login { username: "clerk1".into(), password: "Demo@clerk1".into() })
+            .unwrap();
         assert!(matches!(
-            dispatch(&mut s, &mut session, Request::HallInfo).unwrap(),
-            Reply::HallInfo(_)
-        ));
-        dispatch(
-            &mut s,
-            &mut session,
-            Request::Login {
-                username: "clerk1".into(),
-                password: "Demo@clerk1".into(),
-            },
-        )
-        .unwrap();
-        assert!(matches!(
-            dispatch(
-                &mut s,
-                &mut session,
-                Request::SearchCases { text: "张".into() }
-            )
-            .unwrap(),
+            dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap(),
             Reply::Cases(_)
         ));
-        let e = dispatch(
-            &mut s,
-            &mut session,
-            Request::CalendarImport { text: "{}".into() },
-        )
-        .unwrap_err();
+        let e = dispatch(&mut s, &mut session, Request::CalendarImport { text: "{}".into() }).unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert!(e.message.contains("系统管理员"));
         dispatch(&mut s, &mut session, Request::Logout).unwrap();
@@ -273,9 +192,7 @@ mod tests {
 
     #[test]
     fn requests_round_trip_as_json() {
-        let r: Request =
-            serde_json::from_str(r#"{"type":"catalog_list","query":"hjqy","category":null}"#)
-                .unwrap();
+        let r: Request = serde_json::from_str(r#"{"type":"catalog_list","query":"hjqy","category":null}"#).unwrap();
         assert!(matches!(r, Request::CatalogList { .. }));
     }
 }

@@ -49,10 +49,7 @@ impl CalendarYear {
 
     fn check(&self) -> Result<()> {
         if !(2000..=2100).contains(&self.year) {
-            return Err(HallError::invalid(format!(
-                "日历年份 {} 不合理，应在 2000 至 2100 之间",
-                self.year
-            )));
+            return Err(HallError::invalid(format!("日历年份 {} 不合理，应在 2000 至 2100 之间", self.year)));
         }
         let mut off = BTreeSet::new();
         for (i, h) in self.holidays.iter().enumerate() {
@@ -68,10 +65,7 @@ impl CalendarYear {
             }
             for d in [h.from, h.to] {
                 if d.year() != self.year {
-                    return Err(HallError::invalid(format!(
-                        "节假日“{}”的日期 {d} 不在 {} 年内",
-                        h.name, self.year
-                    )));
+                    return Err(HallError::invalid(format!("节假日“{}”的日期 {d} 不在 {} 年内", h.name, self.year)));
                 }
             }
             let mut d = h.from;
@@ -82,15 +76,10 @@ impl CalendarYear {
         }
         for d in &self.workdays {
             if d.year() != self.year {
-                return Err(HallError::invalid(format!(
-                    "调休上班日 {d} 不在 {} 年内",
-                    self.year
-                )));
+                return Err(HallError::invalid(format!("调休上班日 {d} 不在 {} 年内", self.year)));
             }
             if off.contains(d) {
-                return Err(HallError::invalid(format!(
-                    "日期 {d} 同时列为节假日和调休上班日"
-                )));
+                return Err(HallError::invalid(format!("日期 {d} 同时列为节假日和调休上班日")));
             }
         }
         Ok(())
@@ -190,10 +179,7 @@ impl Calendar {
                 left -= 1;
             }
         }
-        WorkingDate {
-            date: d,
-            missing_years: missing,
-        }
+        WorkingDate { date: d, missing_years: missing }
     }
 
     /// Working days in `(after, through]`: the days a pause that began on `after` and ended on
@@ -232,10 +218,7 @@ mod tests {
         assert!(!c.is_working_day(d("2026-10-01")));
         assert!(!c.is_working_day(d("2026-10-07")));
         assert!(c.is_working_day(d("2026-10-10")), "Saturday make-up day");
-        assert!(
-            c.is_working_day(d("2026-02-14")),
-            "Saturday make-up day before 春节"
-        );
+        assert!(c.is_working_day(d("2026-02-14")), "Saturday make-up day before 春节");
         assert!(!c.is_working_day(d("2026-02-16")), "Monday in 春节");
         assert!(c.is_working_day(d("2026-11-23")));
         assert!(!c.is_working_day(d("2026-11-22")), "Sunday");
@@ -253,10 +236,7 @@ mod tests {
         // Starting on a rest day counts from the next working day.
         assert_eq!(c.add_working_days(d("2026-11-21"), 1).date, d("2026-11-23"));
         assert_eq!(c.add_working_days(d("2026-11-23"), 0).date, d("2026-11-23"));
-        assert_eq!(
-            c.add_working_days(d("2026-11-20"), 20).date,
-            d("2026-12-18")
-        );
+        assert_eq!(c.add_working_days(d("2026-11-20"), 20).date, d("2026-12-18"));
     }
 
     #[test]
@@ -274,14 +254,8 @@ mod tests {
     fn pauses_count_working_days_after_the_pause_day() {
         let c = cal2026();
         // Paused Wed 09-30, resumed Fri 10-09: 10-08 and 10-09 were working days off the clock.
-        assert_eq!(
-            c.working_days_between(d("2026-09-30"), d("2026-10-09")).0,
-            2
-        );
-        assert_eq!(
-            c.working_days_between(d("2026-11-23"), d("2026-11-23")).0,
-            0
-        );
+        assert_eq!(c.working_days_between(d("2026-09-30"), d("2026-10-09")).0, 2);
+        assert_eq!(c.working_days_between(d("2026-11-23"), d("2026-11-23")).0, 0);
     }
 
     #[test]
@@ -289,22 +263,13 @@ mod tests {
         for (text, needle) in [
             ("{", "日历文件格式错误"),
             (r#"{"year": 1800}"#, "不合理"),
-            (
-                r#"{"year": 2026, "holidays": [{"name":"x","from":"2026-05-05","to":"2026-05-01"}]}"#,
-                "晚于",
-            ),
-            (
-                r#"{"year": 2026, "holidays": [{"name":"x","from":"2025-05-05","to":"2026-05-06"}]}"#,
-                "不在 2026 年内",
-            ),
+            (r#"{"year": 2026, "holidays": [{"name":"x","from":"2026-05-05","to":"2026-05-01"}]}"#, "晚于"),
+            (r#"{"year": 2026, "holidays": [{"name":"x","from":"2025-05-05","to":"2026-05-06"}]}"#, "不在 2026 年内"),
             (
                 r#"{"year": 2026, "holidays": [{"name":"x","from":"2026-05-01","to":"2026-05-02"}], "workdays":["2026-05-02"]}"#,
                 "同时列为",
             ),
-            (
-                r#"{"year": 2026, "workdays":["2026-13-02"]}"#,
-                "日历文件格式错误",
-            ),
+            (r#"{"year": 2026, "workdays":["2026-13-02"]}"#, "日历文件格式错误"),
         ] {
             let e = CalendarYear::parse_json(text).unwrap_err();
             assert!(e.message.contains(needle), "{text}: {}", e.message);

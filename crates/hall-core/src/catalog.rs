@@ -30,16 +30,8 @@ pub const CATEGORIES: &[&str] = &[
     "规划建设",
 ];
 
-pub const ITEM_TYPES: &[&str] = &[
-    "行政许可",
-    "行政确认",
-    "行政给付",
-    "行政备案",
-    "行政裁决",
-    "行政奖励",
-    "其他行政权力",
-    "公共服务",
-];
+pub const ITEM_TYPES: &[&str] =
+    &["行政许可", "行政确认", "行政给付", "行政备案", "行政裁决", "行政奖励", "其他行政权力", "公共服务"];
 
 /// 办件类型
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -69,14 +61,9 @@ impl CaseKind {
         }
     }
     fn parse(s: &str) -> Option<CaseKind> {
-        [
-            CaseKind::Instant,
-            CaseKind::Promised,
-            CaseKind::Forwarded,
-            CaseKind::Joint,
-        ]
-        .into_iter()
-        .find(|k| k.label() == s.trim())
+        [CaseKind::Instant, CaseKind::Promised, CaseKind::Forwarded, CaseKind::Joint]
+            .into_iter()
+            .find(|k| k.label() == s.trim())
     }
 }
 
@@ -100,13 +87,7 @@ impl MaterialForm {
         }
     }
     fn parse(s: &str) -> Option<MaterialForm> {
-        [
-            MaterialForm::Original,
-            MaterialForm::Copy,
-            MaterialForm::Both,
-        ]
-        .into_iter()
-        .find(|k| k.label() == s.trim())
+        [MaterialForm::Original, MaterialForm::Copy, MaterialForm::Both].into_iter().find(|k| k.label() == s.trim())
     }
 }
 
@@ -252,13 +233,9 @@ impl CatalogFile {
     /// CSV: one row per material; the item's columns are repeated (or left blank) on its
     /// further rows. Headers may be Chinese or English (see README).
     pub fn parse_csv(text: &str) -> Result<CatalogFile> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| HallError::invalid(format!("事项清单 CSV 表头读取失败：{e}")))?
-            .clone();
+        let mut rdr =
+            csv::ReaderBuilder::new().flexible(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = rdr.headers().map_err(|e| HallError::invalid(format!("事项清单 CSV 表头读取失败：{e}")))?.clone();
         let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim()));
         let cols = CsvCols {
             code: col(&["事项编码", "code"]),
@@ -297,18 +274,11 @@ impl CatalogFile {
                 return Err(HallError::invalid(format!("事项清单 CSV 缺少“{names}”列")));
             }
         }
-        let mut file = CatalogFile {
-            version: String::new(),
-            effective_date: None,
-            units: vec![],
-            items: vec![],
-        };
+        let mut file = CatalogFile { version: String::new(), effective_date: None, units: vec![], items: vec![] };
         let mut lines = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i + 2;
-            let rec = rec.map_err(|e| {
-                HallError::invalid(format!("事项清单 CSV 第 {line} 行无法读取：{e}"))
-            })?;
+            let rec = rec.map_err(|e| HallError::invalid(format!("事项清单 CSV 第 {line} 行无法读取：{e}")))?;
             let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
             let code = get(cols.code);
             if code.is_empty() {
@@ -319,22 +289,15 @@ impl CatalogFile {
                 if v.is_empty() {
                     return Ok(default);
                 }
-                v.parse::<u32>().map_err(|_| {
-                    HallError::invalid(format!(
-                        "{}应为非负整数，现为“{v}”",
-                        at(Some(line), code, field)
-                    ))
-                })
+                v.parse::<u32>()
+                    .map_err(|_| HallError::invalid(format!("{}应为非负整数，现为“{v}”", at(Some(line), code, field))))
             };
             let flag = |c: Option<usize>, field: &str, default: bool| -> Result<bool> {
                 match get(c) {
                     "" => Ok(default),
                     "是" | "Y" | "y" | "true" | "1" | "必需" | "必要" => Ok(true),
                     "否" | "N" | "n" | "false" | "0" | "非必需" | "可选" => Ok(false),
-                    v => Err(HallError::invalid(format!(
-                        "{}应为“是”或“否”，现为“{v}”",
-                        at(Some(line), code, field)
-                    ))),
+                    v => Err(HallError::invalid(format!("{}应为“是”或“否”，现为“{v}”", at(Some(line), code, field)))),
                 }
             };
             if file.items.last().map(|it: &CatalogItem| it.code.as_str()) != Some(code) {
@@ -362,11 +325,7 @@ impl CatalogFile {
                             )))
                         }
                     };
-                    file.units.push(Unit {
-                        code: unit.clone(),
-                        name: get(cols.unit_name).to_string(),
-                        level,
-                    });
+                    file.units.push(Unit { code: unit.clone(), name: get(cols.unit_name).to_string(), level });
                 }
                 file.items.push(CatalogItem {
                     code: code.to_string(),
@@ -379,10 +338,7 @@ impl CatalogFile {
                     kind,
                     legal_days: num(cols.legal_days, "法定时限", 0)?,
                     promised_days: num(cols.promised_days, "承诺时限", 0)?,
-                    fee: Some(get(cols.fee))
-                        .filter(|f| !f.is_empty())
-                        .unwrap_or("不收费")
-                        .to_string(),
+                    fee: Some(get(cols.fee)).filter(|f| !f.is_empty()).unwrap_or("不收费").to_string(),
                     fee_basis: get(cols.fee_basis).to_string(),
                     visits: num(cols.visits, "到场次数", 1)?,
                     materials: vec![],
@@ -410,11 +366,7 @@ impl CatalogFile {
                     deferrable: flag(cols.m_deferrable, "可容缺", false)?,
                     source: Some(get(cols.m_source).to_string()).filter(|s| !s.is_empty()),
                 };
-                file.items
-                    .last_mut()
-                    .expect("an item was pushed for this code")
-                    .materials
-                    .push(m);
+                file.items.last_mut().expect("an item was pushed for this code").materials.push(m);
             }
         }
         file.check(&lines)?;
@@ -438,10 +390,7 @@ impl CatalogFile {
             };
             wrap("事项编码", text("事项编码", &it.code, 64, true))?;
             if self.items[..i].iter().any(|o| o.code == it.code) {
-                return Err(HallError::invalid(format!(
-                    "{}重复：同一清单中编码必须唯一",
-                    f("事项编码")
-                )));
+                return Err(HallError::invalid(format!("{}重复：同一清单中编码必须唯一", f("事项编码"))));
             }
             wrap("事项名称", text("事项名称", &it.name, 200, true))?;
             wrap("设定依据", text("设定依据", &it.basis, 2000, false))?;
@@ -463,16 +412,11 @@ impl CatalogFile {
                 )));
             }
             wrap("实施机关编码", text("实施机关编码", &it.unit, 64, true))?;
-            for (field, code) in [
-                ("实施机关编码", Some(&it.unit)),
-                ("承办单位编码", it.handled_by.as_ref()),
-            ] {
+            for (field, code) in [("实施机关编码", Some(&it.unit)), ("承办单位编码", it.handled_by.as_ref())]
+            {
                 if let Some(code) = code {
                     if !self.units.is_empty() && !self.units.iter().any(|u| &u.code == code) {
-                        return Err(HallError::invalid(format!(
-                            "{}“{code}”不在清单的单位列表中",
-                            f(field)
-                        )));
+                        return Err(HallError::invalid(format!("{}“{code}”不在清单的单位列表中", f(field))));
                     }
                 }
             }
@@ -485,33 +429,18 @@ impl CatalogFile {
                 )));
             }
             if it.legal_days > 365 {
-                return Err(HallError::invalid(format!(
-                    "{}{} 个工作日不合理",
-                    f("法定时限"),
-                    it.legal_days
-                )));
+                return Err(HallError::invalid(format!("{}{} 个工作日不合理", f("法定时限"), it.legal_days)));
             }
             if it.kind == CaseKind::Instant && it.promised_days != 0 {
-                return Err(HallError::invalid(format!(
-                    "{}：即办件的承诺时限应为 0",
-                    f("承诺时限")
-                )));
+                return Err(HallError::invalid(format!("{}：即办件的承诺时限应为 0", f("承诺时限"))));
             }
             for m in &it.materials {
                 wrap("材料名称", text("材料名称", &m.name, 200, true))?;
                 if m.copies == 0 || m.copies > 99 {
-                    return Err(HallError::invalid(format!(
-                        "{}“{}”的份数应在 1 至 99 之间",
-                        f("材料"),
-                        m.name
-                    )));
+                    return Err(HallError::invalid(format!("{}“{}”的份数应在 1 至 99 之间", f("材料"), m.name)));
                 }
                 if m.deferrable && !m.required {
-                    return Err(HallError::invalid(format!(
-                        "{}“{}”：可容缺只适用于必需材料",
-                        f("材料"),
-                        m.name
-                    )));
+                    return Err(HallError::invalid(format!("{}“{}”：可容缺只适用于必需材料", f("材料"), m.name)));
                 }
             }
         }
@@ -546,33 +475,19 @@ mod tests {
             "B-2,城乡居民养老保险参保登记,行政确认,社会保险,SB,社保所,乡镇,承诺件,20,30",
         );
         let e = CatalogFile::parse_csv(&bad).unwrap_err();
-        assert!(
-            e.message.contains("第 4 行") && e.message.contains("承诺时限"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("第 4 行") && e.message.contains("承诺时限"), "{}", e.message);
         let bad = CSV.replace("即办件", "马上办");
         let e = CatalogFile::parse_csv(&bad).unwrap_err();
-        assert!(
-            e.message.contains("第 2 行") && e.message.contains("办件类型"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("第 2 行") && e.message.contains("办件类型"), "{}", e.message);
         let bad = CSV.replace("户籍管理", "杂项");
-        assert!(CatalogFile::parse_csv(&bad)
-            .unwrap_err()
-            .message
-            .contains("类别"));
+        assert!(CatalogFile::parse_csv(&bad).unwrap_err().message.contains("类别"));
     }
 
     #[test]
     fn json_errors_are_chinese() {
         let e = CatalogFile::parse_json("{\"items\": [{\"code\": \"x\"}]}").unwrap_err();
         assert!(e.message.contains("缺少"), "{}", e.message);
-        assert!(CatalogFile::parse_json("{")
-            .unwrap_err()
-            .message
-            .contains("不完整"));
+        assert!(CatalogFile::parse_json("{").unwrap_err().message.contains("不完整"));
         let e = CatalogFile::parse_json("{\"items\": []}").unwrap_err();
         assert!(e.message.contains("没有任何事项"));
     }

@@ -51,9 +51,7 @@ pub fn sample_hall() -> SampleHall {
 pub fn add_sample_users(store: &mut Store) -> Result<Vec<SampleUser>> {
     let mut users = sample_hall().users;
     for u in store.units()? {
-        if u.level == UnitLevel::Township
-            && !users.iter().any(|s| s.unit.as_deref() == Some(&u.code))
-        {
+        if u.level == UnitLevel::Township && !users.iter().any(|s| s.unit.as_deref() == Some(&u.code)) {
             users.push(SampleUser {
                 username: format!("officer.{}", u.code.to_lowercase()),
                 name: format!("{}经办人", u.name),
@@ -65,15 +63,7 @@ pub fn add_sample_users(store: &mut Store) -> Result<Vec<SampleUser>> {
     }
     for u in &users {
         if store.user(&u.username).is_err() {
-            store.add_user(
-                &u.username,
-                &u.name,
-                u.role,
-                u.unit.as_deref(),
-                &u.password,
-                false,
-                "demo",
-            )?;
+            store.add_user(&u.username, &u.name, u.role, u.unit.as_deref(), &u.password, false, "demo")?;
         }
     }
     Ok(users)
@@ -102,52 +92,27 @@ impl Faker<'_> {
         self.serial = (self.serial + 1) % 1000;
         let body = format!("231221{}{:03}", birth.format("%Y%m%d"), self.serial);
         const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        let sum: u32 = body
-            .bytes()
-            .zip(W)
-            .map(|(b, w)| (b - b'0') as u32 * w)
-            .sum();
+        let sum: u32 = body.bytes().zip(W).map(|(b, w)| (b - b'0') as u32 * w).sum();
         format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
     }
 
     fn credit_code(&mut self) -> String {
         const CH: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-        const W: [u32; 17] = [
-            1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-        ];
+        const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
         let mut body = String::from("92231221MA");
         for _ in 0..7 {
             body.push(CH[self.rng.gen_range(0..CH.len())] as char);
         }
-        let sum: u32 = body
-            .bytes()
-            .zip(W)
-            .map(|(b, w)| CH.iter().position(|c| *c == b).unwrap() as u32 * w)
-            .sum();
+        let sum: u32 = body.bytes().zip(W).map(|(b, w)| CH.iter().position(|c| *c == b).unwrap() as u32 * w).sum();
         body.push(CH[((31 - sum % 31) % 31) as usize] as char);
         body
     }
 
     fn person(&mut self, today: NaiveDate) -> Party {
-        let surname = self
-            .hall
-            .surnames
-            .choose(&mut self.rng)
-            .expect("surnames")
-            .clone();
-        let given = self
-            .hall
-            .given_names
-            .choose(&mut self.rng)
-            .expect("given names")
-            .clone();
+        let surname = self.hall.surnames.choose(&mut self.rng).expect("surnames").clone();
+        let given = self.hall.given_names.choose(&mut self.rng).expect("given names").clone();
         let age_days = self.rng.gen_range(18 * 365..85 * 365);
-        let village = self
-            .hall
-            .villages
-            .choose(&mut self.rng)
-            .expect("villages")
-            .clone();
+        let village = self.hall.villages.choose(&mut self.rng).expect("villages").clone();
         Party {
             kind: PartyKind::Person,
             id_number: self.id_number(today - Duration::days(age_days)),
@@ -157,31 +122,14 @@ impl Faker<'_> {
                 ["3", "5", "8", "9"].choose(&mut self.rng).unwrap(),
                 self.rng.gen_range(0..1_000_000_000u64)
             ),
-            address: format!(
-                "{}{}组{}号",
-                village,
-                self.rng.gen_range(1..9),
-                self.rng.gen_range(1..120)
-            ),
+            address: format!("{}{}组{}号", village, self.rng.gen_range(1..9), self.rng.gen_range(1..120)),
         }
     }
 
     fn org(&mut self) -> Party {
-        let village = self
-            .hall
-            .villages
-            .choose(&mut self.rng)
-            .expect("villages")
-            .clone();
-        let trade = [
-            "豆制品作坊",
-            "粮食加工厂",
-            "种植专业合作社",
-            "农机服务合作社",
-            "便民超市",
-        ]
-        .choose(&mut self.rng)
-        .unwrap();
+        let village = self.hall.villages.choose(&mut self.rng).expect("villages").clone();
+        let trade =
+            ["豆制品作坊", "粮食加工厂", "种植专业合作社", "农机服务合作社", "便民超市"].choose(&mut self.rng).unwrap();
         Party {
             kind: PartyKind::Org,
             id_number: self.credit_code(),
@@ -236,46 +184,22 @@ pub fn load_demo(store: &mut Store, days: i64, per_day: u32) -> Result<DemoSumma
     store.set_setting("sample_data", "本库为演示用示例数据，人员均为虚构")?;
 
     let real_now = store.now();
-    let mut f = Faker {
-        rng: StdRng::seed_from_u64(20261122),
-        hall: &hall,
-        serial: 0,
-    };
-    let clerks: Vec<SessionUser> = users
-        .iter()
-        .filter(|u| u.role == Role::Clerk)
-        .map(|u| store.user(&u.username))
-        .collect::<Result<_>>()?;
-    let supervisor = users
-        .iter()
-        .find(|u| u.role == Role::Supervisor)
-        .map(|u| store.user(&u.username))
-        .transpose()?;
+    let mut f = Faker { rng: StdRng::seed_from_u64(20261122), hall: &hall, serial: 0 };
+    let clerks: Vec<SessionUser> =
+        users.iter().filter(|u| u.role == Role::Clerk).map(|u| store.user(&u.username)).collect::<Result<_>>()?;
+    let supervisor = users.iter().find(|u| u.role == Role::Supervisor).map(|u| store.user(&u.username)).transpose()?;
     let mut count = 0;
     let start = real_now.date() - Duration::days(days);
     let mut day = start;
     while day <= real_now.date() {
         if store.calendar().is_working_day(day) {
             let n = f.rng.gen_range(per_day / 2..=per_day + per_day / 2);
-            let mut times: Vec<NaiveDateTime> = (0..n)
-                .map(|_| f.office_time(day))
-                .filter(|t| *t <= real_now)
-                .collect();
+            let mut times: Vec<NaiveDateTime> = (0..n).map(|_| f.office_time(day)).filter(|t| *t <= real_now).collect();
             times.sort();
             for t in times {
                 let item = catalog.items.choose(&mut f.rng).expect("items").clone();
                 let clerk = clerks.choose(&mut f.rng).expect("clerks").clone();
-                if sample_case(
-                    store,
-                    &mut f,
-                    &item,
-                    &clerk,
-                    supervisor.as_ref(),
-                    t,
-                    real_now,
-                )
-                .is_ok()
-                {
+                if sample_case(store, &mut f, &item, &clerk, supervisor.as_ref(), t, real_now).is_ok() {
                     count += 1;
                 }
             }
@@ -303,33 +227,18 @@ fn sample_case(
     t: NaiveDateTime,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let applicant = if item.category == "食品安全"
-        || (item.item_type == "行政许可" && f.rng.gen_bool(0.2))
-    {
+    let applicant = if item.category == "食品安全" || (item.item_type == "行政许可" && f.rng.gen_bool(0.2)) {
         f.org()
     } else {
         f.person(t.date())
     };
-    let agent =
-        (f.rng.gen_bool(0.12) || applicant.kind == PartyKind::Org).then(|| f.person(t.date()));
-    let deferrable: Vec<String> = item
-        .materials
-        .iter()
-        .filter(|m| m.deferrable)
-        .map(|m| m.name.clone())
-        .collect();
+    let agent = (f.rng.gen_bool(0.12) || applicant.kind == PartyKind::Org).then(|| f.person(t.date()));
+    let deferrable: Vec<String> = item.materials.iter().filter(|m| m.deferrable).map(|m| m.name.clone()).collect();
     let roll: f64 = f.rng.gen();
     let (outcome, note) = if roll < 0.05 {
         (IntakeOutcome::NotifyMissing, String::new())
     } else if roll < 0.09 {
-        (
-            IntakeOutcome::Refuse,
-            f.hall
-                .rejection_reasons
-                .choose(&mut f.rng)
-                .cloned()
-                .unwrap_or_default(),
-        )
+        (IntakeOutcome::Refuse, f.hall.rejection_reasons.choose(&mut f.rng).cloned().unwrap_or_default())
     } else if item.kind == CaseKind::Instant {
         (IntakeOutcome::Instant, String::new())
     } else if !deferrable.is_empty() && roll < 0.2 {
@@ -340,12 +249,7 @@ fn sample_case(
     let mut materials: Vec<String> = item.materials.iter().map(|m| m.name.clone()).collect();
     match outcome {
         IntakeOutcome::NotifyMissing => {
-            let required: Vec<String> = item
-                .materials
-                .iter()
-                .filter(|m| m.required)
-                .map(|m| m.name.clone())
-                .collect();
+            let required: Vec<String> = item.materials.iter().filter(|m| m.required).map(|m| m.name.clone()).collect();
             if let Some(drop) = required.choose(&mut f.rng) {
                 materials.retain(|m| m != drop);
             }
@@ -380,30 +284,12 @@ fn sample_case(
             return None;
         }
         store.set_now(Some(at));
-        store
-            .act(
-                &number,
-                action,
-                user,
-                &ActParams {
-                    note: note.into(),
-                    unit: None,
-                },
-            )
-            .ok()
-            .map(|_| ())
+        store.act(&number, action, user, &ActParams { note: note.into(), unit: None }).ok().map(|_| ())
     };
     match outcome {
         IntakeOutcome::NotifyMissing => {
             if f.rng.gen_bool(0.3) {
-                step(
-                    store,
-                    f,
-                    2..3,
-                    Action::Withdraw,
-                    clerk,
-                    "申请人决定暂不办理",
-                );
+                step(store, f, 2..3, Action::Withdraw, clerk, "申请人决定暂不办理");
             }
             return Ok(());
         }
@@ -430,32 +316,17 @@ fn sample_case(
     }
     if roll < 0.05 {
         if let Some(sup) = supervisor {
-            step(
-                store,
-                f,
-                1..2,
-                Action::Revoke,
-                sup,
-                "发现申请材料不实，依法撤销",
-            );
+            step(store, f, 1..2, Action::Revoke, sup, "发现申请材料不实，依法撤销");
         }
         return Ok(());
     }
     if roll < 0.2 {
-        let ask = f
-            .hall
-            .supplement_requests
-            .choose(&mut f.rng)
-            .cloned()
-            .unwrap_or_else(|| "补充材料".into());
+        let ask = f.hall.supplement_requests.choose(&mut f.rng).cloned().unwrap_or_else(|| "补充材料".into());
         step(store, f, 1..2, Action::RequestSupplement, &officer, &ask)
             .and_then(|_| step(store, f, 1..5, Action::SupplementReceived, &officer, ""))
             .map(|_| ());
     } else if roll < 0.25 {
-        let kind = ["专家评审", "现场检验", "鉴定", "听证"]
-            .choose(&mut f.rng)
-            .unwrap()
-            .to_string();
+        let kind = ["专家评审", "现场检验", "鉴定", "听证"].choose(&mut f.rng).unwrap().to_string();
         step(store, f, 1..2, Action::SpecialStart, &officer, &kind)
             .and_then(|_| step(store, f, 2..6, Action::SpecialEnd, &officer, ""))
             .map(|_| ());
@@ -465,16 +336,7 @@ fn sample_case(
     }
     if item.kind == CaseKind::Forwarded {
         let sent = step(store, f, 1..2, Action::Forward, &officer, "已报送县级部门");
-        if sent.is_none()
-            || step(
-                store,
-                f,
-                2..12,
-                Action::CountyResult,
-                &officer,
-                "县级部门审批通过",
-            )
-            .is_none()
+        if sent.is_none() || step(store, f, 2..12, Action::CountyResult, &officer, "县级部门审批通过").is_none()
         {
             return Ok(());
         }
@@ -490,9 +352,7 @@ fn sample_case(
     if step(store, f, span..span + 1, action, &officer, note).is_none() || action == Action::Lapse {
         return Ok(());
     }
-    if f.rng
-        .gen_bool(if action == Action::Reject { 0.5 } else { 0.85 })
-    {
+    if f.rng.gen_bool(if action == Action::Reject { 0.5 } else { 0.85 }) {
         step(store, f, 0..4, Action::Deliver, clerk, "申请人本人领取");
     }
     Ok(())
@@ -500,12 +360,7 @@ fn sample_case(
 
 /// Synthetic history for benchmarks: `n` accepted cases spread over the last `years` years,
 /// written in batches through the intake code. Returns the number written.
-pub fn seed(
-    store: &mut Store,
-    n: usize,
-    years: i64,
-    progress: &mut dyn FnMut(usize),
-) -> Result<usize> {
+pub fn seed(store: &mut Store, n: usize, years: i64, progress: &mut dyn FnMut(usize)) -> Result<usize> {
     let hall = sample_hall();
     if store.current_catalog_version()?.is_none() {
         if !store.is_initialised()? {
@@ -519,14 +374,8 @@ pub fn seed(
     let real_now = store.now();
     let start = real_now - Duration::days(365 * years);
     let span = (real_now - start).num_seconds();
-    let mut f = Faker {
-        rng: StdRng::seed_from_u64(n as u64),
-        hall: &hall,
-        serial: 0,
-    };
-    let mut times: Vec<NaiveDateTime> = (0..n)
-        .map(|_| start + Duration::seconds(f.rng.gen_range(0..span)))
-        .collect();
+    let mut f = Faker { rng: StdRng::seed_from_u64(n as u64), hall: &hall, serial: 0 };
+    let mut times: Vec<NaiveDateTime> = (0..n).map(|_| start + Duration::seconds(f.rng.gen_range(0..span))).collect();
     times.sort();
     let mut done = 0;
     for chunk in times.chunks(5000) {
@@ -539,11 +388,7 @@ pub fn seed(
                 agent: None,
                 materials: item.materials.iter().map(|m| m.name.clone()).collect(),
                 clerk: clerk.username.clone(),
-                outcome: if item.kind == CaseKind::Instant {
-                    IntakeOutcome::Instant
-                } else {
-                    IntakeOutcome::Accept
-                },
+                outcome: if item.kind == CaseKind::Instant { IntakeOutcome::Instant } else { IntakeOutcome::Accept },
                 note: String::new(),
                 commitment_due: None,
             };

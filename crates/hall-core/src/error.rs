@@ -39,10 +39,7 @@ pub type Result<T, E = HallError> = std::result::Result<T, E>;
 
 impl HallError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Invalid, message)
@@ -68,16 +65,11 @@ impl From<rusqlite::Error> for HallError {
                 E::DatabaseCorrupt | E::NotADatabase => {
                     "数据库文件已损坏或不是一窗通数据库，请联系县信息中心从备份恢复。".to_string()
                 }
-                E::DatabaseBusy | E::DatabaseLocked => {
-                    "数据库正被其他程序占用，请稍后重试。".to_string()
-                }
+                E::DatabaseBusy | E::DatabaseLocked => "数据库正被其他程序占用，请稍后重试。".to_string(),
                 E::CannotOpen => "无法打开数据库文件，请检查路径和权限。".to_string(),
                 _ => {
                     log::error!("sqlite failure: {e} ({detail:?})");
-                    format!(
-                        "数据库操作失败：{}",
-                        detail.as_deref().unwrap_or("未知原因")
-                    )
+                    format!("数据库操作失败：{}", detail.as_deref().unwrap_or("未知原因"))
                 }
             };
             return Self::new(ErrorCode::Storage, message);

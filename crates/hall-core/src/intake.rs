@@ -103,42 +103,22 @@ pub struct CheckedParty {
     pub address: String,
 }
 
-pub fn check_party(
-    role: &str,
-    p: &Party,
-    today: NaiveDate,
-    phone_required: bool,
-) -> Result<CheckedParty> {
+pub fn check_party(role: &str, p: &Party, today: NaiveDate, phone_required: bool) -> Result<CheckedParty> {
     let prefix = |e: HallError| HallError::invalid(format!("{role}：{}", e.message));
     let id_number = match p.kind {
         PartyKind::Person => validate::resident_id(&p.id_number, today),
         PartyKind::Org => validate::credit_code(&p.id_number),
     }
     .map_err(prefix)?;
-    let name = validate::text(
-        if p.kind == PartyKind::Org {
-            "单位名称"
-        } else {
-            "姓名"
-        },
-        &p.name,
-        100,
-        true,
-    )
-    .map_err(prefix)?;
+    let name = validate::text(if p.kind == PartyKind::Org { "单位名称" } else { "姓名" }, &p.name, 100, true)
+        .map_err(prefix)?;
     let phone = if p.phone.trim().is_empty() && !phone_required {
         String::new()
     } else {
         validate::phone(&p.phone).map_err(prefix)?
     };
     let address = validate::text("地址", &p.address, 200, false).map_err(prefix)?;
-    Ok(CheckedParty {
-        kind: p.kind,
-        id_number,
-        name,
-        phone,
-        address,
-    })
+    Ok(CheckedParty { kind: p.kind, id_number, name, phone, address })
 }
 
 /// Materials of the item with whether each was handed in; unknown names are refused.
@@ -154,30 +134,14 @@ pub fn check_materials(item: &CatalogItem, submitted: &[String]) -> Result<Vec<(
             )));
         }
     }
-    Ok(item
-        .materials
-        .iter()
-        .map(|m| (m.clone(), submitted.iter().any(|s| s.trim() == m.name)))
-        .collect())
+    Ok(item.materials.iter().map(|m| (m.clone(), submitted.iter().any(|s| s.trim() == m.name))).collect())
 }
 
 /// Checks that the outcome fits the materials and the item; returns the missing required ones.
-pub fn check_outcome(
-    req: &IntakeRequest,
-    item: &CatalogItem,
-    materials: &[(Material, bool)],
-) -> Result<Vec<Material>> {
-    let missing: Vec<Material> = materials
-        .iter()
-        .filter(|(m, given)| m.required && !given)
-        .map(|(m, _)| m.clone())
-        .collect();
-    let names = |ms: &[Material]| {
-        ms.iter()
-            .map(|m| m.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
+pub fn check_outcome(req: &IntakeRequest, item: &CatalogItem, materials: &[(Material, bool)]) -> Result<Vec<Material>> {
+    let missing: Vec<Material> =
+        materials.iter().filter(|(m, given)| m.required && !given).map(|(m, _)| m.clone()).collect();
+    let names = |ms: &[Material]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、");
     match req.outcome {
         IntakeOutcome::Accept | IntakeOutcome::Instant if !missing.is_empty() => {
             let all_deferrable = missing.iter().all(|m| m.deferrable);
@@ -192,28 +156,19 @@ pub fn check_outcome(
             )))
         }
         IntakeOutcome::Instant if item.kind != CaseKind::Instant => {
-            Err(HallError::invalid(format!(
-                "事项“{}”是{}，不是即办件，不能当场办结",
-                item.name,
-                item.kind.label()
-            )))
+            Err(HallError::invalid(format!("事项“{}”是{}，不是即办件，不能当场办结", item.name, item.kind.label())))
         }
         IntakeOutcome::AcceptPending if missing.is_empty() => {
             Err(HallError::invalid("材料已齐全，无需容缺受理，请直接受理"))
         }
         IntakeOutcome::AcceptPending if missing.iter().any(|m| !m.deferrable) => {
             let hard: Vec<Material> = missing.iter().filter(|m| !m.deferrable).cloned().collect();
-            Err(HallError::invalid(format!(
-                "缺少的“{}”不允许容缺，不能容缺受理，请一次性告知",
-                names(&hard)
-            )))
+            Err(HallError::invalid(format!("缺少的“{}”不允许容缺，不能容缺受理，请一次性告知", names(&hard))))
         }
-        IntakeOutcome::NotifyMissing if missing.is_empty() => Err(HallError::invalid(
-            "必需材料已齐全，无需一次性告知，请直接受理",
-        )),
-        IntakeOutcome::Refuse if req.note.trim().is_empty() => {
-            Err(HallError::invalid("不予受理必须写明理由"))
+        IntakeOutcome::NotifyMissing if missing.is_empty() => {
+            Err(HallError::invalid("必需材料已齐全，无需一次性告知，请直接受理"))
         }
+        IntakeOutcome::Refuse if req.note.trim().is_empty() => Err(HallError::invalid("不予受理必须写明理由")),
         _ => Ok(missing),
     }
 }

@@ -26,9 +26,7 @@ pub fn default_data_dir() -> std::path::PathBuf {
     if let Some(dir) = std::env::var_os("YICHUANG_DATA_DIR") {
         return dir.into();
     }
-    dirs::data_dir()
-        .unwrap_or_else(|| std::path::PathBuf::from("."))
-        .join("yichuang")
+    dirs::data_dir().unwrap_or_else(|| std::path::PathBuf::from(".")).join("yichuang")
 }
 
 pub fn default_db_path() -> std::path::PathBuf {

@@ -105,146 +105,31 @@ const fn st(
     ready_for_pickup: bool,
     closed: bool,
 ) -> StateInfo {
-    StateInfo {
-        state,
-        key,
-        label,
-        exchange_code,
-        clock,
-        ready_for_pickup,
-        closed,
-    }
+    StateInfo { state, key, label, exchange_code, clock, ready_for_pickup, closed }
 }
 
 use CaseState as S;
 use Clock as C;
 
 pub const STATES: &[StateInfo] = &[
-    st(
-        S::Logged,
-        "logged",
-        "已接件",
-        Some(1),
-        C::NotStarted,
-        false,
-        false,
-    ),
-    st(
-        S::Cancelled,
-        "cancelled",
-        "已撤件",
-        Some(2),
-        C::Ended,
-        false,
-        true,
-    ),
-    st(
-        S::Accepted,
-        "accepted",
-        "已受理",
-        Some(3),
-        C::Running,
-        false,
-        false,
-    ),
-    st(
-        S::Refused,
-        "refused",
-        "不予受理",
-        Some(5),
-        C::Ended,
-        false,
-        true,
-    ),
-    st(
-        S::Supplement,
-        "supplement",
-        "补正中",
-        Some(6),
-        C::Stopped,
-        false,
-        false,
-    ),
-    st(
-        S::Processing,
-        "processing",
-        "办理中",
-        Some(8),
-        C::Running,
-        false,
-        false,
-    ),
-    st(
-        S::Special,
-        "special",
-        "特别程序",
-        Some(9),
-        C::Stopped,
-        false,
-        false,
-    ),
-    st(
-        S::Approved,
-        "approved",
-        "办结（通过）",
-        Some(11),
-        C::Ended,
-        true,
-        false,
-    ),
-    st(
-        S::ApprovedPending,
-        "approved_pending",
-        "办结（容缺通过）",
-        Some(12),
-        C::Ended,
-        true,
-        false,
-    ),
-    st(
-        S::Rejected,
-        "rejected",
-        "办结（不通过）",
-        Some(13),
-        C::Ended,
-        true,
-        false,
-    ),
-    st(
-        S::Delivered,
-        "delivered",
-        "已出件",
-        None,
-        C::Ended,
-        false,
-        true,
-    ),
-    st(
-        S::Withdrawn,
-        "withdrawn",
-        "已撤回",
-        Some(14),
-        C::Ended,
-        false,
-        true,
-    ),
-    st(
-        S::Revoked,
-        "revoked",
-        "已撤销",
-        Some(15),
-        C::Ended,
-        false,
-        true,
-    ),
+    st(S::Logged, "logged", "已接件", Some(1), C::NotStarted, false, false),
+    st(S::Cancelled, "cancelled", "已撤件", Some(2), C::Ended, false, true),
+    st(S::Accepted, "accepted", "已受理", Some(3), C::Running, false, false),
+    st(S::Refused, "refused", "不予受理", Some(5), C::Ended, false, true),
+    st(S::Supplement, "supplement", "补正中", Some(6), C::Stopped, false, false),
+    st(S::Processing, "processing", "办理中", Some(8), C::Running, false, false),
+    st(S::Special, "special", "特别程序", Some(9), C::Stopped, false, false),
+    st(S::Approved, "approved", "办结（通过）", Some(11), C::Ended, true, false),
+    st(S::ApprovedPending, "approved_pending", "办结（容缺通过）", Some(12), C::Ended, true, false),
+    st(S::Rejected, "rejected", "办结（不通过）", Some(13), C::Ended, true, false),
+    st(S::Delivered, "delivered", "已出件", None, C::Ended, false, true),
+    st(S::Withdrawn, "withdrawn", "已撤回", Some(14), C::Ended, false, true),
+    st(S::Revoked, "revoked", "已撤销", Some(15), C::Ended, false, true),
 ];
 
 impl CaseState {
     pub fn info(self) -> &'static StateInfo {
-        STATES
-            .iter()
-            .find(|s| s.state == self)
-            .expect("every state is in STATES")
+        STATES.iter().find(|s| s.state == self).expect("every state is in STATES")
     }
     pub fn key(self) -> &'static str {
         self.info().key
@@ -255,17 +140,10 @@ impl CaseState {
     pub fn parse(s: &str) -> Result<CaseState> {
         STATES
             .iter()
-            .find(|i| {
-                i.key == s
-                    || i.label == s
-                    || i.exchange_code.map(|c| c.to_string()).as_deref() == Some(s)
-            })
+            .find(|i| i.key == s || i.label == s || i.exchange_code.map(|c| c.to_string()).as_deref() == Some(s))
             .map(|i| i.state)
             .ok_or_else(|| {
-                let all: Vec<String> = STATES
-                    .iter()
-                    .map(|i| format!("{}（{}）", i.key, i.label))
-                    .collect();
+                let all: Vec<String> = STATES.iter().map(|i| format!("{}（{}）", i.key, i.label)).collect();
                 HallError::invalid(format!("未知办件状态“{s}”，可用状态：{}", all.join("、")))
             })
     }
@@ -318,23 +196,9 @@ pub struct ActionInfo {
     pub accepts: bool,
 }
 
-const fn ac(
-    action: Action,
-    key: &'static str,
-    label: &'static str,
-    needs_reason: bool,
-) -> ActionInfo {
-    let accepts = matches!(
-        action,
-        Action::Accept | Action::AcceptPending | Action::Instant
-    );
-    ActionInfo {
-        action,
-        key,
-        label,
-        needs_reason,
-        accepts,
-    }
+const fn ac(action: Action, key: &'static str, label: &'static str, needs_reason: bool) -> ActionInfo {
+    let accepts = matches!(action, Action::Accept | Action::AcceptPending | Action::Instant);
+    ActionInfo { action, key, label, needs_reason, accepts }
 }
 
 use Action as A;
@@ -349,23 +213,13 @@ pub const ACTIONS: &[ActionInfo] = &[
     ac(A::Claim, "claim", "认领", false),
     ac(A::Transfer, "transfer", "转办", true),
     ac(A::RequestSupplement, "request_supplement", "要求补正", true),
-    ac(
-        A::SupplementReceived,
-        "supplement_received",
-        "补正完成",
-        false,
-    ),
+    ac(A::SupplementReceived, "supplement_received", "补正完成", false),
     ac(A::SpecialStart, "special_start", "启动特别程序", true),
     ac(A::SpecialEnd, "special_end", "结束特别程序", false),
     ac(A::Forward, "forward", "上报县级部门", false),
     ac(A::CountyResult, "county_result", "登记县级结果", true),
     ac(A::Approve, "approve", "办结（通过）", false),
-    ac(
-        A::ApprovePending,
-        "approve_pending",
-        "办结（容缺通过）",
-        false,
-    ),
+    ac(A::ApprovePending, "approve_pending", "办结（容缺通过）", false),
     ac(A::Reject, "reject", "办结（不通过）", true),
     ac(A::Deliver, "deliver", "出件", false),
     ac(A::Lapse, "lapse", "容缺逾期终止", true),
@@ -374,10 +228,7 @@ pub const ACTIONS: &[ActionInfo] = &[
 
 impl Action {
     pub fn info(self) -> &'static ActionInfo {
-        ACTIONS
-            .iter()
-            .find(|a| a.action == self)
-            .expect("every action is in ACTIONS")
+        ACTIONS.iter().find(|a| a.action == self).expect("every action is in ACTIONS")
     }
     pub fn key(self) -> &'static str {
         self.info().key
@@ -386,17 +237,10 @@ impl Action {
         self.info().label
     }
     pub fn parse(s: &str) -> Result<Action> {
-        ACTIONS
-            .iter()
-            .find(|a| a.key == s || a.label == s)
-            .map(|a| a.action)
-            .ok_or_else(|| {
-                let all: Vec<String> = ACTIONS
-                    .iter()
-                    .map(|a| format!("{}（{}）", a.key, a.label))
-                    .collect();
-                HallError::invalid(format!("未知操作“{s}”，可用操作：{}", all.join("、")))
-            })
+        ACTIONS.iter().find(|a| a.key == s || a.label == s).map(|a| a.action).ok_or_else(|| {
+            let all: Vec<String> = ACTIONS.iter().map(|a| format!("{}（{}）", a.key, a.label)).collect();
+            HallError::invalid(format!("未知操作“{s}”，可用操作：{}", all.join("、")))
+        })
     }
 }
 
@@ -410,12 +254,7 @@ pub struct Transition {
 }
 
 const fn tr(action: Action, from: CaseState, to: CaseState, roles: &'static [Role]) -> Transition {
-    Transition {
-        action,
-        from,
-        to,
-        roles,
-    }
+    Transition { action, from, to, roles }
 }
 
 const CLERK: &[Role] = &[Role::Clerk];
@@ -437,40 +276,20 @@ pub const TRANSITIONS: &[Transition] = &[
     // Back office
     tr(A::Claim, S::Accepted, S::Processing, OFFICER),
     tr(A::Transfer, S::Accepted, S::Accepted, OFFICE_OR_SUPERVISOR),
-    tr(
-        A::Transfer,
-        S::Processing,
-        S::Accepted,
-        OFFICE_OR_SUPERVISOR,
-    ),
+    tr(A::Transfer, S::Processing, S::Accepted, OFFICE_OR_SUPERVISOR),
     tr(A::RequestSupplement, S::Processing, S::Supplement, OFFICER),
-    tr(
-        A::SupplementReceived,
-        S::Supplement,
-        S::Processing,
-        DESK_OR_OFFICE,
-    ),
+    tr(A::SupplementReceived, S::Supplement, S::Processing, DESK_OR_OFFICE),
     tr(A::SpecialStart, S::Processing, S::Special, OFFICER),
     tr(A::SpecialEnd, S::Special, S::Processing, OFFICER),
     tr(A::Forward, S::Processing, S::Processing, OFFICER),
     tr(A::CountyResult, S::Processing, S::Processing, OFFICER),
     tr(A::Approve, S::Processing, S::Approved, OFFICER),
-    tr(
-        A::ApprovePending,
-        S::Processing,
-        S::ApprovedPending,
-        OFFICER,
-    ),
+    tr(A::ApprovePending, S::Processing, S::ApprovedPending, OFFICER),
     tr(A::Reject, S::Processing, S::Rejected, OFFICER),
     // 容缺 commitments that were not met
     tr(A::Lapse, S::Accepted, S::Revoked, OFFICE_OR_SUPERVISOR),
     tr(A::Lapse, S::Processing, S::Revoked, OFFICE_OR_SUPERVISOR),
-    tr(
-        A::Lapse,
-        S::ApprovedPending,
-        S::Revoked,
-        OFFICE_OR_SUPERVISOR,
-    ),
+    tr(A::Lapse, S::ApprovedPending, S::Revoked, OFFICE_OR_SUPERVISOR),
     // Pickup window
     tr(A::Deliver, S::Approved, S::Delivered, CLERK),
     tr(A::Deliver, S::ApprovedPending, S::Delivered, CLERK),
@@ -489,22 +308,13 @@ pub const TRANSITIONS: &[Transition] = &[
 
 /// The transition for `action` from `from`, if the table has one.
 pub fn find(action: Action, from: CaseState) -> Option<&'static Transition> {
-    TRANSITIONS
-        .iter()
-        .find(|t| t.action == action && t.from == from)
+    TRANSITIONS.iter().find(|t| t.action == action && t.from == from)
 }
 
 /// Checks the table: the action must exist from this state and the role must be listed.
 pub fn check(action: Action, from: CaseState, role: Role) -> Result<&'static Transition> {
     let t = find(action, from).ok_or_else(|| {
-        HallError::new(
-            ErrorCode::Transition,
-            format!(
-                "办件当前状态为“{}”，不能执行“{}”",
-                from.label(),
-                action.label()
-            ),
-        )
+        HallError::new(ErrorCode::Transition, format!("办件当前状态为“{}”，不能执行“{}”", from.label(), action.label()))
     })?;
     if !t.roles.contains(&role) {
         let allowed: Vec<&str> = t.roles.iter().map(|r| r.label()).collect();
@@ -520,11 +330,7 @@ pub fn check(action: Action, from: CaseState, role: Role) -> Result<&'static Tra
 
 /// Actions a role may take on a case in `from` (for the UI's buttons and the CLI's help).
 pub fn available(from: CaseState, role: Role) -> Vec<Action> {
-    TRANSITIONS
-        .iter()
-        .filter(|t| t.from == from && t.roles.contains(&role))
-        .map(|t| t.action)
-        .collect()
+    TRANSITIONS.iter().filter(|t| t.from == from && t.roles.contains(&role)).map(|t| t.action).collect()
 }
 
 /// The whole table, as the UI receives it.
@@ -537,11 +343,7 @@ pub struct LifecycleTable {
 }
 
 pub fn table() -> LifecycleTable {
-    LifecycleTable {
-        states: STATES.to_vec(),
-        actions: ACTIONS.to_vec(),
-        transitions: TRANSITIONS.to_vec(),
-    }
+    LifecycleTable { states: STATES.to_vec(), actions: ACTIONS.to_vec(), transitions: TRANSITIONS.to_vec() }
 }
 
 #[cfg(test)]
@@ -551,20 +353,14 @@ mod tests {
     #[test]
     fn every_state_and_action_is_listed_once() {
         for (i, a) in STATES.iter().enumerate() {
-            assert!(STATES[i + 1..]
-                .iter()
-                .all(|b| b.state != a.state && b.key != a.key));
+            assert!(STATES[i + 1..].iter().all(|b| b.state != a.state && b.key != a.key));
         }
         for (i, a) in ACTIONS.iter().enumerate() {
-            assert!(ACTIONS[i + 1..]
-                .iter()
-                .all(|b| b.action != a.action && b.key != a.key));
+            assert!(ACTIONS[i + 1..].iter().all(|b| b.action != a.action && b.key != a.key));
         }
         // No two rows for the same (action, from): the target is unambiguous.
         for (i, a) in TRANSITIONS.iter().enumerate() {
-            assert!(TRANSITIONS[i + 1..]
-                .iter()
-                .all(|b| !(b.action == a.action && b.from == a.from)));
+            assert!(TRANSITIONS[i + 1..].iter().all(|b| !(b.action == a.action && b.from == a.from)));
         }
     }
 
@@ -572,13 +368,7 @@ mod tests {
     fn closed_states_only_allow_revocation() {
         for t in TRANSITIONS {
             if t.from.info().closed {
-                assert_eq!(
-                    t.action,
-                    Action::Revoke,
-                    "{:?} from closed {:?}",
-                    t.action,
-                    t.from
-                );
+                assert_eq!(t.action, Action::Revoke, "{:?} from closed {:?}", t.action, t.from);
             }
         }
     }
@@ -586,13 +376,7 @@ mod tests {
     #[test]
     fn every_open_state_can_be_left() {
         for s in STATES.iter().filter(|s| !s.closed) {
-            assert!(
-                TRANSITIONS
-                    .iter()
-                    .any(|t| t.from == s.state && t.to != s.state),
-                "{:?} is a dead end",
-                s.state
-            );
+            assert!(TRANSITIONS.iter().any(|t| t.from == s.state && t.to != s.state), "{:?} is a dead end", s.state);
         }
     }
 
@@ -612,10 +396,7 @@ mod tests {
         assert_eq!(CaseState::parse("accepted").unwrap(), CaseState::Accepted);
         assert_eq!(CaseState::parse("已受理").unwrap(), CaseState::Accepted);
         assert_eq!(CaseState::parse("8").unwrap(), CaseState::Processing);
-        assert!(CaseState::parse("nonsense")
-            .unwrap_err()
-            .message
-            .contains("未知办件状态"));
+        assert!(CaseState::parse("nonsense").unwrap_err().message.contains("未知办件状态"));
         assert_eq!(Action::parse("受理").unwrap(), Action::Accept);
     }
 }

@@ -25,10 +25,7 @@ pub fn mask_phone(phone: &str) -> String {
 /// Keeps the village (up to and including the first 村/屯/组/社区/街), hides the rest.
 pub fn mask_address(addr: &str) -> String {
     let chars: Vec<char> = addr.chars().collect();
-    let cut = chars
-        .iter()
-        .position(|c| matches!(c, '村' | '屯' | '组' | '区' | '街' | '路'))
-        .map(|p| p + 1);
+    let cut = chars.iter().position(|c| matches!(c, '村' | '屯' | '组' | '区' | '街' | '路')).map(|p| p + 1);
     match cut {
         Some(n) if n < chars.len() => format!("{}***", chars[..n].iter().collect::<String>()),
         Some(_) => addr.to_string(),

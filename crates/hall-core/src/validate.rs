@@ -7,8 +7,8 @@ use crate::error::{HallError, Result};
 
 /// Province-level codes (GB/T 2260) that may open a 居民身份证号.
 const PROVINCES: &[u32] = &[
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+    64, 65, 71, 81, 82, 83, 91,
 ];
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -23,56 +23,35 @@ pub fn resident_id(input: &str, today: NaiveDate) -> Result<String> {
         return Err(HallError::invalid("身份证号为空"));
     }
     if n == 15 && s.chars().all(|c| c.is_ascii_digit()) {
-        return Err(HallError::invalid(
-            "这是15位的旧身份证号，已停止使用，请提供18位居民身份证号",
-        ));
+        return Err(HallError::invalid("这是15位的旧身份证号，已停止使用，请提供18位居民身份证号"));
     }
     if n != 18 {
-        return Err(HallError::invalid(format!(
-            "身份证号应为18位，输入的是{n}位"
-        )));
+        return Err(HallError::invalid(format!("身份证号应为18位，输入的是{n}位")));
     }
     let b = s.as_bytes();
     if let Some(pos) = b[..17].iter().position(|c| !c.is_ascii_digit()) {
-        return Err(HallError::invalid(format!(
-            "身份证号第{}位应为数字",
-            pos + 1
-        )));
+        return Err(HallError::invalid(format!("身份证号第{}位应为数字", pos + 1)));
     }
     if !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err(HallError::invalid("身份证号最后一位应为数字或X"));
     }
     let province = (b[0] - b'0') as u32 * 10 + (b[1] - b'0') as u32;
     if !PROVINCES.contains(&province) {
-        return Err(HallError::invalid(format!(
-            "身份证号前两位“{}”不是有效的省级行政区划代码",
-            &s[..2]
-        )));
+        return Err(HallError::invalid(format!("身份证号前两位“{}”不是有效的省级行政区划代码", &s[..2])));
     }
     if &s[2..6] == "0000" && province != 71 && province != 81 && province != 82 {
-        return Err(HallError::invalid(format!(
-            "身份证号第3至6位“{}”不是有效的地区代码",
-            &s[2..6]
-        )));
+        return Err(HallError::invalid(format!("身份证号第3至6位“{}”不是有效的地区代码", &s[2..6])));
     }
     let birth = &s[6..14];
     let date = NaiveDate::parse_from_str(birth, "%Y%m%d")
         .map_err(|_| HallError::invalid(format!("身份证号中的出生日期“{birth}”不是有效日期")))?;
     if date.year() < 1900 {
-        return Err(HallError::invalid(format!(
-            "身份证号中的出生日期“{birth}”早于1900年，不合理"
-        )));
+        return Err(HallError::invalid(format!("身份证号中的出生日期“{birth}”早于1900年，不合理")));
     }
     if date > today {
-        return Err(HallError::invalid(format!(
-            "身份证号中的出生日期“{birth}”晚于今天，不合理"
-        )));
+        return Err(HallError::invalid(format!("身份证号中的出生日期“{birth}”晚于今天，不合理")));
     }
-    let sum: u32 = b[..17]
-        .iter()
-        .zip(ID_WEIGHTS)
-        .map(|(c, w)| (c - b'0') as u32 * w)
-        .sum();
+    let sum: u32 = b[..17].iter().zip(ID_WEIGHTS).map(|(c, w)| (c - b'0') as u32 * w).sum();
     let expected = ID_CHECK[(sum % 11) as usize];
     if b[17] != expected {
         return Err(HallError::invalid(format!(
@@ -85,9 +64,7 @@ pub fn resident_id(input: &str, today: NaiveDate) -> Result<String> {
 
 /// The GB 32100 character set: digits and capitals without I, O, Z, S, V.
 const USCC_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Checks a 统一社会信用代码 per GB 32100 and returns it normalised (upper case).
 pub fn credit_code(input: &str) -> Result<String> {
@@ -97,9 +74,7 @@ pub fn credit_code(input: &str) -> Result<String> {
         return Err(HallError::invalid("统一社会信用代码为空"));
     }
     if n != 18 {
-        return Err(HallError::invalid(format!(
-            "统一社会信用代码应为18位，输入的是{n}位"
-        )));
+        return Err(HallError::invalid(format!("统一社会信用代码应为18位，输入的是{n}位")));
     }
     let mut values = Vec::with_capacity(18);
     for (i, c) in s.chars().enumerate() {
@@ -113,11 +88,7 @@ pub fn credit_code(input: &str) -> Result<String> {
             }
         }
     }
-    let sum: u32 = values[..17]
-        .iter()
-        .zip(USCC_WEIGHTS)
-        .map(|(v, w)| v * w)
-        .sum();
+    let sum: u32 = values[..17].iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
     let check = (31 - sum % 31) % 31;
     let expected = USCC_CHARS.as_bytes()[check as usize] as char;
     let last = s.chars().last().unwrap_or_default();
@@ -137,10 +108,7 @@ pub fn phone(input: &str) -> Result<String> {
     }
     let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(HallError::invalid(format!(
-            "联系电话“{}”只能包含数字和“-”",
-            text_preview(s)
-        )));
+        return Err(HallError::invalid(format!("联系电话“{}”只能包含数字和“-”", text_preview(s))));
     }
     let mobile = digits.len() == 11 && digits.starts_with('1');
     let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
@@ -157,26 +125,14 @@ pub fn phone(input: &str) -> Result<String> {
 pub fn text(field: &str, input: &str, max: usize, required: bool) -> Result<String> {
     let s = input.trim();
     if s.is_empty() {
-        return if required {
-            Err(HallError::invalid(format!("{field}不能为空")))
-        } else {
-            Ok(String::new())
-        };
+        return if required { Err(HallError::invalid(format!("{field}不能为空"))) } else { Ok(String::new()) };
     }
-    if let Some(c) = s
-        .chars()
-        .find(|c| c.is_control() && *c != '\n' && *c != '\t' || is_bidi_control(*c))
-    {
-        return Err(HallError::invalid(format!(
-            "{field}中含有不可见的控制字符（U+{:04X}），请重新输入",
-            c as u32
-        )));
+    if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t' || is_bidi_control(*c)) {
+        return Err(HallError::invalid(format!("{field}中含有不可见的控制字符（U+{:04X}），请重新输入", c as u32)));
     }
     let n = s.chars().count();
     if n > max {
-        return Err(HallError::invalid(format!(
-            "{field}过长：最多{max}个字，输入了{n}个字"
-        )));
+        return Err(HallError::invalid(format!("{field}过长：最多{max}个字，输入了{n}个字")));
     }
     Ok(s.to_string())
 }
@@ -203,18 +159,12 @@ pub fn json_error_zh(e: &serde_json::Error) -> String {
         Category::Eof => "文件不完整（提前结束）".into(),
         Category::Data => {
             let raw = e.to_string();
-            let field = raw
-                .split('`')
-                .nth(1)
-                .map(|f| format!("字段“{f}”"))
-                .unwrap_or_else(|| "某个字段".into());
+            let field = raw.split('`').nth(1).map(|f| format!("字段“{f}”")).unwrap_or_else(|| "某个字段".into());
             if raw.contains("missing field") {
                 format!("缺少{field}")
             } else if raw.contains("unknown variant") {
                 format!("{field}的取值不在允许范围内")
-            } else if raw.contains("premature end of input")
-                || raw.contains("input contains invalid characters")
-            {
+            } else if raw.contains("premature end of input") || raw.contains("input contains invalid characters") {
                 "日期应写作 YYYY-MM-DD".into()
             } else {
                 format!("内容类型不对（{raw}）")
@@ -233,18 +183,9 @@ mod tests {
 
     #[test]
     fn resident_ids() {
-        assert_eq!(
-            resident_id("11010519491231002X", today()).unwrap(),
-            "11010519491231002X"
-        );
-        assert_eq!(
-            resident_id(" 11010519491231002x ", today()).unwrap(),
-            "11010519491231002X"
-        );
-        assert_eq!(
-            resident_id("230102199003078519", today()).unwrap(),
-            "230102199003078519"
-        );
+        assert_eq!(resident_id("11010519491231002X", today()).unwrap(), "11010519491231002X");
+        assert_eq!(resident_id(" 11010519491231002x ", today()).unwrap(), "11010519491231002X");
+        assert_eq!(resident_id("230102199003078519", today()).unwrap(), "230102199003078519");
         for (id, needle) in [
             ("", "为空"),
             ("110105491231002", "15位"),
@@ -263,14 +204,8 @@ mod tests {
 
     #[test]
     fn credit_codes() {
-        assert_eq!(
-            credit_code("91350100M000100Y43").unwrap(),
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            credit_code("91350100m000100y43").unwrap(),
-            "91350100M000100Y43"
-        );
+        assert_eq!(credit_code("91350100M000100Y43").unwrap(), "91350100M000100Y43");
+        assert_eq!(credit_code("91350100m000100y43").unwrap(), "91350100M000100Y43");
         for (c, needle) in [
             ("", "为空"),
             ("91350100M000100Y4", "18位"),
@@ -289,17 +224,8 @@ mod tests {
         assert!(phone("12345").unwrap_err().message.contains("11位"));
         assert!(phone("abc").unwrap_err().message.contains("只能包含"));
         assert_eq!(text("姓名", " 张三 ", 10, true).unwrap(), "张三");
-        assert!(text("姓名", "", 10, true)
-            .unwrap_err()
-            .message
-            .contains("不能为空"));
-        assert!(text("姓名", "张\u{202E}三", 10, true)
-            .unwrap_err()
-            .message
-            .contains("控制字符"));
-        assert!(text("姓名", &"长".repeat(11), 10, true)
-            .unwrap_err()
-            .message
-            .contains("过长"));
+        assert!(text("姓名", "", 10, true).unwrap_err().message.contains("不能为空"));
+        assert!(text("姓名", "张\u{202E}三", 10, true).unwrap_err().message.contains("控制字符"));
+        assert!(text("姓名", &"长".repeat(11), 10, true).unwrap_err().message.contains("过长"));
     }
 }

@@ -16,11 +16,7 @@ use hall_core::{HallError, Store};
 use serde::Serialize;
 
 #[derive(Parser)]
-#[command(
-    name = "hallctl",
-    version,
-    about = "一窗通 乡镇便民服务中心 命令行工具"
-)]
+#[command(name = "hallctl", version, about = "一窗通 乡镇便民服务中心 命令行工具")]
 struct Cli {
     /// 数据库文件（默认与桌面程序相同：~/.local/share/yichuang/hall.db）
     #[arg(long, global = true, value_name = "PATH")]
@@ -233,9 +229,7 @@ fn print_json<T: Serialize>(v: &T) {
 }
 
 fn cli_user(store: &Store, username: &str) -> Result<SessionUser, HallError> {
-    store
-        .user(username)
-        .map_err(|_| HallError::invalid(format!("用户“{username}”不存在或已停用")))
+    store.user(username).map_err(|_| HallError::invalid(format!("用户“{username}”不存在或已停用")))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, HallError> {
@@ -271,25 +265,13 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
     let json = cli.json;
     match cli.command {
         Command::CheckId { .. } => unreachable!("handled above"),
-        Command::Init {
-            township_code,
-            township_name,
-            admin_password,
-        } => {
+        Command::Init { township_code, township_name, admin_password } => {
             store.init(&township_code, &township_name, "hallctl")?;
             let mut admin = None;
             if store.user_count()? == 0 {
                 let generated = admin_password.is_none();
                 let password = admin_password.unwrap_or_else(random_password);
-                store.add_user(
-                    "admin",
-                    "系统管理员",
-                    Role::Admin,
-                    None,
-                    &password,
-                    generated,
-                    "hallctl",
-                )?;
+                store.add_user("admin", "系统管理员", Role::Admin, None, &password, generated, "hallctl")?;
                 admin = Some(password);
             }
             let info = store.hall_info()?;
@@ -323,20 +305,10 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                 }
             }
         }
-        Command::Catalog(CatalogCmd::Import {
-            file,
-            version,
-            effective,
-        }) => {
+        Command::Catalog(CatalogCmd::Import { file, version, effective }) => {
             let text = read_input(&file.to_string_lossy())?;
-            let is_csv = file
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            let mut cat = if is_csv {
-                CatalogFile::parse_csv(&text)?
-            } else {
-                CatalogFile::parse_json(&text)?
-            };
+            let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let mut cat = if is_csv { CatalogFile::parse_csv(&text)? } else { CatalogFile::parse_json(&text)? };
             if let Some(v) = version {
                 cat.version = v;
             }
@@ -347,15 +319,9 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             if json {
                 print_json(&out);
             } else if out.unchanged {
-                println!(
-                    "清单版本 {} 已导入过，内容相同，未做改动。",
-                    out.version.version
-                );
+                println!("清单版本 {} 已导入过，内容相同，未做改动。", out.version.version);
             } else {
-                println!(
-                    "已导入事项清单版本 {}：{} 个事项。",
-                    out.version.version, out.version.item_count
-                );
+                println!("已导入事项清单版本 {}：{} 个事项。", out.version.version, out.version.item_count);
             }
         }
         Command::Catalog(CatalogCmd::List { category, query }) => {
@@ -457,23 +423,17 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             let extra: serde_json::Value = match &a.params {
                 None => serde_json::json!({}),
                 Some(p) => {
-                    let text = if p.trim_start().starts_with('{') {
-                        p.clone()
-                    } else {
-                        read_input(p)?
-                    };
+                    let text = if p.trim_start().starts_with('{') { p.clone() } else { read_input(p)? };
                     serde_json::from_str(&text).map_err(|e| {
-                        HallError::invalid(format!(
-                            "操作参数 JSON 有误：{}",
-                            hall_core::validate::json_error_zh(&e)
-                        ))
+                        HallError::invalid(format!("操作参数 JSON 有误：{}", hall_core::validate::json_error_zh(&e)))
                     })?
                 }
             };
             let field = |k: &str| extra.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            let username = a.user.or_else(|| field("user")).ok_or_else(|| {
-                HallError::invalid("请用 --user 指定执行操作的用户（或在 --json 中给出 \"user\"）")
-            })?;
+            let username = a
+                .user
+                .or_else(|| field("user"))
+                .ok_or_else(|| HallError::invalid("请用 --user 指定执行操作的用户（或在 --json 中给出 \"user\"）"))?;
             let user = cli_user(&store, &username)?;
             let params = ActParams {
                 note: a.note.or_else(|| field("note")).unwrap_or_default(),
@@ -482,10 +442,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             let case = store.act(&a.number, action, &user, &params)?;
             print_case(&case, json);
         }
-        Command::Search { text } => print_cases(
-            &store.search_cases(&text, hall_core::store::SEARCH_LIMIT)?,
-            json,
-        ),
+        Command::Search { text } => print_cases(&store.search_cases(&text, hall_core::store::SEARCH_LIMIT)?, json),
         Command::Seed { cases, years } => {
             let n = hall_core::demo::seed(&mut store, cases, years, &mut |done| {
                 if !json {
@@ -499,33 +456,14 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                 println!("已生成 {n} 件合成办件（分布在最近 {years} 年）。");
             }
         }
-        Command::User(UserCmd::Add {
-            username,
-            name,
-            role,
-            unit,
-            password,
-        }) => {
+        Command::User(UserCmd::Add { username, name, role, unit, password }) => {
             let role = Role::parse(&role)?;
-            store.add_user(
-                &username,
-                &name,
-                role,
-                unit.as_deref(),
-                &password,
-                true,
-                "hallctl",
-            )?;
+            store.add_user(&username, &name, role, unit.as_deref(), &password, true, "hallctl")?;
             let u = store.user(&username)?;
             if json {
                 print_json(&u);
             } else {
-                println!(
-                    "已新增用户 {}（{}，{}），首次登录须修改密码。",
-                    u.username,
-                    u.name,
-                    u.role.label()
-                );
+                println!("已新增用户 {}（{}，{}），首次登录须修改密码。", u.username, u.name, u.role.label());
             }
         }
     }
@@ -565,22 +503,15 @@ fn print_case(c: &CaseDetail, json: bool) {
     if let Some(w) = &c.calendar_warning {
         eprintln!("{w}");
     }
-    let missing: Vec<&str> = c
-        .materials
-        .iter()
-        .filter(|m| m.required && !m.submitted)
-        .map(|m| m.name.as_str())
-        .collect();
+    let missing: Vec<&str> =
+        c.materials.iter().filter(|m| m.required && !m.submitted).map(|m| m.name.as_str()).collect();
     if !missing.is_empty() {
         println!("缺少材料：{}", missing.join("、"));
     }
     println!("办理记录：");
     for e in &c.events {
         let to = e.to_state.map(|s| s.label()).unwrap_or("");
-        println!(
-            "  {}  {}  {}  {}  {}",
-            e.at, e.action_label, to, e.actor, e.note
-        );
+        println!("  {}  {}  {}  {}  {}", e.at, e.action_label, to, e.actor, e.note);
     }
 }
 

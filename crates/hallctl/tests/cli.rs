@@ -47,7 +47,10 @@ fn case_count(db: &Path) -> usize {
 fn init_is_idempotent_and_creates_an_admin() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sub/hall.db");
-    let o = hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇", "--admin-password", "Adm1n@pass"]);
+    let o = hallctl(
+        &db,
+        &["init", "--township-code", "231221102", "--township-name", "卫星镇", "--admin-password", "Adm1n@pass"],
+    );
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).contains("卫星镇") && out(&o).contains("admin"));
     let o = hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]);
@@ -88,7 +91,11 @@ fn calendar_due_uses_the_official_schedule() {
     assert_eq!(out(&o).trim(), "2027-03-02");
     assert!(err(&o).contains("2027"), "a year without a calendar is flagged: {}", err(&o));
     let f = dir.path().join("cal.json");
-    std::fs::write(&f, r#"{"year":2027,"holidays":[{"name":"测试","from":"2027-03-02","to":"2027-03-02"}],"workdays":[]}"#).unwrap();
+    std::fs::write(
+        &f,
+        r#"{"year":2027,"holidays":[{"name":"测试","from":"2027-03-02","to":"2027-03-02"}],"workdays":[]}"#,
+    )
+    .unwrap();
     assert!(hallctl(&db, &["calendar", "import", f.to_str().unwrap()]).status.success());
     let o = hallctl(&db, &["calendar", "due", "--accepted", "2027-03-01", "--days", "1"]);
     assert_eq!(out(&o).trim(), "2027-03-03");
@@ -145,7 +152,10 @@ fn promised_item(db: &Path) -> (serde_json::Value, Vec<String>) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["kind"] == "承诺件" && i["materials"].as_array().unwrap().iter().all(|m| !m["deferrable"].as_bool().unwrap()))
+        .find(|i| {
+            i["kind"] == "承诺件"
+                && i["materials"].as_array().unwrap().iter().all(|m| !m["deferrable"].as_bool().unwrap())
+        })
         .unwrap()
         .clone();
     let names = item["materials"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect();
@@ -173,7 +183,8 @@ fn intake_accepts_a_case_and_refused_input_changes_nothing() {
     assert!(err(&o).contains("受理文档"), "{}", err(&o));
     let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "nobody"));
     assert!(err(&o).contains("nobody"), "{}", err(&o));
-    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "director"));
+    let o =
+        with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "director"));
     assert!(err(&o).contains("前台受理员"), "{}", err(&o));
     assert_eq!(case_count(&db), before, "refused input changes nothing");
 
@@ -198,7 +209,8 @@ fn intake_accepts_a_case_and_refused_input_changes_nothing() {
     assert!(out(&o).contains("已受理") && out(&o).contains("承诺办结日期") && out(&o).contains("接件"));
     let o = hallctl(&db, &["case", "list", "--state", "accepted", "--date", &today]);
     assert!(out(&o).contains(&number));
-    for q in [number.as_str(), "230102199003078519", "2301021990", "13800138000", "测试申请人", "申请人", "测试"] {
+    for q in [number.as_str(), "230102199003078519", "2301021990", "13800138000", "测试申请人", "申请人", "测试"]
+    {
         let o = hallctl(&db, &["search", q]);
         assert!(out(&o).contains(&number), "search {q}: {}", out(&o));
     }
@@ -211,7 +223,11 @@ fn case_act_follows_the_lifecycle_table() {
     let (_d, db) = demo();
     let (item, names) = promised_item(&db);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let o = with_stdin(&db, &["--json", "case", "intake", "--json", "-"], &intake_doc(item["code"].as_str().unwrap(), &names));
+    let o = with_stdin(
+        &db,
+        &["--json", "case", "intake", "--json", "-"],
+        &intake_doc(item["code"].as_str().unwrap(), &names),
+    );
     let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     let number = case["number"].as_str().unwrap();
     let o = hallctl(&db, &["case", "act", number, "approve", "--user", "clerk1"]);
@@ -266,6 +282,7 @@ fn seed_writes_synthetic_history() {
     assert_eq!(case_count(&db), 300);
     let o = hallctl(&db, &["--json", "case", "list", "--limit", "1000"]);
     let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
-    let days: std::collections::BTreeSet<&str> = v.as_array().unwrap().iter().map(|c| &c["logged_at"].as_str().unwrap()[..7]).collect();
+    let days: std::collections::BTreeSet<&str> =
+        v.as_array().unwrap().iter().map(|c| &c["logged_at"].as_str().unwrap()[..7]).collect();
     assert!(days.len() > 12, "spread over many months: {days:?}");
 }

@@ -20,16 +20,9 @@ pub struct CalendarYearInfo {
 
 impl Store {
     pub(super) fn load_calendar(&self) -> Result<Calendar> {
-        let mut st = self
-            .conn
-            .prepare("SELECT document FROM calendar_years ORDER BY year")?;
-        let docs = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let years = docs
-            .iter()
-            .map(|d| CalendarYear::parse_json(d))
-            .collect::<Result<Vec<_>>>()?;
+        let mut st = self.conn.prepare("SELECT document FROM calendar_years ORDER BY year")?;
+        let docs = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let years = docs.iter().map(|d| CalendarYear::parse_json(d)).collect::<Result<Vec<_>>>()?;
         Ok(Calendar::new(years))
     }
 
@@ -40,12 +33,7 @@ impl Store {
         Ok(year)
     }
 
-    pub(super) fn import_calendar_year(
-        &mut self,
-        year: &CalendarYear,
-        text: &str,
-        actor: &str,
-    ) -> Result<()> {
+    pub(super) fn import_calendar_year(&mut self, year: &CalendarYear, text: &str, actor: &str) -> Result<()> {
         let tx = self.write()?;
         let replaced = tx.execute("DELETE FROM calendar_years WHERE year = ?1", [year.year])? > 0;
         tx.execute(
@@ -72,9 +60,7 @@ impl Store {
     }
 
     pub fn calendar_years(&self) -> Result<Vec<CalendarYearInfo>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT document, imported_at FROM calendar_years ORDER BY year")?;
+        let mut st = self.conn.prepare("SELECT document, imported_at FROM calendar_years ORDER BY year")?;
         let rows = st
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -101,9 +87,7 @@ mod tests {
     fn import_replaces_a_year_and_refuses_bad_files_unchanged() {
         let (_d, mut s) = testing::store();
         let before = s.calendar_years().unwrap();
-        assert!(s
-            .import_calendar("{\"year\": 2026, \"holidays\": [{\"name\":\"x\"}]}", "t")
-            .is_err());
+        assert!(s.import_calendar("{\"year\": 2026, \"holidays\": [{\"name\":\"x\"}]}", "t").is_err());
         assert_eq!(s.calendar_years().unwrap().len(), before.len());
         s.import_calendar(r#"{"year":2027,"source":"测试","holidays":[{"name":"元旦","from":"2027-01-01","to":"2027-01-03"}],"workdays":[]}"#, "t")
             .unwrap();

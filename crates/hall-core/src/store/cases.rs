@@ -11,8 +11,7 @@ use crate::calendar::Calendar;
 use crate::catalog::{CatalogItem, Material};
 use crate::error::{HallError, Result};
 use crate::intake::{
-    check_materials, check_outcome, check_party, CheckedParty, IntakeOutcome, IntakeRequest,
-    PartyKind,
+    check_materials, check_outcome, check_party, CheckedParty, IntakeOutcome, IntakeRequest, PartyKind,
 };
 use crate::lifecycle::{self, Action, CaseState, Clock, Role};
 use crate::privacy::{mask_address, mask_id, mask_phone};
@@ -118,8 +117,7 @@ pub struct ActParams {
     pub unit: Option<String>,
 }
 
-const SUMMARY_SQL: &str =
-    "SELECT c.number, c.item_code, c.item_name, c.applicant_name, a.id_number, c.state, c.unit,
+const SUMMARY_SQL: &str = "SELECT c.number, c.item_code, c.item_name, c.applicant_name, a.id_number, c.state, c.unit,
         u.name, c.logged_at, c.accepted_on, c.due_date
      FROM cases c JOIN applicants a ON a.id = c.applicant_id JOIN units u ON u.code = c.unit";
 
@@ -146,12 +144,7 @@ pub(super) fn urgency(
 }
 
 impl Store {
-    pub(super) fn summary_from_row(
-        &self,
-        r: &Row,
-        warn_days: u32,
-        today: NaiveDate,
-    ) -> rusqlite::Result<CaseSummary> {
+    pub(super) fn summary_from_row(&self, r: &Row, warn_days: u32, today: NaiveDate) -> rusqlite::Result<CaseSummary> {
         let state_key: String = r.get(5)?;
         let state = CaseState::parse(&state_key).unwrap_or(CaseState::Logged);
         let due: Option<String> = r.get(10)?;
@@ -174,22 +167,15 @@ impl Store {
 
     /// Working days before the due date that turn a case yellow (setting `warn_days`, default 1).
     pub fn warn_days(&self) -> Result<u32> {
-        Ok(self
-            .setting("warn_days")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1))
+        Ok(self.setting("warn_days")?.and_then(|v| v.parse().ok()).unwrap_or(1))
     }
 
     /// Summaries for the given case ids, in that order.
     pub(super) fn summaries(&self, ids: &[i64]) -> Result<Vec<CaseSummary>> {
         let warn = self.warn_days()?;
         let today = self.today();
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("{SUMMARY_SQL} WHERE c.id = ?1"))?;
-        ids.iter()
-            .map(|id| Ok(st.query_row([id], |r| self.summary_from_row(r, warn, today))?))
-            .collect()
+        let mut st = self.conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE c.id = ?1"))?;
+        ids.iter().map(|id| Ok(st.query_row([id], |r| self.summary_from_row(r, warn, today))?)).collect()
     }
 
     /// Logs a request and applies the clerk's outcome in one transaction. Nothing is stored
@@ -199,47 +185,30 @@ impl Store {
         let tx = self.write()?;
         let number = write_intake(&tx, &self.calendar, &plan)?;
         tx.commit()?;
-        log::info!(
-            "intake {number} item {} by {}",
-            plan.item.code,
-            clerk.username
-        );
+        log::info!("intake {number} item {} by {}", plan.item.code, clerk.username);
         self.case_detail(&number)
     }
 
     /// Many intakes in one transaction (sample and benchmark history).
     pub(crate) fn intake_batch(&mut self, plans: &[IntakePlan]) -> Result<Vec<String>> {
         let tx = self.write()?;
-        let numbers = plans
-            .iter()
-            .map(|p| write_intake(&tx, &self.calendar, p))
-            .collect::<Result<Vec<_>>>()?;
+        let numbers = plans.iter().map(|p| write_intake(&tx, &self.calendar, p)).collect::<Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(numbers)
     }
 
     /// Every check of an intake, before any write.
-    pub(crate) fn plan_intake(
-        &self,
-        req: &IntakeRequest,
-        clerk: &SessionUser,
-    ) -> Result<IntakePlan> {
+    pub(crate) fn plan_intake(&self, req: &IntakeRequest, clerk: &SessionUser) -> Result<IntakePlan> {
         let township = self.require_initialised()?.township_code;
         let now = self.now();
         let today = now.date();
         let version = self.require_catalog()?;
         let item = self.catalog_item(&req.item_code, Some(version))?.item;
         let applicant = check_party("申请人", &req.applicant, today, true)?;
-        let agent = req
-            .agent
-            .as_ref()
-            .map(|a| check_party("代办人", a, today, true))
-            .transpose()?;
+        let agent = req.agent.as_ref().map(|a| check_party("代办人", a, today, true)).transpose()?;
         if let Some(a) = &agent {
             if a.kind != PartyKind::Person {
-                return Err(HallError::invalid(
-                    "代办人须为自然人，请填写代办人的居民身份证号",
-                ));
+                return Err(HallError::invalid("代办人须为自然人，请填写代办人的居民身份证号"));
             }
             if a.id_number == applicant.id_number {
                 return Err(HallError::invalid("代办人与申请人是同一人，无需登记代办人"));
@@ -284,29 +253,19 @@ impl Store {
     }
 
     /// Takes a lifecycle action on a case, as the logged-in user. The table decides.
-    pub fn act(
-        &mut self,
-        number: &str,
-        action: Action,
-        user: &SessionUser,
-        p: &ActParams,
-    ) -> Result<CaseDetail> {
+    pub fn act(&mut self, number: &str, action: Action, user: &SessionUser, p: &ActParams) -> Result<CaseDetail> {
         let (case_id, state, unit): (i64, String, String) = self
             .conn
-            .query_row(
-                "SELECT id, state, unit FROM cases WHERE number = ?1",
-                [number.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT id, state, unit FROM cases WHERE number = ?1", [number.trim()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?
             .ok_or_else(|| HallError::not_found(format!("没有编号为“{}”的办件", number.trim())))?;
         let from = CaseState::parse(&state)?;
         lifecycle::check(action, from, user.role)?;
         let note = crate::validate::text("理由", &p.note, 1000, action.info().needs_reason)?;
         if user.role == Role::Officer && user.unit.as_deref() != Some(unit.as_str()) {
-            return Err(HallError::forbidden(format!(
-                "该办件属于{unit}，只能由本单位经办人处理"
-            )));
+            return Err(HallError::forbidden(format!("该办件属于{unit}，只能由本单位经办人处理")));
         }
         let new_unit = match action {
             Action::Transfer => {
@@ -319,11 +278,8 @@ impl Store {
                 if u == unit {
                     return Err(HallError::invalid("接收单位与当前单位相同"));
                 }
-                let ok: bool = self.conn.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)",
-                    [u],
-                    |r| r.get(0),
-                )?;
+                let ok: bool =
+                    self.conn.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [u], |r| r.get(0))?;
                 if !ok {
                     return Err(HallError::invalid(format!("单位“{u}”不存在")));
                 }
@@ -333,17 +289,7 @@ impl Store {
         };
         let now = self.now();
         let tx = self.write()?;
-        apply(
-            &tx,
-            &self.calendar,
-            now,
-            case_id,
-            from,
-            action,
-            user,
-            &note,
-            new_unit.as_deref(),
-        )?;
+        apply(&tx, &self.calendar, now, case_id, from, action, user, &note, new_unit.as_deref())?;
         tx.commit()?;
         self.case_detail(number.trim())
     }
@@ -354,24 +300,12 @@ impl Store {
         let today = self.today();
         let summary = self
             .conn
-            .query_row(
-                &format!("{SUMMARY_SQL} WHERE c.number = ?1"),
-                [number],
-                |r| self.summary_from_row(r, warn, today),
-            )
+            .query_row(&format!("{SUMMARY_SQL} WHERE c.number = ?1"), [number], |r| {
+                self.summary_from_row(r, warn, today)
+            })
             .optional()?
             .ok_or_else(|| HallError::not_found(format!("没有编号为“{number}”的办件")))?;
-        type Row9 = (
-            i64,
-            String,
-            i64,
-            i64,
-            Option<i64>,
-            u32,
-            u32,
-            Option<String>,
-            Option<String>,
-        );
+        type Row9 = (i64, String, i64, i64, Option<i64>, u32, u32, Option<String>, Option<String>);
         let (case_id, uuid, version, applicant_id, agent_id, promised_days, paused_days, paused_on, commitment_due): Row9 =
             self.conn.query_row(
                 "SELECT id, uuid, catalog_version, applicant_id, agent_id, promised_days, paused_days, paused_on, commitment_due
@@ -400,11 +334,7 @@ impl Store {
                 |r| {
                     let kind: String = r.get(0)?;
                     Ok(PersonView {
-                        kind: if kind == "org" {
-                            PartyKind::Org
-                        } else {
-                            PartyKind::Person
-                        },
+                        kind: if kind == "org" { PartyKind::Org } else { PartyKind::Person },
                         name: r.get(1)?,
                         id_masked: mask_id(&r.get::<_, String>(2)?),
                         phone_masked: mask_phone(&r.get::<_, String>(3)?),
@@ -448,10 +378,7 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let missing_years: Vec<i32> = calendar_missing
-            .split(',')
-            .filter_map(|y| y.parse().ok())
-            .collect();
+        let missing_years: Vec<i32> = calendar_missing.split(',').filter_map(|y| y.parse().ok()).collect();
         Ok(CaseDetail {
             uuid,
             item_kind,
@@ -460,11 +387,7 @@ impl Store {
             paused_days,
             paused_on,
             commitment_due,
-            calendar_warning: crate::calendar::WorkingDate {
-                date: today,
-                missing_years,
-            }
-            .warning(),
+            calendar_warning: crate::calendar::WorkingDate { date: today, missing_years }.warning(),
             applicant: person(applicant_id)?,
             agent: agent_id.map(person).transpose()?,
             logged_by,
@@ -502,14 +425,7 @@ impl Store {
             "SELECT id FROM cases WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR logged_on = ?2) ORDER BY id DESC LIMIT ?3",
         )?;
         let ids: Vec<i64> = st
-            .query_map(
-                params![
-                    state.map(|s| s.key()),
-                    date.map(|d| d.to_string()),
-                    limit as i64
-                ],
-                |r| r.get(0),
-            )?
+            .query_map(params![state.map(|s| s.key()), date.map(|d| d.to_string()), limit as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         self.summaries(&ids)
     }
@@ -573,23 +489,10 @@ fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<Stri
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for (i, (m, given)) in p.materials.iter().enumerate() {
-            ins.execute(params![
-                case_id,
-                i as i64,
-                m.name,
-                m.form.label(),
-                m.copies,
-                m.required,
-                m.deferrable,
-                given
-            ])?;
+            ins.execute(params![case_id, i as i64, m.name, m.form.label(), m.copies, m.required, m.deferrable, given])?;
         }
     }
-    let agent_note = p
-        .agent
-        .as_ref()
-        .map(|a| format!("，代办人 {}", a.name))
-        .unwrap_or_default();
+    let agent_note = p.agent.as_ref().map(|a| format!("，代办人 {}", a.name)).unwrap_or_default();
     insert_event(
         tx,
         p.now,
@@ -598,18 +501,10 @@ fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<Stri
         "intake",
         None,
         Some(CaseState::Logged),
-        &format!(
-            "接件：{}，申请人 {}{agent_note}；首问负责人 {}",
-            p.item.name, p.applicant.name, p.clerk.name
-        ),
+        &format!("接件：{}，申请人 {}{agent_note}；首问负责人 {}", p.item.name, p.applicant.name, p.clerk.name),
     )?;
     if let Some(action) = p.outcome.action() {
-        let missing_names = p
-            .missing
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、");
+        let missing_names = p.missing.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、");
         let step_note = match p.outcome {
             IntakeOutcome::NotifyMissing => format!("一次性告知所缺材料：{missing_names}"),
             IntakeOutcome::AcceptPending => format!(
@@ -618,22 +513,9 @@ fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<Stri
             ),
             _ => p.note.clone(),
         };
-        apply(
-            tx,
-            cal,
-            p.now,
-            case_id,
-            CaseState::Logged,
-            action,
-            &p.clerk,
-            &step_note,
-            None,
-        )?;
+        apply(tx, cal, p.now, case_id, CaseState::Logged, action, &p.clerk, &step_note, None)?;
         if let Some(d) = p.commitment_due {
-            tx.execute(
-                "UPDATE cases SET commitment_due = ?1 WHERE id = ?2",
-                params![d.to_string(), case_id],
-            )?;
+            tx.execute("UPDATE cases SET commitment_due = ?1 WHERE id = ?2", params![d.to_string(), case_id])?;
         }
     }
     Ok(number)
@@ -642,9 +524,7 @@ fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<Stri
 fn event_label(action: &str) -> String {
     match action {
         "intake" => "接件".into(),
-        other => Action::parse(other)
-            .map(|a| a.label().to_string())
-            .unwrap_or_else(|_| other.to_string()),
+        other => Action::parse(other).map(|a| a.label().to_string()).unwrap_or_else(|_| other.to_string()),
     }
 }
 
@@ -667,8 +547,7 @@ fn upsert_party(tx: &Transaction, p: &CheckedParty) -> Result<i64> {
 /// The 1- and 2-character substrings of a name, for short searches.
 pub(super) fn insert_name_grams(tx: &Transaction, case_id: i64, name: &str) -> Result<()> {
     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut ins =
-        tx.prepare_cached("INSERT OR IGNORE INTO name_grams(gram, case_id) VALUES (?1, ?2)")?;
+    let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO name_grams(gram, case_id) VALUES (?1, ?2)")?;
     for i in 0..chars.len() {
         ins.execute(params![chars[i].to_string(), case_id])?;
         if i + 1 < chars.len() {
@@ -715,22 +594,14 @@ fn apply(
     let (from_clock, to_clock) = (from.info().clock, t.to.info().clock);
     let mut note = note.to_string();
     if action.info().accepts {
-        let promised: u32 = tx.query_row(
-            "SELECT promised_days FROM cases WHERE id = ?1",
-            [case_id],
-            |r| r.get(0),
-        )?;
+        let promised: u32 = tx.query_row("SELECT promised_days FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
         let due = cal.add_working_days(today, promised);
         tx.execute(
             "UPDATE cases SET accepted_on = ?1, due_date = ?2, calendar_missing = ?3 WHERE id = ?4",
             params![
                 today.to_string(),
                 due.date.to_string(),
-                due.missing_years
-                    .iter()
-                    .map(|y| y.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
+                due.missing_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(","),
                 case_id
             ],
         )?;
@@ -739,18 +610,14 @@ fn apply(
         }
     }
     if from_clock == Clock::Running && to_clock == Clock::Stopped {
-        tx.execute(
-            "UPDATE cases SET paused_on = ?1 WHERE id = ?2",
-            params![today.to_string(), case_id],
-        )?;
+        tx.execute("UPDATE cases SET paused_on = ?1 WHERE id = ?2", params![today.to_string(), case_id])?;
         note = join_note(&note, "计时暂停");
     }
     if from_clock == Clock::Stopped && to_clock == Clock::Running {
-        let (paused_on, due): (String, String) = tx.query_row(
-            "SELECT paused_on, due_date FROM cases WHERE id = ?1",
-            [case_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (paused_on, due): (String, String) =
+            tx.query_row("SELECT paused_on, due_date FROM cases WHERE id = ?1", [case_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         let paused_on: NaiveDate = paused_on.parse().unwrap_or(today);
         let due: NaiveDate = due.parse().unwrap_or(today);
         let (days, _) = cal.working_days_between(paused_on, today);
@@ -759,25 +626,13 @@ fn apply(
             "UPDATE cases SET paused_on = NULL, paused_days = paused_days + ?1, due_date = ?2 WHERE id = ?3",
             params![days, new_due.date.to_string(), case_id],
         )?;
-        note = join_note(
-            &note,
-            &format!(
-                "计时恢复，暂停 {days} 个工作日，办结日期顺延至 {}",
-                new_due.date
-            ),
-        );
+        note = join_note(&note, &format!("计时恢复，暂停 {days} 个工作日，办结日期顺延至 {}", new_due.date));
     }
     if action == Action::Claim {
-        tx.execute(
-            "UPDATE cases SET assignee = ?1 WHERE id = ?2",
-            params![user.id, case_id],
-        )?;
+        tx.execute("UPDATE cases SET assignee = ?1 WHERE id = ?2", params![user.id, case_id])?;
     }
     if let Some(u) = new_unit {
-        tx.execute(
-            "UPDATE cases SET unit = ?1, assignee = NULL WHERE id = ?2",
-            params![u, case_id],
-        )?;
+        tx.execute("UPDATE cases SET unit = ?1, assignee = NULL WHERE id = ?2", params![u, case_id])?;
         note = join_note(&note, &format!("转至 {u}"));
     }
     let closed = t.to.info().closed.then(|| fmt_ts(now));
@@ -785,16 +640,7 @@ fn apply(
         "UPDATE cases SET state = ?1, updated_at = ?2, closed_at = coalesce(?3, closed_at) WHERE id = ?4",
         params![t.to.key(), fmt_ts(now), closed, case_id],
     )?;
-    insert_event(
-        tx,
-        now,
-        case_id,
-        &user.username,
-        action.key(),
-        Some(from),
-        Some(t.to),
-        &note,
-    )
+    insert_event(tx, now, case_id, &user.username, action.key(), Some(from), Some(t.to), &note)
 }
 
 fn join_note(a: &str, b: &str) -> String {

@@ -75,8 +75,7 @@ fn item_view(r: &Row) -> rusqlite::Result<CatalogItemView> {
             unit: r.get(4)?,
             handled_by: r.get(17)?,
             basis: r.get(5)?,
-            kind: serde_json::from_value(serde_json::Value::String(kind))
-                .unwrap_or(CaseKind::Promised),
+            kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(CaseKind::Promised),
             legal_days: r.get(7)?,
             promised_days: r.get(8)?,
             fee: r.get(9)?,
@@ -85,11 +84,7 @@ fn item_view(r: &Row) -> rusqlite::Result<CatalogItemView> {
             materials: serde_json::from_str::<Vec<Material>>(&materials).unwrap_or_default(),
         },
         unit_name: r.get(13)?,
-        unit_level: if level == "county" {
-            UnitLevel::County
-        } else {
-            UnitLevel::Township
-        },
+        unit_level: if level == "county" { UnitLevel::County } else { UnitLevel::Township },
         initials: r.get(15)?,
         version: r.get(16)?,
     })
@@ -104,25 +99,17 @@ impl Store {
         } else {
             crate::validate::text("版本号", &file.version, 64, true)?
         };
-        let effective = file
-            .effective_date
-            .unwrap_or_else(|| self.today())
-            .to_string();
+        let effective = file.effective_date.unwrap_or_else(|| self.today()).to_string();
         let tx = self.write()?;
         let existing: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, content_hash FROM catalog_versions WHERE version = ?1",
-                [&version],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT id, content_hash FROM catalog_versions WHERE version = ?1", [&version], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
         if let Some((id, old_hash)) = existing {
             drop(tx);
             if old_hash == hash {
-                return Ok(ImportOutcome {
-                    version: self.catalog_version(id)?,
-                    unchanged: true,
-                });
+                return Ok(ImportOutcome { version: self.catalog_version(id)?, unchanged: true });
             }
             return Err(HallError::conflict(format!(
                 "事项清单版本“{version}”已导入过且内容不同：请为新清单使用新的版本号"
@@ -141,11 +128,8 @@ impl Store {
         }
         for it in &file.items {
             for code in std::iter::once(&it.unit).chain(it.handled_by.as_ref()) {
-                let known: bool = tx.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)",
-                    [code],
-                    |r| r.get(0),
-                )?;
+                let known: bool =
+                    tx.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [code], |r| r.get(0))?;
                 if !known {
                     return Err(HallError::invalid(format!(
                         "事项“{}”引用的单位编码“{code}”不存在：请在清单的 units 中列出该单位",
@@ -189,17 +173,10 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'catalog_import', ?3)",
-            params![
-                now_ts(),
-                actor,
-                format!("导入事项清单版本 {version}：{} 个事项", file.items.len())
-            ],
+            params![now_ts(), actor, format!("导入事项清单版本 {version}：{} 个事项", file.items.len())],
         )?;
         tx.commit()?;
-        Ok(ImportOutcome {
-            version: self.catalog_version(vid)?,
-            unchanged: false,
-        })
+        Ok(ImportOutcome { version: self.catalog_version(vid)?, unchanged: false })
     }
 
     fn catalog_version(&self, id: i64) -> Result<CatalogVersionInfo> {
@@ -230,47 +207,24 @@ impl Store {
 
     /// The version new cases are accepted under: the latest imported.
     pub fn current_catalog_version(&self) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row("SELECT max(id) FROM catalog_versions", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT max(id) FROM catalog_versions", [], |r| r.get(0))?)
     }
 
     pub(crate) fn require_catalog(&self) -> Result<i64> {
-        self.current_catalog_version()?.ok_or_else(|| {
-            HallError::invalid("尚未导入事项清单：请先运行 hallctl catalog import 文件")
-        })
+        self.current_catalog_version()?
+            .ok_or_else(|| HallError::invalid("尚未导入事项清单：请先运行 hallctl catalog import 文件"))
     }
 
     /// Items of the current catalog matching `query` (code, name, or pinyin initials) and
     /// `category`; both optional.
-    pub fn catalog_items(
-        &self,
-        query: Option<&str>,
-        category: Option<&str>,
-    ) -> Result<Vec<CatalogItemView>> {
+    pub fn catalog_items(&self, query: Option<&str>, category: Option<&str>) -> Result<Vec<CatalogItemView>> {
         let Some(vid) = self.current_catalog_version()? else {
             return Ok(vec![]);
         };
-        let q = query
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(|q| q.to_lowercase());
-        let like = q.as_ref().map(|q| {
-            format!(
-                "%{}%",
-                q.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        });
-        let prefix = q.as_ref().map(|q| {
-            format!(
-                "{}%",
-                q.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        });
+        let q = query.map(str::trim).filter(|q| !q.is_empty()).map(|q| q.to_lowercase());
+        let like = q.as_ref().map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let prefix =
+            q.as_ref().map(|q| format!("{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
         let sql = format!(
             "SELECT {ITEM_COLUMNS} FROM catalog_items i JOIN units u ON u.code = i.unit
                JOIN catalog_versions v ON v.id = i.version_id
@@ -297,9 +251,7 @@ impl Store {
         self.conn
             .query_row(&sql, params![vid, code.trim()], item_view)
             .optional()?
-            .ok_or_else(|| {
-                HallError::not_found(format!("事项清单中没有编码为“{}”的事项", code.trim()))
-            })
+            .ok_or_else(|| HallError::not_found(format!("事项清单中没有编码为“{}”的事项", code.trim())))
     }
 
     /// Categories of the current catalog with their item counts, in the catalog's order.
@@ -307,18 +259,12 @@ impl Store {
         let Some(vid) = self.current_catalog_version()? else {
             return Ok(vec![]);
         };
-        let mut st = self.conn.prepare(
-            "SELECT category, count(*) FROM catalog_items WHERE version_id = ?1 GROUP BY category",
-        )?;
-        let mut rows: Vec<(String, i64)> = st
-            .query_map([vid], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let pos = |c: &str| {
-            crate::catalog::CATEGORIES
-                .iter()
-                .position(|x| *x == c)
-                .unwrap_or(usize::MAX)
-        };
+        let mut st = self
+            .conn
+            .prepare("SELECT category, count(*) FROM catalog_items WHERE version_id = ?1 GROUP BY category")?;
+        let mut rows: Vec<(String, i64)> =
+            st.query_map([vid], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let pos = |c: &str| crate::catalog::CATEGORIES.iter().position(|x| *x == c).unwrap_or(usize::MAX);
         rows.sort_by_key(|(c, _)| pos(c));
         Ok(rows)
     }
@@ -341,28 +287,13 @@ mod tests {
         let all = s.catalog_items(None, None).unwrap();
         assert!(all.len() >= 40);
         let hj = s.catalog_items(Some("hjqy"), None).unwrap();
-        assert!(
-            hj.iter().any(|i| i.item.name.contains("户籍迁移")),
-            "{hj:?}"
-        );
+        assert!(hj.iter().any(|i| i.item.name.contains("户籍迁移")), "{hj:?}");
         let first = &all[0];
-        assert_eq!(
-            s.catalog_items(Some(&first.item.code), None).unwrap()[0]
-                .item
-                .code,
-            first.item.code
-        );
+        assert_eq!(s.catalog_items(Some(&first.item.code), None).unwrap()[0].item.code, first.item.code);
         let soc = s.catalog_items(None, Some("社会保险")).unwrap();
         assert!(!soc.is_empty() && soc.iter().all(|i| i.item.category == "社会保险"));
-        assert!(s
-            .catalog_items(Some("低保"), None)
-            .unwrap()
-            .iter()
-            .all(|i| i.item.name.contains("低保")));
-        assert_eq!(
-            s.catalog_item("nope", None).unwrap_err().code,
-            crate::error::ErrorCode::NotFound
-        );
+        assert!(s.catalog_items(Some("低保"), None).unwrap().iter().all(|i| i.item.name.contains("低保")));
+        assert_eq!(s.catalog_item("nope", None).unwrap_err().code, crate::error::ErrorCode::NotFound);
     }
 
     #[test]
@@ -372,18 +303,11 @@ mod tests {
         let before = s.catalog_versions().unwrap();
         assert!(s.import_catalog(&f, "t").unwrap().unchanged);
         f.items[0].name.push_str("（改）");
-        assert_eq!(
-            s.import_catalog(&f, "t").unwrap_err().code,
-            crate::error::ErrorCode::Conflict
-        );
+        assert_eq!(s.import_catalog(&f, "t").unwrap_err().code, crate::error::ErrorCode::Conflict);
         f.items[0].unit = "NO-SUCH-UNIT".into();
         f.version = "v-new".into();
         f.units.clear();
-        assert!(s
-            .import_catalog(&f, "t")
-            .unwrap_err()
-            .message
-            .contains("NO-SUCH-UNIT"));
+        assert!(s.import_catalog(&f, "t").unwrap_err().message.contains("NO-SUCH-UNIT"));
         assert_eq!(s.catalog_versions().unwrap().len(), before.len());
     }
 }

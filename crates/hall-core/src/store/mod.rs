@@ -4,6 +4,7 @@
 mod calendar;
 mod cases;
 mod catalog;
+mod checkpoint;
 mod search;
 mod users;
 
@@ -28,9 +29,7 @@ pub use users::SessionUser;
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_hall.sql"))];
 
 /// The calendars shipped with the product, imported when a database is created.
-pub const BUNDLED_CALENDARS: &[&str] = &[include_str!(
-    "../../../../assets/calendar/cn-calendar-2026.json"
-)];
+pub const BUNDLED_CALENDARS: &[&str] = &[include_str!("../../../../assets/calendar/cn-calendar-2026.json")];
 
 pub struct Store {
     conn: Connection,
@@ -38,6 +37,7 @@ pub struct Store {
     calendar: Calendar,
     /// A fixed "now" for building sample history and for tests; the wall clock otherwise.
     fixed_now: Option<NaiveDateTime>,
+    _checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -61,41 +61,28 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                HallError::new(
-                    ErrorCode::Storage,
-                    format!("无法创建数据目录 {}：{e}", dir.display()),
-                )
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| HallError::new(ErrorCode::Storage, format!("无法创建数据目录 {}：{e}", dir.display())))?;
         }
         let conn = Connection::open(&path).map_err(|e| {
             HallError::new(
                 ErrorCode::Storage,
-                format!(
-                    "无法打开数据库 {}：{}",
-                    path.display(),
-                    HallError::from(e).message
-                ),
+                format!("无法打开数据库 {}：{}", path.display(), HallError::from(e).message),
             )
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // A file that is not SQLite fails on the first statement; say so plainly.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| {
-                HallError::new(
-                    ErrorCode::Storage,
-                    format!(
-                        "{} 不是有效的一窗通数据库，或已损坏：{}",
-                        path.display(),
-                        HallError::from(e).message
-                    ),
-                )
-            })?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| {
+            HallError::new(
+                ErrorCode::Storage,
+                format!("{} 不是有效的一窗通数据库，或已损坏：{}", path.display(), HallError::from(e).message),
+            )
+        })?;
         if !mode.eq_ignore_ascii_case("wal") {
             log::warn!("journal_mode is {mode}, not WAL");
         }
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        // Checkpoints run on their own thread (see checkpoint.rs), not inside a clerk's commit.
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;")?;
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(HallError::new(
@@ -103,12 +90,8 @@ impl Store {
                 format!("数据库完整性检查未通过（{check}）：文件可能已损坏，请停止使用并联系县信息中心从备份恢复"),
             ));
         }
-        let mut store = Store {
-            conn,
-            path,
-            calendar: Calendar::default(),
-            fixed_now: None,
-        };
+        let _checkpointer = checkpoint::Checkpointer::start(&path);
+        let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, _checkpointer };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
         Ok(store)
@@ -137,33 +120,24 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let current: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
         if current > latest {
             return Err(HallError::new(
                 ErrorCode::Storage,
-                format!(
-                    "数据库结构版本为 {current}，比本程序支持的 {latest} 新：请升级一窗通后再打开"
-                ),
+                format!("数据库结构版本为 {current}，比本程序支持的 {latest} 新：请升级一窗通后再打开"),
             ));
         }
         if current == latest {
             return Ok(());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (n, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
             tx.execute_batch(sql).map_err(|e| {
                 log::error!("migration {n} failed: {e}");
                 HallError::new(
                     ErrorCode::Storage,
-                    format!(
-                        "数据库升级第 {n} 步失败，未做任何改动：{}",
-                        crate::validate::text_preview(&e.to_string())
-                    ),
+                    format!("数据库升级第 {n} 步失败，未做任何改动：{}", crate::validate::text_preview(&e.to_string())),
                 )
             })?;
             log::info!("applied migration {n}");
@@ -176,19 +150,11 @@ impl Store {
     /// A write transaction that takes the write lock at once, so two clerks' intakes serialise.
     /// (`&self`: the store's own methods read through it while the transaction is open.)
     pub(crate) fn write(&self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            TransactionBehavior::Immediate,
-        )?)
+        Ok(rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
@@ -211,9 +177,7 @@ impl Store {
     pub fn init(&mut self, code: &str, name: &str, actor: &str) -> Result<()> {
         let code = text("乡镇代码", code, 20, true)?;
         if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(HallError::invalid(format!(
-                "乡镇代码“{code}”只能包含数字和字母（通常为9或12位行政区划代码）"
-            )));
+            return Err(HallError::invalid(format!("乡镇代码“{code}”只能包含数字和字母（通常为9或12位行政区划代码）")));
         }
         let name = text("乡镇名称", name, 50, true)?;
         let old = self.hall_info()?;
@@ -261,9 +225,7 @@ impl Store {
     }
 
     pub fn units(&self) -> Result<Vec<Unit>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT code, name, level FROM units ORDER BY level DESC, code")?;
+        let mut st = self.conn.prepare("SELECT code, name, level FROM units ORDER BY level DESC, code")?;
         let rows = st.query_map([], |r| {
             let level: String = r.get(2)?;
             Ok(Unit {
@@ -280,9 +242,7 @@ impl Store {
     }
 
     pub fn case_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
     }
 }
 
@@ -310,23 +270,11 @@ mod tests {
     fn open_sets_wal_full_sync_and_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path().join("a.db")).unwrap();
-        let mode: String = s
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
-        let sync: i64 = s
-            .conn
-            .query_row("PRAGMA synchronous", [], |r| r.get(0))
-            .unwrap();
-        let fk: i64 = s
-            .conn
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-            .unwrap();
+        let mode: String = s.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let sync: i64 = s.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        let fk: i64 = s.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
-        let v: i64 = s
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = s.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, MIGRATIONS.last().unwrap().0);
     }
 
@@ -337,11 +285,7 @@ mod tests {
         std::fs::write(&p, "这不是数据库".repeat(500)).unwrap();
         let e = Store::open(&p).err().unwrap();
         assert_eq!(e.code, ErrorCode::Storage);
-        assert!(
-            e.message.contains("不是有效的一窗通数据库"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("不是有效的一窗通数据库"), "{}", e.message);
     }
 
     #[test]
@@ -350,20 +294,13 @@ mod tests {
         s.init("231221104", "测试镇", "test").unwrap();
         assert_eq!(s.hall_info().unwrap().township_name, "测试镇");
         assert!(s.calendar().has_year(2026));
-        assert!(s
-            .init("23 1", "x", "t")
-            .unwrap_err()
-            .message
-            .contains("乡镇代码"));
+        assert!(s.init("23 1", "x", "t").unwrap_err().message.contains("乡镇代码"));
     }
 
     #[test]
     fn the_event_log_refuses_updates_and_deletes() {
         let (_d, s) = testing::store();
-        let e = s
-            .conn
-            .execute("UPDATE events SET note = 'x'", [])
-            .unwrap_err();
+        let e = s.conn.execute("UPDATE events SET note = 'x'", []).unwrap_err();
         assert!(e.to_string().contains("只能追加"), "{e}");
         let e = s.conn.execute("DELETE FROM events", []).unwrap_err();
         assert!(e.to_string().contains("只能追加"), "{e}");

@@ -1,9 +1,7 @@
 //! Users and login. Passwords are kept as argon2 hashes; repeated failures lock the account for
 //! a growing time, so guessing is slow.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{Duration, Local, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
@@ -47,9 +45,7 @@ pub fn check_password_strength(password: &str) -> Result<()> {
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
     if password.chars().count() < 8 || kinds.iter().filter(|k| **k).count() < 3 {
-        return Err(HallError::invalid(
-            "密码强度不足：至少8位，且包含小写字母、大写字母、数字、符号中的至少三类",
-        ));
+        return Err(HallError::invalid("密码强度不足：至少8位，且包含小写字母、大写字母、数字、符号中的至少三类"));
     }
     Ok(())
 }
@@ -69,10 +65,7 @@ impl Store {
         actor: &str,
     ) -> Result<i64> {
         let username = text("用户名", username, 40, true)?;
-        if !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        {
+        if !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
             return Err(HallError::invalid("用户名只能包含字母、数字和 . _ -"));
         }
         let name = text("姓名", name, 40, true)?;
@@ -83,20 +76,13 @@ impl Store {
         let hash = hash_password(password)?;
         let tx = self.write()?;
         if let Some(u) = unit {
-            let ok: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)",
-                [u],
-                |r| r.get(0),
-            )?;
+            let ok: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [u], |r| r.get(0))?;
             if !ok {
                 return Err(HallError::invalid(format!("单位“{u}”不存在")));
             }
         }
-        let taken: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
-            [&username],
-            |r| r.get(0),
-        )?;
+        let taken: bool =
+            tx.query_row("SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)", [&username], |r| r.get(0))?;
         if taken {
             return Err(HallError::conflict(format!("用户名“{username}”已存在")));
         }
@@ -108,20 +94,14 @@ impl Store {
         let id = tx.last_insert_rowid();
         tx.execute(
             "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'user_add', ?3)",
-            params![
-                now_ts(),
-                actor,
-                format!("新增用户 {username}（{name}，{}）", role.label())
-            ],
+            params![now_ts(), actor, format!("新增用户 {username}（{name}，{}）", role.label())],
         )?;
         tx.commit()?;
         Ok(id)
     }
 
     pub fn user_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
     }
 
     /// A user by name, as a session sees it.
@@ -176,15 +156,10 @@ impl Store {
             return Err(wrong());
         };
         if disabled {
-            return Err(HallError::new(
-                ErrorCode::Auth,
-                "该账号已停用，请联系系统管理员",
-            ));
+            return Err(HallError::new(ErrorCode::Auth, "该账号已停用，请联系系统管理员"));
         }
         let now = Local::now().naive_local();
-        if let Some(until) =
-            locked_until.and_then(|t| NaiveDateTime::parse_from_str(&t, TS_FMT).ok())
-        {
+        if let Some(until) = locked_until.and_then(|t| NaiveDateTime::parse_from_str(&t, TS_FMT).ok()) {
             if until > now {
                 let secs = (until - now).num_seconds().max(1);
                 return Err(HallError::new(
@@ -194,11 +169,7 @@ impl Store {
             }
         }
         let ok = PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false);
         if !ok {
             let failed = failed + 1;
@@ -212,10 +183,7 @@ impl Store {
             )?;
             return Err(wrong());
         }
-        self.conn.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-            [id],
-        )?;
+        self.conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id])?;
         self.user(username)
     }
 }
@@ -231,22 +199,13 @@ mod tests {
         let u = s.login("clerk1", "Demo@clerk1").unwrap();
         assert_eq!(u.role, Role::Clerk);
         for _ in 0..FREE_FAILURES {
-            assert_eq!(
-                s.login("clerk1", "wrong").unwrap_err().message,
-                "用户名或密码错误"
-            );
+            assert_eq!(s.login("clerk1", "wrong").unwrap_err().message, "用户名或密码错误");
         }
         let e = s.login("clerk1", "Demo@clerk1").unwrap_err();
         assert!(e.message.contains("锁定"), "{}", e.message);
         assert_eq!(s.login("nobody", "x").unwrap_err().code, ErrorCode::Auth);
-        let stored: String = s
-            .conn
-            .query_row(
-                "SELECT password_hash FROM users WHERE username='clerk1'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let stored: String =
+            s.conn.query_row("SELECT password_hash FROM users WHERE username='clerk1'", [], |r| r.get(0)).unwrap();
         assert!(stored.starts_with("$argon2"));
     }
 
@@ -254,14 +213,8 @@ mod tests {
     fn weak_passwords_and_bad_users_are_refused() {
         let (_d, mut s) = testing::store();
         let n = s.user_count().unwrap();
-        assert!(s
-            .add_user("x1", "某", Role::Clerk, None, "short", false, "t")
-            .unwrap_err()
-            .message
-            .contains("强度"));
-        assert!(s
-            .add_user("x 1", "某", Role::Clerk, None, "Abcdef12!", false, "t")
-            .is_err());
+        assert!(s.add_user("x1", "某", Role::Clerk, None, "short", false, "t").unwrap_err().message.contains("强度"));
+        assert!(s.add_user("x 1", "某", Role::Clerk, None, "Abcdef12!", false, "t").is_err());
         assert!(s
             .add_user("x2", "某", Role::Officer, None, "Abcdef12!", false, "t")
             .unwrap_err()

@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+// The test is of the helper, not of Rust: the Tauri bridge is replaced here only.
+const invoke = vi.fn()
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
+
+import { call, errorMessage, GENERIC_ERROR, isHallError, unwrapReply } from '../api'
+
+beforeEach(() => {
+  invoke.mockReset()
+})
+
+describe('errorMessage', () => {
+  it('returns a HallError message as is', () => {
+    expect(errorMessage({ code: 'auth', message: '用户名或密码错误' })).toBe('用户名或密码错误')
+    expect(errorMessage({ code: 'auth', message: '账号已锁定，请 15 分钟后再试' })).toBe('账号已锁定，请 15 分钟后再试')
+  })
+
+  it('gives a generic Chinese message for anything else', () => {
+    expect(errorMessage(undefined)).toBe(GENERIC_ERROR)
+    expect(errorMessage(null)).toBe(GENERIC_ERROR)
+    expect(errorMessage(42)).toBe(GENERIC_ERROR)
+    expect(errorMessage({ message: 'no code' })).toBe(GENERIC_ERROR) // not a HallError
+    expect(errorMessage('command call not found')).toBe(`${GENERIC_ERROR}（command call not found）`)
+    expect(errorMessage(new TypeError('x is undefined'))).toBe(`${GENERIC_ERROR}（x is undefined）`)
+    expect(GENERIC_ERROR).toMatch(/[\u4e00-\u9fff]/)
+  })
+
+  it('does not show an empty HallError message', () => {
+    expect(errorMessage({ code: 'internal', message: '  ' })).toBe(GENERIC_ERROR)
+  })
+
+  it('recognises HallErrors', () => {
+    expect(isHallError({ code: 'not_found', message: '未找到办件' })).toBe(true)
+    expect(isHallError('未找到办件')).toBe(false)
+    expect(isHallError({ code: 1, message: 'x' })).toBe(false)
+  })
+})
+
+describe('unwrapReply', () => {
+  it('returns the data of the expected reply', () => {
+    const hall = { township_code: '231221102', township_name: '卫星镇' }
+    expect(unwrapReply({ type: 'hall_info', data: hall }, 'hall_info')).toEqual(hall)
+    expect(unwrapReply({ type: 'session', data: null }, 'session')).toBeNull()
+    expect(unwrapReply({ type: 'done' }, 'done')).toBeUndefined()
+  })
+
+  it('raises an internal HallError on a reply of another type', () => {
+    let caught: unknown
+    try {
+      unwrapReply({ type: 'cases', data: [] }, 'case')
+    } catch (e) {
+      caught = e
+    }
+    expect(isHallError(caught)).toBe(true)
+    expect((caught as { code: string }).code).toBe('internal')
+    expect(errorMessage(caught)).toContain('应答类型不符')
+    expect(errorMessage(caught)).toContain('cases')
+  })
+})
+
+describe('call', () => {
+  it('invokes the one command `call` with the request and returns the data', async () => {
+    invoke.mockResolvedValue({ type: 'cases', data: [] })
+    const rows = await call({ type: 'search_cases', text: '张' }, 'cases')
+    expect(rows).toEqual([])
+    expect(invoke).toHaveBeenCalledWith('call', { request: { type: 'search_cases', text: '张' } })
+  })
+
+  it('rejects with the HallError from Rust, whose message is shown as is', async () => {
+    invoke.mockRejectedValue({ code: 'auth', message: '用户名或密码错误' })
+    const err = await call({ type: 'login', username: 'x', password: 'y' }, 'session').catch((e: unknown) => e)
+    expect(errorMessage(err)).toBe('用户名或密码错误')
+  })
+
+  it('rejects when the reply type is not the expected one', async () => {
+    invoke.mockResolvedValue({ type: 'done' })
+    await expect(call({ type: 'whoami' }, 'session')).rejects.toMatchObject({ code: 'internal' })
+  })
+})
