@@ -37,7 +37,7 @@ pub enum Request {
     SearchCases { text: String },
     ListCases { state: Option<CaseState>, date: Option<NaiveDate> },
     CaseDetail { number: String },
-    Intake { request: IntakeRequest },
+    Intake { request: Box<IntakeRequest> },
     Act { number: String, action: Action, params: ActParams },
 }
 
@@ -59,7 +59,7 @@ pub enum Reply {
     Units(Vec<Unit>),
     Categories(Vec<CategoryCount>),
     CatalogItems(Vec<CatalogItemView>),
-    CatalogItem(CatalogItemView),
+    CatalogItem(Box<CatalogItemView>),
     CatalogVersions(Vec<CatalogVersionInfo>),
     CatalogImported(ImportOutcome),
     CalendarYears(Vec<CalendarYearInfo>),
@@ -89,7 +89,7 @@ impl Request {
     }
 }
 
-fn require<'a>(session: &'a Option<SessionUser>) -> Result<&'a SessionUser> {
+fn require(session: &Option<SessionUser>) -> Result<&SessionUser> {
     session.as_ref().ok_or_else(|| HallError::forbidden("请先登录"))
 }
 
@@ -138,7 +138,7 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         Request::CatalogList { query, category } => {
             Reply::CatalogItems(store.catalog_items(query.as_deref(), category.as_deref().filter(|c| !c.is_empty()))?)
         }
-        Request::CatalogItem { code } => Reply::CatalogItem(store.catalog_item(&code, None)?),
+        Request::CatalogItem { code } => Reply::CatalogItem(Box::new(store.catalog_item(&code, None)?)),
         Request::CatalogVersions => Reply::CatalogVersions(store.catalog_versions()?),
         Request::CatalogImport { text, csv } => {
             let file = if csv { CatalogFile::parse_csv(&text)? } else { CatalogFile::parse_json(&text)? };

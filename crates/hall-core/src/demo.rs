@@ -13,7 +13,7 @@ use crate::catalog::{CaseKind, CatalogFile, CatalogItem, UnitLevel};
 use crate::error::{HallError, Result};
 use crate::intake::{IntakeOutcome, IntakeRequest, Party, PartyKind};
 use crate::lifecycle::{Action, Role};
-use crate::store::{ActParams, SessionUser, Store};
+use crate::store::{ActParams, NewUser, SessionUser, Store};
 
 pub const SAMPLE_CATALOG: &str = include_str!("../../../assets/demo/catalog.json");
 pub const SAMPLE_HALL: &str = include_str!("../../../assets/demo/hall.json");
@@ -63,7 +63,15 @@ pub fn add_sample_users(store: &mut Store) -> Result<Vec<SampleUser>> {
     }
     for u in &users {
         if store.user(&u.username).is_err() {
-            store.add_user(&u.username, &u.name, u.role, u.unit.as_deref(), &u.password, false, "demo")?;
+            let new = NewUser {
+                username: u.username.clone(),
+                name: u.name.clone(),
+                role: u.role,
+                unit: u.unit.clone(),
+                password: u.password.clone(),
+                must_change_password: false,
+            };
+            store.add_user(&new, "demo")?;
         }
     }
     Ok(users)
@@ -322,14 +330,14 @@ fn sample_case(
     }
     if roll < 0.2 {
         let ask = f.hall.supplement_requests.choose(&mut f.rng).cloned().unwrap_or_else(|| "补充材料".into());
-        step(store, f, 1..2, Action::RequestSupplement, &officer, &ask)
-            .and_then(|_| step(store, f, 1..5, Action::SupplementReceived, &officer, ""))
-            .map(|_| ());
+        if step(store, f, 1..2, Action::RequestSupplement, &officer, &ask).is_some() {
+            step(store, f, 1..5, Action::SupplementReceived, &officer, "");
+        }
     } else if roll < 0.25 {
         let kind = ["专家评审", "现场检验", "鉴定", "听证"].choose(&mut f.rng).unwrap().to_string();
-        step(store, f, 1..2, Action::SpecialStart, &officer, &kind)
-            .and_then(|_| step(store, f, 2..6, Action::SpecialEnd, &officer, ""))
-            .map(|_| ());
+        if step(store, f, 1..2, Action::SpecialStart, &officer, &kind).is_some() {
+            step(store, f, 2..6, Action::SpecialEnd, &officer, "");
+        }
     }
     if store.case_detail(&number)?.summary.state != crate::lifecycle::CaseState::Processing {
         return Ok(());

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use hall_core::catalog::CatalogFile;
 use hall_core::intake::IntakeRequest;
 use hall_core::lifecycle::{Action, CaseState, Role};
-use hall_core::store::{ActParams, CaseDetail, CaseSummary, SessionUser};
+use hall_core::store::{ActParams, CaseDetail, CaseSummary, NewUser, SessionUser};
 use hall_core::{HallError, Store};
 use serde::Serialize;
 
@@ -271,7 +271,15 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             if store.user_count()? == 0 {
                 let generated = admin_password.is_none();
                 let password = admin_password.unwrap_or_else(random_password);
-                store.add_user("admin", "系统管理员", Role::Admin, None, &password, generated, "hallctl")?;
+                let admin_user = NewUser {
+                    username: "admin".into(),
+                    name: "系统管理员".into(),
+                    role: Role::Admin,
+                    unit: None,
+                    password: password.clone(),
+                    must_change_password: generated,
+                };
+                store.add_user(&admin_user, "hallctl")?;
                 admin = Some(password);
             }
             let info = store.hall_info()?;
@@ -458,7 +466,8 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
         }
         Command::User(UserCmd::Add { username, name, role, unit, password }) => {
             let role = Role::parse(&role)?;
-            store.add_user(&username, &name, role, unit.as_deref(), &password, true, "hallctl")?;
+            let new = NewUser { username: username.clone(), name, role, unit, password, must_change_password: true };
+            store.add_user(&new, "hallctl")?;
             let u = store.user(&username)?;
             if json {
                 print_json(&u);

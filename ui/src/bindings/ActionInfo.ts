@@ -5,4 +5,8 @@ export type ActionInfo = { action: Action, key: string, label: string,
 /**
  * The action needs a written reason (refusal, transfer, withdrawal...).
  */
-needs_reason: boolean, };
+needs_reason: boolean, 
+/**
+ * The action accepts the case: the time limit starts counting from today.
+ */
+accepts: boolean, };

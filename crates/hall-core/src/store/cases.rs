@@ -499,8 +499,7 @@ fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<Stri
         case_id,
         &p.clerk.username,
         "intake",
-        None,
-        Some(CaseState::Logged),
+        (None, Some(CaseState::Logged)),
         &format!("接件：{}，申请人 {}{agent_note}；首问负责人 {}", p.item.name, p.applicant.name, p.clerk.name),
     )?;
     if let Some(action) = p.outcome.action() {
@@ -563,8 +562,7 @@ pub(super) fn insert_event(
     case_id: i64,
     actor: &str,
     action: &str,
-    from: Option<CaseState>,
-    to: Option<CaseState>,
+    (from, to): (Option<CaseState>, Option<CaseState>),
     note: &str,
 ) -> Result<()> {
     tx.prepare_cached(
@@ -640,7 +638,7 @@ fn apply(
         "UPDATE cases SET state = ?1, updated_at = ?2, closed_at = coalesce(?3, closed_at) WHERE id = ?4",
         params![t.to.key(), fmt_ts(now), closed, case_id],
     )?;
-    insert_event(tx, now, case_id, &user.username, action.key(), Some(from), Some(t.to), &note)
+    insert_event(tx, now, case_id, &user.username, action.key(), (Some(from), Some(t.to)), &note)
 }
 
 fn join_note(a: &str, b: &str) -> String {
@@ -648,5 +646,275 @@ fn join_note(a: &str, b: &str) -> String {
         b.to_string()
     } else {
         format!("{a}；{b}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CaseKind;
+    use crate::error::ErrorCode;
+    use crate::intake::Party;
+    use crate::lifecycle::{STATES, TRANSITIONS};
+    use crate::store::testing;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    /// An item of the sample catalog of `kind`, and all its material names.
+    fn item(s: &Store, kind: CaseKind, with_deferrable: bool) -> (CatalogItem, Vec<String>) {
+        let it = s
+            .catalog_items(None, None)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.item)
+            .find(|i| i.kind == kind && i.materials.iter().any(|m| m.deferrable) == with_deferrable)
+            .unwrap();
+        let names = it.materials.iter().map(|m| m.name.clone()).collect();
+        (it, names)
+    }
+
+    fn request(item: &CatalogItem, materials: Vec<String>, outcome: IntakeOutcome) -> IntakeRequest {
+        IntakeRequest {
+            item_code: item.code.clone(),
+            applicant: Party {
+                kind: PartyKind::Person,
+                id_number: "230102199003078519".into(),
+                name: "王小二".into(),
+                phone: "13800138000".into(),
+                address: "惠头村1组2号".into(),
+            },
+            agent: None,
+            materials,
+            clerk: "clerk1".into(),
+            outcome,
+            note: if outcome == IntakeOutcome::Refuse {
+                "不属于本中心受理范围".into()
+            } else {
+                String::new()
+            },
+            commitment_due: None,
+        }
+    }
+
+    fn events(s: &Store) -> i64 {
+        s.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn intake_outcomes_and_their_checks() {
+        let (_d, mut s) = testing::store();
+        s.set_now(Some(at("2026-09-30 09:00")));
+        let clerk = s.user("clerk1").unwrap();
+        let (promised, names) = item(&s, CaseKind::Promised, false);
+        let c = s.intake(&request(&promised, names.clone(), IntakeOutcome::Accept), &clerk).unwrap();
+        assert_eq!(c.summary.state, CaseState::Accepted);
+        let due = s.calendar().add_working_days("2026-09-30".parse().unwrap(), promised.promised_days).date;
+        assert_eq!(c.summary.due_date.as_deref(), Some(due.to_string().as_str()));
+        assert_eq!(c.summary.number, "231221104-20260930-0001");
+        assert_eq!(c.logged_by, "孙丽娟");
+        assert_eq!(c.events.len(), 2);
+
+        // 一次性告知: stays logged, the missing list is in the event.
+        let c = s.intake(&request(&promised, vec![], IntakeOutcome::NotifyMissing), &clerk).unwrap();
+        assert_eq!(c.summary.state, CaseState::Logged);
+        assert!(c.summary.due_date.is_none());
+        assert!(c.events[1].note.contains(&names[0]), "{}", c.events[1].note);
+        assert_eq!(c.summary.number, "231221104-20260930-0002");
+
+        // Refused inputs change nothing.
+        let before = (s.case_count().unwrap(), events(&s));
+        for (req, needle) in [
+            (request(&promised, vec![], IntakeOutcome::Accept), "缺少必需材料"),
+            (request(&promised, names.clone(), IntakeOutcome::NotifyMissing), "无需一次性告知"),
+            (request(&promised, names.clone(), IntakeOutcome::AcceptPending), "无需容缺"),
+            (request(&promised, names.clone(), IntakeOutcome::Instant), "不是即办件"),
+            (request(&promised, vec!["不存在的材料".into()], IntakeOutcome::Accept), "不是事项"),
+            (IntakeRequest { note: String::new(), ..request(&promised, names.clone(), IntakeOutcome::Refuse) }, "理由"),
+            (
+                IntakeRequest {
+                    applicant: Party {
+                        name: "<script>".repeat(30),
+                        ..request(&promised, vec![], IntakeOutcome::Accept).applicant
+                    },
+                    ..request(&promised, names.clone(), IntakeOutcome::Accept)
+                },
+                "过长",
+            ),
+        ] {
+            let e = s.intake(&req, &clerk).unwrap_err();
+            assert!(e.message.contains(needle), "{needle}: {}", e.message);
+        }
+        let officer = s.user("officer.shsw").unwrap();
+        let e = s.intake(&request(&promised, names.clone(), IntakeOutcome::Accept), &officer).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert_eq!((s.case_count().unwrap(), events(&s)), before);
+
+        // 容缺受理: commitment no later than the due date.
+        let (deferrable_item, all) = item(&s, CaseKind::Promised, true);
+        let deferrable = deferrable_item.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
+        let partial: Vec<String> = all.iter().filter(|n| **n != deferrable).cloned().collect();
+        let mut req = request(&deferrable_item, partial.clone(), IntakeOutcome::AcceptPending);
+        req.commitment_due = Some("2027-06-01".parse().unwrap());
+        assert!(s.intake(&req, &clerk).unwrap_err().message.contains("不得超过"));
+        req.commitment_due = None;
+        let c = s.intake(&req, &clerk).unwrap();
+        assert_eq!(c.commitment_due, c.summary.due_date);
+
+        // 即办件: accepted and decided at once, due the same day.
+        let (instant, names) = item(&s, CaseKind::Instant, false);
+        let c = s.intake(&request(&instant, names, IntakeOutcome::Instant), &clerk).unwrap();
+        assert_eq!(c.summary.state, CaseState::Approved);
+        assert_eq!(c.summary.due_date.as_deref(), Some("2026-09-30"));
+    }
+
+    #[test]
+    fn pauses_move_the_due_date_by_the_paused_working_days() {
+        let (_d, mut s) = testing::store();
+        let clerk = s.user("clerk1").unwrap();
+        let (promised, names) = item(&s, CaseKind::Promised, false);
+        s.set_now(Some(at("2026-09-28 09:00")));
+        let c = s.intake(&request(&promised, names, IntakeOutcome::Accept), &clerk).unwrap();
+        let number = c.summary.number.clone();
+        let due0: NaiveDate = c.summary.due_date.unwrap().parse().unwrap();
+        let officer = s.case_officer(&number).unwrap().unwrap();
+        let p = ActParams { note: "请补充户口簿复印件".into(), unit: None };
+        s.act(&number, Action::Claim, &officer, &ActParams::default()).unwrap();
+        s.set_now(Some(at("2026-09-30 10:00")));
+        let c = s.act(&number, Action::RequestSupplement, &officer, &p).unwrap();
+        assert_eq!(c.summary.state, CaseState::Supplement);
+        assert_eq!(c.summary.urgency, Urgency::None, "no clock while paused");
+        // Resumed Fri 10-09: 10-01..10-07 are holidays, 10-08 and 10-09 were working days paused.
+        s.set_now(Some(at("2026-10-09 15:00")));
+        let c = s.act(&number, Action::SupplementReceived, &clerk, &ActParams::default()).unwrap();
+        assert_eq!(c.paused_days, 2);
+        let due1: NaiveDate = c.summary.due_date.unwrap().parse().unwrap();
+        assert_eq!(due1, s.calendar().add_working_days(due0, 2).date);
+        assert!(c.events.last().unwrap().note.contains("暂停 2 个工作日"));
+    }
+
+    #[test]
+    fn case_numbers_never_collide_between_two_clerks() {
+        let (dir, s) = testing::store();
+        let path = s.path().to_path_buf();
+        drop(s);
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut s = Store::open(&path).unwrap();
+                    let clerk = s.user("clerk1").unwrap();
+                    let (it, names) = item(&s, CaseKind::Promised, false);
+                    (0..25)
+                        .map(|_| {
+                            s.intake(&request(&it, names.clone(), IntakeOutcome::Accept), &clerk)
+                                .unwrap()
+                                .summary
+                                .number
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+        all.sort();
+        let n = all.len();
+        all.dedup();
+        assert_eq!(all.len(), n, "50 intakes from two connections, 50 distinct numbers");
+        assert!(all.last().unwrap().ends_with("-0050"));
+        drop(dir);
+    }
+
+    /// Walks a fresh case to `target` along the table's main path.
+    fn case_in(s: &mut Store, target: CaseState) -> String {
+        let clerk = s.user("clerk1").unwrap();
+        let (it, names) = item(s, CaseKind::Promised, true);
+        let deferrable = it.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
+        let (outcome, materials) = if target == CaseState::ApprovedPending {
+            (IntakeOutcome::AcceptPending, names.iter().filter(|n| **n != deferrable).cloned().collect())
+        } else {
+            (IntakeOutcome::Log, names)
+        };
+        let number = s.intake(&request(&it, materials, outcome), &clerk).unwrap().summary.number;
+        let officer = s.case_officer(&number).unwrap().unwrap();
+        let director = s.user("director").unwrap();
+        let reason = ActParams { note: "测试".into(), unit: None };
+        use Action as A;
+        use CaseState as S;
+        let path: &[(Action, &SessionUser)] = match target {
+            S::Logged => &[],
+            S::Accepted => &[(A::Accept, &clerk)],
+            S::Processing => &[(A::Accept, &clerk), (A::Claim, &officer)],
+            S::Supplement => &[(A::Accept, &clerk), (A::Claim, &officer), (A::RequestSupplement, &officer)],
+            S::Special => &[(A::Accept, &clerk), (A::Claim, &officer), (A::SpecialStart, &officer)],
+            S::Approved => &[(A::Accept, &clerk), (A::Claim, &officer), (A::Approve, &officer)],
+            S::ApprovedPending => &[(A::Claim, &officer), (A::ApprovePending, &officer)],
+            S::Rejected => &[(A::Accept, &clerk), (A::Claim, &officer), (A::Reject, &officer)],
+            S::Delivered => &[(A::Accept, &clerk), (A::Claim, &officer), (A::Approve, &officer), (A::Deliver, &clerk)],
+            S::Refused => &[(A::Refuse, &clerk)],
+            S::Cancelled => &[(A::Withdraw, &clerk)],
+            S::Withdrawn => &[(A::Accept, &clerk), (A::Withdraw, &clerk)],
+            S::Revoked => &[(A::Accept, &clerk), (A::Revoke, &director)],
+        };
+        for (action, user) in path {
+            s.act(&number, *action, user, &reason).unwrap();
+        }
+        assert_eq!(s.case_detail(&number).unwrap().summary.state, target);
+        number
+    }
+
+    #[test]
+    fn every_transition_is_allowed_to_its_roles_and_refused_to_the_others() {
+        let (_d, mut s) = testing::store();
+        let transfer_to = "T-PAJS";
+        for t in TRANSITIONS {
+            let number = case_in(&mut s, t.from);
+            let p = ActParams { note: "测试理由".into(), unit: Some(transfer_to.into()) };
+            let mut users: Vec<SessionUser> =
+                ["clerk1", "director", "admin"].iter().map(|u| s.user(u).unwrap()).collect();
+            users.push(s.case_officer(&number).unwrap().unwrap());
+            let before = events(&s);
+            for u in users.iter().filter(|u| !t.roles.contains(&u.role)) {
+                let e = s.act(&number, t.action, u, &p).unwrap_err();
+                assert_eq!(e.code, ErrorCode::Forbidden, "{:?} by {:?}", t.action, u.role);
+            }
+            assert_eq!(events(&s), before, "refusals leave no trace");
+            let u = users.iter().find(|u| t.roles.contains(&u.role)).unwrap();
+            let c = s
+                .act(&number, t.action, u, &p)
+                .unwrap_or_else(|e| panic!("{:?} from {:?}: {}", t.action, t.from, e.message));
+            assert_eq!(c.summary.state, t.to, "{:?} from {:?}", t.action, t.from);
+            let last = c.events.last().unwrap();
+            assert_eq!((last.from_state, last.to_state), (Some(t.from), Some(t.to)));
+        }
+        // Every (action, state) pair the table lacks is refused as a transition error.
+        let clerk = s.user("clerk1").unwrap();
+        for st in STATES {
+            let number = case_in(&mut s, st.state);
+            for a in crate::lifecycle::ACTIONS {
+                if lifecycle::find(a.action, st.state).is_none() {
+                    let e = s.act(&number, a.action, &clerk, &ActParams { note: "x".into(), unit: None }).unwrap_err();
+                    assert_eq!(e.code, ErrorCode::Transition, "{:?} from {:?}", a.action, st.state);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn officers_act_only_on_their_units_cases() {
+        let (_d, mut s) = testing::store();
+        let number = case_in(&mut s, CaseState::Accepted);
+        let unit = s.case_detail(&number).unwrap().summary.unit;
+        let other = s
+            .conn
+            .query_row("SELECT username FROM users WHERE role = 'officer' AND unit <> ?1 LIMIT 1", [&unit], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap();
+        let other = s.user(&other).unwrap();
+        let e = s.act(&number, Action::Claim, &other, &ActParams::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert!(e.message.contains("本单位"));
     }
 }

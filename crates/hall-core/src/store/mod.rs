@@ -24,7 +24,7 @@ pub use calendar::CalendarYearInfo;
 pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
 pub use search::SEARCH_LIMIT;
-pub use users::SessionUser;
+pub use users::{NewUser, SessionUser};
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_hall.sql"))];
 

@@ -43,7 +43,7 @@ impl Store {
                 push(self.ids_by_party_field("phone", q, limit)?, &mut ids);
             }
         }
-        if ids.len() < limit && q.chars().any(|c| !c.is_ascii()) {
+        if ids.len() < limit && !q.is_ascii() {
             push(self.ids_by_text(q, limit)?, &mut ids);
         }
         ids.truncate(limit);

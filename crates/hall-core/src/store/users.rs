@@ -5,7 +5,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use chrono::{Duration, Local, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{now_ts, Store};
@@ -15,6 +15,20 @@ use crate::validate::text;
 
 /// Failures allowed before the account starts to lock.
 const FREE_FAILURES: i64 = 5;
+
+/// A user to add. `must_change_password` forces a new password at first login (reset and
+/// generated accounts).
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct NewUser {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub password: String,
+    #[serde(default)]
+    pub must_change_password: bool,
+}
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -54,21 +68,14 @@ const TS_FMT: &str = "%Y-%m-%d %H:%M:%S";
 
 impl Store {
     /// Adds a user. `must_change` forces a new password at first login (demo and reset accounts).
-    pub fn add_user(
-        &mut self,
-        username: &str,
-        name: &str,
-        role: Role,
-        unit: Option<&str>,
-        password: &str,
-        must_change: bool,
-        actor: &str,
-    ) -> Result<i64> {
-        let username = text("用户名", username, 40, true)?;
+    pub fn add_user(&mut self, u: &NewUser, actor: &str) -> Result<i64> {
+        let (role, unit, password, must_change) =
+            (u.role, u.unit.as_deref(), u.password.as_str(), u.must_change_password);
+        let username = text("用户名", &u.username, 40, true)?;
         if !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
             return Err(HallError::invalid("用户名只能包含字母、数字和 . _ -"));
         }
-        let name = text("姓名", name, 40, true)?;
+        let name = text("姓名", &u.name, 40, true)?;
         check_password_strength(password)?;
         if role == Role::Officer && unit.is_none() {
             return Err(HallError::invalid("后台经办人必须属于一个单位"));
@@ -213,18 +220,18 @@ mod tests {
     fn weak_passwords_and_bad_users_are_refused() {
         let (_d, mut s) = testing::store();
         let n = s.user_count().unwrap();
-        assert!(s.add_user("x1", "某", Role::Clerk, None, "short", false, "t").unwrap_err().message.contains("强度"));
-        assert!(s.add_user("x 1", "某", Role::Clerk, None, "Abcdef12!", false, "t").is_err());
-        assert!(s
-            .add_user("x2", "某", Role::Officer, None, "Abcdef12!", false, "t")
-            .unwrap_err()
-            .message
-            .contains("单位"));
-        assert!(s
-            .add_user("clerk1", "某", Role::Clerk, None, "Abcdef12!", false, "t")
-            .unwrap_err()
-            .message
-            .contains("已存在"));
+        let user = |username: &str, role: Role, password: &str| NewUser {
+            username: username.into(),
+            name: "某".into(),
+            role,
+            unit: None,
+            password: password.into(),
+            must_change_password: false,
+        };
+        assert!(s.add_user(&user("x1", Role::Clerk, "short"), "t").unwrap_err().message.contains("强度"));
+        assert!(s.add_user(&user("x 1", Role::Clerk, "Abcdef12!"), "t").is_err());
+        assert!(s.add_user(&user("x2", Role::Officer, "Abcdef12!"), "t").unwrap_err().message.contains("单位"));
+        assert!(s.add_user(&user("clerk1", Role::Clerk, "Abcdef12!"), "t").unwrap_err().message.contains("已存在"));
         assert_eq!(s.user_count().unwrap(), n);
     }
 }
