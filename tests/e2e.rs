@@ -65,7 +65,6 @@ impl Window {
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
             .env("YICHUANG_DB", db)
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -105,9 +104,24 @@ impl Window {
             .unwrap_or_else(|e| panic!("{css}: {e}"))
     }
 
+    /// Clicks once nothing covers the element any more (a closing drawer fades out).
+    async fn click_when_free(&self, css: &str) {
+        let t = Instant::now();
+        loop {
+            match self.el(css).await.click().await {
+                Ok(_) => return,
+                Err(e) if t.elapsed() > Duration::from_secs(5) => panic!("{css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    }
+
+    /// Replaces an input's text the way a person does (select all, delete, type), so Vue's
+    /// v-model sees every change.
     async fn type_into(&self, css: &str, text: &str) {
         let e = self.el(css).await;
-        e.clear().await.ok();
+        e.click().await.unwrap();
+        e.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
         e.send_keys(text).await.unwrap();
     }
 
@@ -115,20 +129,32 @@ impl Window {
     async fn text_contains(&self, css: &str, needle: &str) -> String {
         let t = Instant::now();
         loop {
-            if let Ok(e) = self.c().find(Locator::Css(css)).await {
-                if let Ok(text) = e.text().await {
+            if let Some(text) = self.text(css).await {
+                {
                     if text.contains(needle) {
                         return text;
                     }
                     if t.elapsed() > Duration::from_secs(15) {
+                        self.screenshot("failure").await;
                         panic!("{css}: expected “{needle}”, found “{text}”");
                     }
                 }
             } else if t.elapsed() > Duration::from_secs(15) {
+                self.screenshot("failure").await;
                 panic!("{css}: not found while waiting for “{needle}”");
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
+    }
+
+    /// The element's rendered text, read in the page (WebKitWebDriver's own getText can stall on
+    /// large tables).
+    async fn text(&self, css: &str) -> Option<String> {
+        let v = self
+            .c()
+            .execute("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", vec![css.into()])
+            .await;
+        v.ok()?.as_str().map(str::to_string)
     }
 
     async fn screenshot(&self, name: &str) {
@@ -139,8 +165,8 @@ impl Window {
     }
 
     async fn login(&self, user: &str, password: &str) {
-        self.type_into("[data-testid=login-username] input", user).await;
-        self.type_into("[data-testid=login-password] input", password).await;
+        self.type_into("input[data-testid=login-username]", user).await;
+        self.type_into("input[data-testid=login-password]", password).await;
         self.el("[data-testid=login-submit]").await.click().await.unwrap();
     }
 
@@ -200,16 +226,16 @@ async fn clerk_logs_in_finds_a_case_and_browses_the_catalog() {
 
     // Search by case number, open the case.
     w.el("[data-testid=nav-search]").await.click().await.unwrap();
-    w.type_into("[data-testid=search-input] input", &number).await;
+    w.type_into("input[data-testid=search-input]", &number).await;
     w.el("[data-testid=search-submit]").await.click().await.unwrap();
     w.text_contains("[data-testid=search-results]", &number).await;
     w.screenshot("03-search-by-number").await;
-    w.el("[data-testid=result-row]").await.click().await.unwrap();
+    w.el("[data-testid=search-results] tr.result-row td").await.click().await.unwrap();
     w.text_contains("[data-testid=case-number]", &number).await;
     w.text_contains("[data-testid=case-state]", "办理中").await;
     let timeline = w.text_contains("[data-testid=case-timeline]", "接件").await;
     assert!(timeline.contains("受理"), "{timeline}");
-    let page = w.el("body").await.text().await.unwrap();
+    let page = w.text("body").await.unwrap();
     assert!(page.contains(&applicant));
     assert!(page.contains("**********"), "the ID number is shown masked");
     w.screenshot("04-case-detail").await;
@@ -217,20 +243,21 @@ async fn clerk_logs_in_finds_a_case_and_browses_the_catalog() {
     // Search by a two-character Chinese name fragment.
     w.el("[data-testid=nav-search]").await.click().await.unwrap();
     let fragment: String = applicant.chars().take(2).collect();
-    w.type_into("[data-testid=search-input] input", &fragment).await;
+    w.type_into("input[data-testid=search-input]", &fragment).await;
     w.el("[data-testid=search-submit]").await.click().await.unwrap();
     w.text_contains("[data-testid=search-results]", &fragment).await;
 
     // The catalog by pinyin initials.
     w.el("[data-testid=nav-catalog]").await.click().await.unwrap();
-    w.type_into("[data-testid=catalog-search] input", "hjqy").await;
+    w.type_into("input[data-testid=catalog-search]", "hjqy").await;
     w.text_contains("[data-testid=catalog-table]", "户籍迁移").await;
     w.screenshot("05-catalog-search").await;
-    w.el("[data-testid=catalog-row]").await.click().await.unwrap();
+    w.el("[data-testid=catalog-table] tr.catalog-row td").await.click().await.unwrap();
     w.text_contains("[data-testid=catalog-detail]", "申请材料").await;
     w.screenshot("06-catalog-detail").await;
 
-    w.el("[data-testid=logout]").await.click().await.unwrap();
+    w.el(".el-drawer__close-btn").await.click().await.unwrap();
+    w.click_when_free("[data-testid=logout]").await;
     w.el("[data-testid=login-submit]").await;
     w.close().await;
 }

@@ -45,6 +45,7 @@ pub enum Request {
 #[ts(export)]
 pub struct CategoryCount {
     pub category: String,
+    #[ts(type = "number")]
     pub count: i64,
 }
 

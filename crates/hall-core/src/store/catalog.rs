@@ -13,11 +13,13 @@ use crate::error::{HallError, Result};
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CatalogVersionInfo {
+    #[ts(type = "number")]
     pub id: i64,
     pub version: String,
     pub effective_date: String,
     pub imported_at: String,
     pub imported_by: String,
+    #[ts(type = "number")]
     pub item_count: i64,
 }
 

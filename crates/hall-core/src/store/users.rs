@@ -33,6 +33,7 @@ pub struct NewUser {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct SessionUser {
+    #[ts(type = "number")]
     pub id: i64,
     pub username: String,
     pub name: String,
