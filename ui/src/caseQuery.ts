@@ -18,7 +18,7 @@ export interface CaseQuery {
 export function searchRequest(q: CaseQuery): Request {
   const text = q.text.trim()
   if (text) return { type: 'search_cases', text }
-  return { type: 'list_cases', state: q.state, date: q.date }
+  return { type: 'list_cases', state: q.state, date: q.date, limit: LIST_LIMIT }
 }
 
 /** Applies the state and date filters to text-search results (list_cases applies them itself). */

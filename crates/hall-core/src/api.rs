@@ -21,24 +21,55 @@ use crate::store::{
 #[ts(export)]
 pub enum Request {
     HallInfo,
-    Login { username: String, password: String },
+    Login {
+        username: String,
+        password: String,
+    },
     Logout,
     Whoami,
     Lifecycle,
     Units,
     CatalogCategories,
-    CatalogList { query: Option<String>, category: Option<String> },
-    CatalogItem { code: String },
+    CatalogList {
+        query: Option<String>,
+        category: Option<String>,
+    },
+    CatalogItem {
+        code: String,
+    },
     CatalogVersions,
-    CatalogImport { text: String, csv: bool },
+    CatalogImport {
+        text: String,
+        csv: bool,
+    },
     CalendarYears,
-    CalendarImport { text: String },
-    DueDate { accepted: NaiveDate, days: u32 },
-    SearchCases { text: String },
-    ListCases { state: Option<CaseState>, date: Option<NaiveDate> },
-    CaseDetail { number: String },
-    Intake { request: Box<IntakeRequest> },
-    Act { number: String, action: Action, params: ActParams },
+    CalendarImport {
+        text: String,
+    },
+    DueDate {
+        accepted: NaiveDate,
+        days: u32,
+    },
+    SearchCases {
+        text: String,
+    },
+    /// Newest first; `limit` defaults to 200 (at most 1000).
+    ListCases {
+        state: Option<CaseState>,
+        date: Option<NaiveDate>,
+        limit: Option<u32>,
+    },
+    CaseDetail {
+        number: String,
+    },
+    Intake {
+        request: Box<IntakeRequest>,
+    },
+    Act {
+        number: String,
+        action: Action,
+        params: ActParams,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -152,7 +183,9 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         }
         Request::DueDate { accepted, days } => Reply::DueDate(store.calendar().add_working_days(accepted, days)),
         Request::SearchCases { text } => Reply::Cases(store.search_cases(&text, SEARCH_LIMIT)?),
-        Request::ListCases { state, date } => Reply::Cases(store.list_cases(state, date, 200)?),
+        Request::ListCases { state, date, limit } => {
+            Reply::Cases(store.list_cases(state, date, limit.unwrap_or(200).clamp(1, 1000) as usize)?)
+        }
         Request::CaseDetail { number } => Reply::Case(Box::new(store.case_detail(&number)?)),
         Request::Intake { mut request } => {
             let user = require(session)?;

@@ -256,6 +256,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                 } else {
                     println!("无效：{}", e.message);
                 }
+                eprintln!("错误：{}", e.message);
                 ExitCode::from(1)
             }
         });

@@ -28,8 +28,9 @@ describe('case queries', () => {
       type: 'list_cases',
       state: 'processing',
       date: '2026-03-02',
+      limit: 200,
     })
-    expect(searchRequest({ text: '  ', state: null, date: null })).toEqual({ type: 'list_cases', state: null, date: null })
+    expect(searchRequest({ text: '  ', state: null, date: null })).toEqual({ type: 'list_cases', state: null, date: null, limit: 200 })
   })
 
   it('narrows text results by state and logging date', () => {
