@@ -15,6 +15,10 @@ use crate::store::{
     ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo, HallInfo, ImportOutcome,
     SessionUser, Store, SEARCH_LIMIT,
 };
+use crate::store::{
+    Dashboard, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating, UserInfo, UserUpdate, RATING_LABELS,
+    SPECIAL_KINDS,
+};
 
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -68,8 +72,74 @@ pub enum Request {
     Act {
         number: String,
         action: Action,
-        params: ActParams,
+        params: Box<ActParams>,
     },
+    /// Open cases of this applicant for this item (the desk's repeat-request warning).
+    OpenCasesFor {
+        id_number: String,
+        item_code: String,
+    },
+    /// 容缺 materials brought in later.
+    SupplyMaterials {
+        number: String,
+        names: Vec<String>,
+    },
+    /// A unit's queue by deadline (an officer's own unit when `unit` is null).
+    Queue {
+        unit: Option<String>,
+    },
+    ReadyList,
+    UrgentCases,
+    LapsedCommitments,
+    Rate {
+        number: String,
+        level: u8,
+        comment: String,
+    },
+    Dashboard,
+    FollowUps {
+        open_only: bool,
+    },
+    UpdateFollowUp {
+        number: String,
+        update: FollowUpUpdate,
+    },
+    RevealId {
+        number: String,
+        agent: bool,
+    },
+    Vocabulary,
+    ChangePassword {
+        old: String,
+        new: String,
+    },
+    Users,
+    AddUser {
+        user: NewUser,
+    },
+    UpdateUser {
+        user: UserUpdate,
+    },
+    ResetPassword {
+        username: String,
+        password: String,
+    },
+    Settings,
+    SaveSettings {
+        settings: HallSettings,
+    },
+    SaveUnit {
+        unit: Unit,
+    },
+}
+
+/// Fixed word lists the screens offer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Vocabulary {
+    pub special_kinds: Vec<String>,
+    /// Index 0 is level 1 (非常不满意) … index 4 is level 5 (非常满意).
+    pub rating_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -98,6 +168,14 @@ pub enum Reply {
     DueDate(WorkingDate),
     Cases(Vec<CaseSummary>),
     Case(Box<CaseDetail>),
+    Dashboard(Dashboard),
+    Rating(Rating),
+    FollowUps(Vec<FollowUp>),
+    FollowUp(FollowUp),
+    IdNumber(String),
+    Vocabulary(Vocabulary),
+    Users(Vec<UserInfo>),
+    Settings(HallSettings),
 }
 
 /// Who may make a request.
@@ -115,7 +193,22 @@ impl Request {
             Request::HallInfo | Request::Login { .. } | Request::Logout | Request::Whoami | Request::Lifecycle => {
                 Access::Anyone
             }
-            Request::CatalogImport { .. } | Request::CalendarImport { .. } => Access::Roles(&[Role::Admin]),
+            Request::CatalogImport { .. }
+            | Request::CalendarImport { .. }
+            | Request::Users
+            | Request::AddUser { .. }
+            | Request::UpdateUser { .. }
+            | Request::ResetPassword { .. }
+            | Request::SaveSettings { .. }
+            | Request::SaveUnit { .. } => Access::Roles(&[Role::Admin]),
+            Request::Dashboard | Request::FollowUps { .. } | Request::UpdateFollowUp { .. } => {
+                Access::Roles(&[Role::Supervisor])
+            }
+            Request::Queue { .. } | Request::UrgentCases | Request::LapsedCommitments => {
+                Access::Roles(&[Role::Officer, Role::Supervisor])
+            }
+            Request::ReadyList => Access::Roles(&[Role::Clerk, Role::Supervisor]),
+            Request::OpenCasesFor { .. } => Access::Roles(&[Role::Clerk]),
             _ => Access::LoggedIn,
         }
     }
@@ -142,6 +235,21 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
                     user.role.label()
                 )));
             }
+        }
+    }
+    // A demo or reset password must be changed before anything else.
+    if let Some(u) = session.as_ref().filter(|u| u.must_change_password) {
+        let allowed = matches!(
+            req,
+            Request::ChangePassword { .. }
+                | Request::Logout
+                | Request::Whoami
+                | Request::HallInfo
+                | Request::Lifecycle
+                | Request::Settings
+        );
+        if !allowed {
+            return Err(HallError::forbidden(format!("{}，请先修改初始密码再办理业务", u.name)));
         }
     }
     let actor = session.as_ref().map(|u| u.username.clone()).unwrap_or_default();
@@ -194,6 +302,61 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         }
         Request::Act { number, action, params } => {
             Reply::Case(Box::new(store.act(&number, action, require(session)?, &params)?))
+        }
+        Request::OpenCasesFor { id_number, item_code } => Reply::Cases(store.open_cases_for(&id_number, &item_code)?),
+        Request::SupplyMaterials { number, names } => {
+            Reply::Case(Box::new(store.supply_materials(&number, &names, require(session)?)?))
+        }
+        Request::Queue { unit } => {
+            let user = require(session)?;
+            let unit = match (user.role, unit) {
+                (Role::Officer, Some(u)) if Some(&u) != user.unit.as_ref() => {
+                    return Err(HallError::forbidden("经办人只能查看本单位的待办"))
+                }
+                (_, Some(u)) => u,
+                (_, None) => user.unit.clone().ok_or_else(|| HallError::invalid("请选择单位"))?,
+            };
+            Reply::Cases(store.queue(&unit)?)
+        }
+        Request::ReadyList => Reply::Cases(store.ready_list()?),
+        Request::UrgentCases => Reply::Cases(store.urgent_cases()?),
+        Request::LapsedCommitments => Reply::Cases(store.lapsed_commitments()?),
+        Request::Rate { number, level, comment } => {
+            Reply::Rating(store.rate(&number, level, &comment, require(session)?)?)
+        }
+        Request::Dashboard => Reply::Dashboard(store.dashboard()?),
+        Request::FollowUps { open_only } => Reply::FollowUps(store.follow_ups(open_only)?),
+        Request::UpdateFollowUp { number, update } => {
+            Reply::FollowUp(store.update_follow_up(&number, &update, require(session)?)?)
+        }
+        Request::RevealId { number, agent } => Reply::IdNumber(store.reveal_id(&number, agent, require(session)?)?),
+        Request::Vocabulary => Reply::Vocabulary(Vocabulary {
+            special_kinds: SPECIAL_KINDS.iter().map(|s| s.to_string()).collect(),
+            rating_labels: RATING_LABELS.iter().map(|s| s.to_string()).collect(),
+        }),
+        Request::ChangePassword { old, new } => {
+            let user = store.change_password(&actor, &old, &new)?;
+            *session = Some(user);
+            Reply::Session(session.clone())
+        }
+        Request::Users => Reply::Users(store.users()?),
+        Request::AddUser { user } => {
+            store.add_user(&user, &actor)?;
+            Reply::Users(store.users()?)
+        }
+        Request::UpdateUser { user } => {
+            store.update_user(&user, &actor)?;
+            Reply::Users(store.users()?)
+        }
+        Request::ResetPassword { username, password } => {
+            store.reset_password(&username, &password, &actor)?;
+            Reply::Users(store.users()?)
+        }
+        Request::Settings => Reply::Settings(store.settings()?),
+        Request::SaveSettings { settings } => Reply::Settings(store.save_settings(&settings, &actor)?),
+        Request::SaveUnit { unit } => {
+            store.save_unit(&unit, &actor)?;
+            Reply::Units(store.units()?)
         }
     })
 }

@@ -13,7 +13,7 @@ use crate::catalog::{CaseKind, CatalogFile, CatalogItem, UnitLevel};
 use crate::error::{HallError, Result};
 use crate::intake::{IntakeOutcome, IntakeRequest, Party, PartyKind};
 use crate::lifecycle::{Action, Role};
-use crate::store::{ActParams, NewUser, SessionUser, Store};
+use crate::store::{ActParams, Delivery, DeliveryMethod, NewUser, SessionUser, Store};
 
 pub const SAMPLE_CATALOG: &str = include_str!("../../../assets/demo/catalog.json");
 pub const SAMPLE_HALL: &str = include_str!("../../../assets/demo/hall.json");
@@ -292,7 +292,13 @@ fn sample_case(
             return None;
         }
         store.set_now(Some(at));
-        store.act(&number, action, user, &ActParams { note: note.into(), unit: None }).ok().map(|_| ())
+        let mut p = ActParams { note: note.into(), ..ActParams::default() };
+        match action {
+            Action::SpecialStart => p.kind = Some(std::mem::take(&mut p.note)),
+            Action::Deliver => p.delivery = Some(collector(store, &number)),
+            _ => {}
+        }
+        store.act(&number, action, user, &p).ok().map(|_| ())
     };
     match outcome {
         IntakeOutcome::NotifyMissing => {
@@ -364,6 +370,16 @@ fn sample_case(
         step(store, f, 0..4, Action::Deliver, clerk, "申请人本人领取");
     }
     Ok(())
+}
+
+/// The applicant collects in person; an organisation's registered agent collects for it.
+fn collector(store: &Store, number: &str) -> Delivery {
+    let case = store.case_row(number).expect("the case was just written");
+    let (method, collector_name, collector_id) = match (case.applicant_kind, case.agent_id, case.agent_name) {
+        (PartyKind::Org, Some(id), Some(name)) => (DeliveryMethod::Agent, name, id),
+        _ => (DeliveryMethod::InPerson, case.applicant_name, case.applicant_id),
+    };
+    Delivery { method, collector_name, collector_id, tracking: String::new() }
 }
 
 /// Synthetic history for benchmarks: `n` accepted cases spread over the last `years` years,

@@ -214,7 +214,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     ac(A::Transfer, "transfer", "转办", true),
     ac(A::RequestSupplement, "request_supplement", "要求补正", true),
     ac(A::SupplementReceived, "supplement_received", "补正完成", false),
-    ac(A::SpecialStart, "special_start", "启动特别程序", true),
+    ac(A::SpecialStart, "special_start", "启动特别程序", false),
     ac(A::SpecialEnd, "special_end", "结束特别程序", false),
     ac(A::Forward, "forward", "上报县级部门", false),
     ac(A::CountyResult, "county_result", "登记县级结果", true),

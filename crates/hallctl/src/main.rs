@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use hall_core::catalog::CatalogFile;
 use hall_core::intake::IntakeRequest;
 use hall_core::lifecycle::{Action, CaseState, Role};
-use hall_core::store::{ActParams, CaseDetail, CaseSummary, NewUser, SessionUser};
+use hall_core::store::{ActParams, CaseDetail, CaseSummary, FollowUpUpdate, NewUser, SessionUser};
 use hall_core::{HallError, Store};
 use serde::Serialize;
 
@@ -428,8 +428,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             print_cases(&store.list_cases(state, date, limit)?, json);
         }
         Command::Case(CaseCmd::Act(a)) => {
-            let action = Action::parse(&a.action)?;
-            let extra: serde_json::Value = match &a.params {
+            let mut extra: serde_json::Value = match &a.params {
                 None => serde_json::json!({}),
                 Some(p) => {
                     let text = if p.trim_start().starts_with('{') { p.clone() } else { read_input(p)? };
@@ -438,18 +437,49 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                     })?
                 }
             };
+            if !extra.is_object() {
+                return Err(HallError::invalid("操作参数 JSON 应为一个对象，如 {\"user\": \"clerk1\"}"));
+            }
+            for (k, v) in [("note", a.note), ("unit", a.unit)] {
+                if let Some(v) = v {
+                    extra[k] = serde_json::Value::String(v);
+                }
+            }
             let field = |k: &str| extra.get(k).and_then(|v| v.as_str()).map(str::to_string);
             let username = a
                 .user
                 .or_else(|| field("user"))
                 .ok_or_else(|| HallError::invalid("请用 --user 指定执行操作的用户（或在 --json 中给出 \"user\"）"))?;
             let user = cli_user(&store, &username)?;
-            let params = ActParams {
-                note: a.note.or_else(|| field("note")).unwrap_or_default(),
-                unit: a.unit.or_else(|| field("unit")),
+            let bad = |e: serde_json::Error| {
+                HallError::invalid(format!("操作参数 JSON 有误：{}", hall_core::validate::json_error_zh(&e)))
             };
-            let case = store.act(&a.number, action, &user, &params)?;
-            print_case(&case, json);
+            // Steps around the lifecycle that are not transitions of it.
+            match a.action.as_str() {
+                "rate" | "评价" => {
+                    let level = extra
+                        .get("level")
+                        .and_then(|v| v.as_u64())
+                        .ok_or_else(|| HallError::invalid("评价须给出 level（1 非常不满意 … 5 非常满意）"))?;
+                    let level = u8::try_from(level).unwrap_or(0);
+                    store.rate(&a.number, level, &field("comment").unwrap_or_default(), &user)?;
+                }
+                "supply_materials" | "补交材料" => {
+                    let names: Vec<String> =
+                        serde_json::from_value(extra.get("materials").cloned().unwrap_or_default()).map_err(bad)?;
+                    store.supply_materials(&a.number, &names, &user)?;
+                }
+                "follow_up" | "差评回访" => {
+                    let update: FollowUpUpdate = serde_json::from_value(extra.clone()).map_err(bad)?;
+                    store.update_follow_up(&a.number, &update, &user)?;
+                }
+                other => {
+                    let action = Action::parse(other)?;
+                    let params: ActParams = serde_json::from_value(extra.clone()).map_err(bad)?;
+                    store.act(&a.number, action, &user, &params)?;
+                }
+            }
+            print_case(&store.case_detail(&a.number)?, json);
         }
         Command::Search { text } => print_cases(&store.search_cases(&text, hall_core::store::SEARCH_LIMIT)?, json),
         Command::Seed { cases, years } => {

@@ -3,6 +3,7 @@ import type { CaseEvent } from "./CaseEvent";
 import type { CaseMaterial } from "./CaseMaterial";
 import type { CaseState } from "./CaseState";
 import type { PersonView } from "./PersonView";
+import type { Rating } from "./Rating";
 import type { Urgency } from "./Urgency";
 
 export type CaseDetail = { uuid: string, item_kind: string, catalog_version: string, promised_days: number, paused_days: number, paused_on: string | null, commitment_due: string | null, 
@@ -13,4 +14,16 @@ calendar_warning: string | null, applicant: PersonView, agent: PersonView | null
 /**
  * 首问负责人
  */
-logged_by: string, assignee: string | null, closed_at: string | null, materials: Array<CaseMaterial>, events: Array<CaseEvent>, number: string, item_code: string, item_name: string, applicant_name: string, applicant_id_masked: string, state: CaseState, state_label: string, unit: string, unit_name: string, logged_at: string, accepted_on: string | null, due_date: string | null, urgency: Urgency, };
+logged_by: string, assignee: string | null, closed_at: string | null, materials: Array<CaseMaterial>, events: Array<CaseEvent>, 
+/**
+ * 补正: the date the applicant should bring it by.
+ */
+supplement_due: string | null, 
+/**
+ * How the result went out, e.g. “本人领取：张三（2301**********8519）”.
+ */
+delivery: string | null, rating: Rating | null, 
+/**
+ * Open 差评 follow-up, if any.
+ */
+follow_up_open: boolean, number: string, item_code: string, item_name: string, applicant_name: string, applicant_id_masked: string, state: CaseState, state_label: string, unit: string, unit_name: string, logged_at: string, accepted_on: string | null, due_date: string | null, urgency: Urgency, };

@@ -5,11 +5,17 @@ import type { CaseSummary } from "./CaseSummary";
 import type { CatalogItemView } from "./CatalogItemView";
 import type { CatalogVersionInfo } from "./CatalogVersionInfo";
 import type { CategoryCount } from "./CategoryCount";
+import type { Dashboard } from "./Dashboard";
+import type { FollowUp } from "./FollowUp";
 import type { HallInfo } from "./HallInfo";
+import type { HallSettings } from "./HallSettings";
 import type { ImportOutcome } from "./ImportOutcome";
 import type { LifecycleTable } from "./LifecycleTable";
+import type { Rating } from "./Rating";
 import type { SessionUser } from "./SessionUser";
 import type { Unit } from "./Unit";
+import type { UserInfo } from "./UserInfo";
+import type { Vocabulary } from "./Vocabulary";
 import type { WorkingDate } from "./WorkingDate";
 
-export type Reply = { "type": "done" } | { "type": "hall_info", "data": HallInfo } | { "type": "session", "data": SessionUser | null } | { "type": "lifecycle", "data": LifecycleTable } | { "type": "units", "data": Array<Unit> } | { "type": "categories", "data": Array<CategoryCount> } | { "type": "catalog_items", "data": Array<CatalogItemView> } | { "type": "catalog_item", "data": CatalogItemView } | { "type": "catalog_versions", "data": Array<CatalogVersionInfo> } | { "type": "catalog_imported", "data": ImportOutcome } | { "type": "calendar_years", "data": Array<CalendarYearInfo> } | { "type": "due_date", "data": WorkingDate } | { "type": "cases", "data": Array<CaseSummary> } | { "type": "case", "data": CaseDetail };
+export type Reply = { "type": "done" } | { "type": "hall_info", "data": HallInfo } | { "type": "session", "data": SessionUser | null } | { "type": "lifecycle", "data": LifecycleTable } | { "type": "units", "data": Array<Unit> } | { "type": "categories", "data": Array<CategoryCount> } | { "type": "catalog_items", "data": Array<CatalogItemView> } | { "type": "catalog_item", "data": CatalogItemView } | { "type": "catalog_versions", "data": Array<CatalogVersionInfo> } | { "type": "catalog_imported", "data": ImportOutcome } | { "type": "calendar_years", "data": Array<CalendarYearInfo> } | { "type": "due_date", "data": WorkingDate } | { "type": "cases", "data": Array<CaseSummary> } | { "type": "case", "data": CaseDetail } | { "type": "dashboard", "data": Dashboard } | { "type": "rating", "data": Rating } | { "type": "follow_ups", "data": Array<FollowUp> } | { "type": "follow_up", "data": FollowUp } | { "type": "id_number", "data": string } | { "type": "vocabulary", "data": Vocabulary } | { "type": "users", "data": Array<UserInfo> } | { "type": "settings", "data": HallSettings };

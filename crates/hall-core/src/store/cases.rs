@@ -103,18 +103,63 @@ pub struct CaseDetail {
     pub closed_at: Option<String>,
     pub materials: Vec<CaseMaterial>,
     pub events: Vec<CaseEvent>,
+    /// 补正: the date the applicant should bring it by.
+    pub supplement_due: Option<String>,
+    /// How the result went out, e.g. “本人领取：张三（2301**********8519）”.
+    pub delivery: Option<String>,
+    pub rating: Option<super::Rating>,
+    /// Open 差评 follow-up, if any.
+    pub follow_up_open: bool,
 }
 
 /// Details an action may carry (see the lifecycle table for which needs what).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ActParams {
-    /// Reason or remark; required by actions marked `needs_reason`.
+    /// Reason or remark; required by actions marked `needs_reason` (for 补正: what is asked for;
+    /// for 登记县级结果: the county's result).
     #[serde(default)]
     pub note: String,
-    /// Transfer: the unit that takes the case over.
+    /// 转办: the unit that takes the case over.
     #[serde(default)]
     pub unit: Option<String>,
+    /// 补正: the date the applicant should bring it by.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    /// 特别程序: 听证, 检验, 鉴定 or 专家评审.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// 上报件: the day it was sent, or the day the county's result came back (default today).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// 出件: how, and who collected it.
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DeliveryMethod {
+    /// The applicant in person (or an organisation's registered agent).
+    InPerson,
+    /// The registered agent, or a new agent recorded with ID.
+    Agent,
+    Mail,
+}
+
+/// The pickup window's identity check: the collector's name and ID number as shown, or the
+/// mail tracking number.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Delivery {
+    pub method: DeliveryMethod,
+    #[serde(default)]
+    pub collector_name: String,
+    #[serde(default)]
+    pub collector_id: String,
+    #[serde(default)]
+    pub tracking: String,
 }
 
 const SUMMARY_SQL: &str = "SELECT c.number, c.item_code, c.item_name, c.applicant_name, a.id_number, c.state, c.unit,
@@ -252,46 +297,23 @@ impl Store {
         })
     }
 
-    /// Takes a lifecycle action on a case, as the logged-in user. The table decides.
+    /// Takes a lifecycle action on a case, as the logged-in user. The table decides whether the
+    /// state and role allow it; `steps` checks and records what the action carries.
     pub fn act(&mut self, number: &str, action: Action, user: &SessionUser, p: &ActParams) -> Result<CaseDetail> {
-        let (case_id, state, unit): (i64, String, String) = self
-            .conn
-            .query_row("SELECT id, state, unit FROM cases WHERE number = ?1", [number.trim()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?
-            .ok_or_else(|| HallError::not_found(format!("没有编号为“{}”的办件", number.trim())))?;
-        let from = CaseState::parse(&state)?;
-        lifecycle::check(action, from, user.role)?;
+        let case = self.case_row(number)?;
+        lifecycle::check(action, case.state, user.role)?;
         let note = crate::validate::text("理由", &p.note, 1000, action.info().needs_reason)?;
-        if user.role == Role::Officer && user.unit.as_deref() != Some(unit.as_str()) {
-            return Err(HallError::forbidden(format!("该办件属于{unit}，只能由本单位经办人处理")));
+        if user.role == Role::Officer && user.unit.as_deref() != Some(case.unit.as_str()) {
+            return Err(HallError::forbidden(format!("该办件属于{}，只能由本单位经办人处理", case.unit)));
         }
-        let new_unit = match action {
-            Action::Transfer => {
-                let u = p
-                    .unit
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|u| !u.is_empty())
-                    .ok_or_else(|| HallError::invalid("转办必须选择接收单位"))?;
-                if u == unit {
-                    return Err(HallError::invalid("接收单位与当前单位相同"));
-                }
-                let ok: bool =
-                    self.conn.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [u], |r| r.get(0))?;
-                if !ok {
-                    return Err(HallError::invalid(format!("单位“{u}”不存在")));
-                }
-                Some(u.to_string())
-            }
-            _ => None,
-        };
         let now = self.now();
+        let step = self.plan_step(&case, action, p, now.date())?;
+        let note = step.describe(&note);
         let tx = self.write()?;
-        apply(&tx, &self.calendar, now, case_id, from, action, user, &note, new_unit.as_deref())?;
+        apply(&tx, &self.calendar, now, case.id, case.state, action, user, &note, step.new_unit())?;
+        step.write(&tx, &case, now, user)?;
         tx.commit()?;
-        self.case_detail(number.trim())
+        self.case_detail(&case.number)
     }
 
     pub fn case_detail(&self, number: &str) -> Result<CaseDetail> {
@@ -379,7 +401,29 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let missing_years: Vec<i32> = calendar_missing.split(',').filter_map(|y| y.parse().ok()).collect();
+        let supplement_due: Option<String> =
+            self.conn.query_row("SELECT supplement_due FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+        let delivery: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT CASE method WHEN 'mail' THEN '邮寄送达，单号 ' || tracking
+                        WHEN 'agent' THEN '代办人领取：' || collector_name ELSE '本人领取：' || collector_name END
+                        || '（' || delivered_at || '）'
+                 FROM deliveries WHERE case_id = ?1",
+                [case_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let follow_up_open: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM follow_ups WHERE case_id = ?1 AND closed_at IS NULL)",
+            [case_id],
+            |r| r.get(0),
+        )?;
         Ok(CaseDetail {
+            supplement_due,
+            delivery,
+            rating: self.rating(number)?,
+            follow_up_open,
             uuid,
             item_kind,
             catalog_version,
@@ -523,6 +567,10 @@ fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<Stri
 fn event_label(action: &str) -> String {
     match action {
         "intake" => "接件".into(),
+        "rate" => "评价".into(),
+        "follow_up" => "差评回访".into(),
+        "reveal_id" => "查看完整身份证号".into(),
+        "materials_supplied" => "补交容缺材料".into(),
         other => Action::parse(other).map(|a| a.label().to_string()).unwrap_or_else(|_| other.to_string()),
     }
 }
@@ -779,7 +827,7 @@ mod tests {
         let number = c.summary.number.clone();
         let due0: NaiveDate = c.summary.due_date.unwrap().parse().unwrap();
         let officer = s.case_officer(&number).unwrap().unwrap();
-        let p = ActParams { note: "请补充户口簿复印件".into(), unit: None };
+        let p = ActParams { note: "请补充户口簿复印件".into(), ..ActParams::default() };
         s.act(&number, Action::Claim, &officer, &ActParams::default()).unwrap();
         s.set_now(Some(at("2026-09-30 10:00")));
         let c = s.act(&number, Action::RequestSupplement, &officer, &p).unwrap();
@@ -826,10 +874,19 @@ mod tests {
         drop(dir);
     }
 
-    /// Walks a fresh case to `target` along the table's main path.
+    fn applicant_collects() -> Delivery {
+        Delivery {
+            method: DeliveryMethod::InPerson,
+            collector_name: "王小二".into(),
+            collector_id: "230102199003078519".into(),
+            tracking: String::new(),
+        }
+    }
+
+    /// Walks a fresh 上报件 case to `target` along the table's main path.
     fn case_in(s: &mut Store, target: CaseState) -> String {
         let clerk = s.user("clerk1").unwrap();
-        let (it, names) = item(s, CaseKind::Promised, true);
+        let (it, names) = item(s, CaseKind::Forwarded, true);
         let deferrable = it.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
         let (outcome, materials) = if target == CaseState::ApprovedPending {
             (IntakeOutcome::AcceptPending, names.iter().filter(|n| **n != deferrable).cloned().collect())
@@ -839,7 +896,12 @@ mod tests {
         let number = s.intake(&request(&it, materials, outcome), &clerk).unwrap().summary.number;
         let officer = s.case_officer(&number).unwrap().unwrap();
         let director = s.user("director").unwrap();
-        let reason = ActParams { note: "测试".into(), unit: None };
+        let reason = ActParams {
+            note: "测试".into(),
+            kind: Some("专家评审".into()),
+            delivery: Some(applicant_collects()),
+            ..ActParams::default()
+        };
         use Action as A;
         use CaseState as S;
         let path: &[(Action, &SessionUser)] = match target {
@@ -870,7 +932,17 @@ mod tests {
         let transfer_to = "T-PAJS";
         for t in TRANSITIONS {
             let number = case_in(&mut s, t.from);
-            let p = ActParams { note: "测试理由".into(), unit: Some(transfer_to.into()) };
+            let p = ActParams {
+                note: "测试理由".into(),
+                unit: Some(transfer_to.into()),
+                kind: Some("鉴定".into()),
+                delivery: Some(applicant_collects()),
+                ..ActParams::default()
+            };
+            if t.action == Action::CountyResult {
+                let officer = s.case_officer(&number).unwrap().unwrap();
+                s.act(&number, Action::Forward, &officer, &p).unwrap();
+            }
             let mut users: Vec<SessionUser> =
                 ["clerk1", "director", "admin"].iter().map(|u| s.user(u).unwrap()).collect();
             users.push(s.case_officer(&number).unwrap().unwrap());
@@ -894,7 +966,9 @@ mod tests {
             let number = case_in(&mut s, st.state);
             for a in crate::lifecycle::ACTIONS {
                 if lifecycle::find(a.action, st.state).is_none() {
-                    let e = s.act(&number, a.action, &clerk, &ActParams { note: "x".into(), unit: None }).unwrap_err();
+                    let e = s
+                        .act(&number, a.action, &clerk, &ActParams { note: "x".into(), ..ActParams::default() })
+                        .unwrap_err();
                     assert_eq!(e.code, ErrorCode::Transition, "{:?} from {:?}", a.action, st.state);
                 }
             }

@@ -5,14 +5,17 @@ mod calendar;
 mod cases;
 mod catalog;
 mod checkpoint;
+mod pickup;
 mod search;
+mod steps;
+mod supervision;
 mod users;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::calendar::Calendar;
@@ -21,12 +24,16 @@ use crate::error::{ErrorCode, HallError, Result};
 use crate::validate::text;
 
 pub use calendar::CalendarYearInfo;
-pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, PersonView};
+pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
+pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
 pub use search::SEARCH_LIMIT;
-pub use users::{NewUser, SessionUser};
+pub use steps::SPECIAL_KINDS;
+pub use supervision::{Dashboard, UnitQueue};
+pub use users::{NewUser, SessionUser, UserInfo, UserUpdate};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_hall.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../../migrations/0001_hall.sql")), (2, include_str!("../../migrations/0002_workflow.sql"))];
 
 /// The calendars shipped with the product, imported when a database is created.
 pub const BUNDLED_CALENDARS: &[&str] = &[include_str!("../../../../assets/calendar/cn-calendar-2026.json")];
@@ -38,6 +45,19 @@ pub struct Store {
     /// A fixed "now" for building sample history and for tests; the wall clock otherwise.
     fixed_now: Option<NaiveDateTime>,
     _checkpointer: Option<checkpoint::Checkpointer>,
+}
+
+/// What the administrator sets for the hall. The township code is fixed by `init`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HallSettings {
+    pub township_name: String,
+    /// Working days before the due date that turn a case yellow.
+    pub warn_days: u32,
+    /// Working days within which a 差评 follow-up must be closed.
+    pub follow_up_days: u32,
+    /// Minutes without input after which the window locks (0: never).
+    pub idle_lock_minutes: u32,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -162,6 +182,75 @@ impl Store {
             "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
+        Ok(())
+    }
+
+    pub fn settings(&self) -> Result<HallSettings> {
+        Ok(HallSettings {
+            township_name: self.hall_info()?.township_name,
+            warn_days: self.warn_days()?,
+            follow_up_days: self.follow_up_days()?,
+            idle_lock_minutes: self.setting("idle_lock_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(10),
+        })
+    }
+
+    pub fn save_settings(&mut self, s: &HallSettings, actor: &str) -> Result<HallSettings> {
+        let name = text("乡镇名称", &s.township_name, 50, true)?;
+        for (label, v, max) in [
+            ("预警天数", s.warn_days, 30),
+            ("差评整改期限", s.follow_up_days, 60),
+            ("自动锁屏分钟数", s.idle_lock_minutes, 240),
+        ] {
+            if v > max {
+                return Err(HallError::invalid(format!("{label}应在 0 至 {max} 之间")));
+            }
+        }
+        let tx = self.write()?;
+        for (k, v) in [
+            ("township_name", name.clone()),
+            ("warn_days", s.warn_days.to_string()),
+            ("follow_up_days", s.follow_up_days.to_string()),
+            ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
+        ] {
+            tx.execute(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![k, v],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'settings', ?3)",
+            params![
+                now_ts(),
+                actor,
+                format!(
+                    "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟",
+                    s.warn_days, s.follow_up_days, s.idle_lock_minutes
+                )
+            ],
+        )?;
+        tx.commit()?;
+        self.settings()
+    }
+
+    /// Adds or renames a unit (the administrator's unit list).
+    pub fn save_unit(&mut self, u: &Unit, actor: &str) -> Result<()> {
+        let code = text("单位编码", &u.code, 64, true)?;
+        let name = text("单位名称", &u.name, 100, true)?;
+        let level = match u.level {
+            crate::catalog::UnitLevel::Township => "township",
+            crate::catalog::UnitLevel::County => "county",
+        };
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO units(code, name, level) VALUES (?1, ?2, ?3)
+             ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
+            params![code, name, level],
+        )?;
+        tx.execute(
+            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'unit_save', ?3)",
+            params![now_ts(), actor, format!("保存单位 {code} {name}")],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -236,3 +236,142 @@ mod tests {
         assert_eq!(s.user_count().unwrap(), n);
     }
 }
+
+/// A user as the administrator's list shows it (no hash).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct UserInfo {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub locked: bool,
+}
+
+/// Changes the administrator makes to an account.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UserUpdate {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub disabled: bool,
+}
+
+impl Store {
+    pub fn users(&self) -> Result<Vec<UserInfo>> {
+        let now = Local::now().naive_local().format(TS_FMT).to_string();
+        let mut st = self.conn.prepare(
+            "SELECT u.username, u.name, u.role, u.unit, n.name, u.disabled, u.must_change_password,
+                    coalesce(u.locked_until > ?1, 0)
+             FROM users u LEFT JOIN units n ON n.code = u.unit ORDER BY u.role, u.username",
+        )?;
+        let rows = st.query_map([now], |r| {
+            let role: String = r.get(2)?;
+            Ok(UserInfo {
+                username: r.get(0)?,
+                name: r.get(1)?,
+                role: Role::parse(&role).unwrap_or(Role::Clerk),
+                unit: r.get(3)?,
+                unit_name: r.get(4)?,
+                disabled: r.get(5)?,
+                must_change_password: r.get(6)?,
+                locked: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn update_user(&mut self, u: &UserUpdate, actor: &str) -> Result<()> {
+        let name = text("姓名", &u.name, 40, true)?;
+        if u.role == Role::Officer && u.unit.is_none() {
+            return Err(HallError::invalid("后台经办人必须属于一个单位"));
+        }
+        let current = self.user_any(&u.username)?;
+        if current == Role::Admin && (u.role != Role::Admin || u.disabled) && self.active_admins()? <= 1 {
+            return Err(HallError::conflict("这是最后一个可用的系统管理员账号，不能停用或改为其他角色"));
+        }
+        let tx = self.write()?;
+        if let Some(unit) = &u.unit {
+            let ok: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [unit], |r| r.get(0))?;
+            if !ok {
+                return Err(HallError::invalid(format!("单位“{unit}”不存在")));
+            }
+        }
+        tx.execute(
+            "UPDATE users SET name = ?1, role = ?2, unit = ?3, disabled = ?4 WHERE username = ?5",
+            params![name, u.role.key(), u.unit, u.disabled, u.username],
+        )?;
+        tx.execute(
+            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'user_update', ?3)",
+            params![
+                now_ts(),
+                actor,
+                format!(
+                    "修改用户 {}：{}，{}{}",
+                    u.username,
+                    name,
+                    u.role.label(),
+                    if u.disabled { "，已停用" } else { "" }
+                )
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets a new password that must be changed at the next login, and lifts a lockout.
+    pub fn reset_password(&mut self, username: &str, password: &str, actor: &str) -> Result<()> {
+        check_password_strength(password)?;
+        self.user_any(username)?;
+        let hash = hash_password(password)?;
+        let tx = self.write()?;
+        tx.execute(
+            "UPDATE users SET password_hash = ?1, must_change_password = 1, failed_logins = 0, locked_until = NULL
+             WHERE username = ?2",
+            params![hash, username],
+        )?;
+        tx.execute(
+            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'password_reset', ?3)",
+            params![now_ts(), actor, format!("重置用户 {username} 的密码（首次登录须修改）")],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The user changes their own password, proving the old one.
+    pub fn change_password(&mut self, username: &str, old: &str, new: &str) -> Result<SessionUser> {
+        self.login(username, old).map_err(|_| HallError::new(ErrorCode::Auth, "原密码不正确"))?;
+        if old == new {
+            return Err(HallError::invalid("新密码不能与原密码相同"));
+        }
+        check_password_strength(new)?;
+        let hash = hash_password(new)?;
+        let tx = self.write()?;
+        tx.execute(
+            "UPDATE users SET password_hash = ?1, must_change_password = 0 WHERE username = ?2",
+            params![hash, username],
+        )?;
+        tx.execute(
+            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'password_change', '修改了自己的密码')",
+            params![now_ts(), username],
+        )?;
+        tx.commit()?;
+        self.user(username)
+    }
+
+    /// A user by name, disabled ones included.
+    fn user_any(&self, username: &str) -> Result<Role> {
+        let role: Option<String> =
+            self.conn.query_row("SELECT role FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
+        role.map(|r| Role::parse(&r)).unwrap_or_else(|| Err(HallError::not_found(format!("用户“{username}”不存在"))))
+    }
+
+    fn active_admins(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0", [], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,215 @@
+//! The pickup window and afterwards: 好差评 ratings (one per case) and the follow-up a 差评 opens,
+//! tracked by the supervisor to closure within a set number of working days.
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::cases::insert_event;
+use super::{fmt_ts, CaseSummary, SessionUser, Store};
+use crate::error::{HallError, Result};
+use crate::lifecycle::{CaseState, Role};
+use crate::validate::text;
+
+pub const RATING_LABELS: [&str; 5] = ["非常不满意", "不满意", "基本满意", "满意", "非常满意"];
+
+pub fn rating_label(level: u8) -> &'static str {
+    RATING_LABELS.get((level as usize).wrapping_sub(1)).copied().unwrap_or("")
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Rating {
+    pub level: u8,
+    pub label: String,
+    pub comment: String,
+    pub rated_at: String,
+    pub rated_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FollowUp {
+    pub number: String,
+    pub item_name: String,
+    pub applicant_name: String,
+    pub level: u8,
+    pub comment: String,
+    pub opened_on: String,
+    pub due_on: String,
+    pub callback_note: String,
+    pub fix_note: String,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+    /// Open past its due date.
+    pub overdue: bool,
+}
+
+/// The supervisor's record of a follow-up: the call back, the fix, and whether it is closed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FollowUpUpdate {
+    #[serde(default)]
+    pub callback_note: String,
+    #[serde(default)]
+    pub fix_note: String,
+    #[serde(default)]
+    pub close: bool,
+}
+
+impl Store {
+    /// Working days within which a 差评 follow-up must be closed (setting, default 5).
+    pub fn follow_up_days(&self) -> Result<u32> {
+        Ok(self.setting("follow_up_days")?.and_then(|v| v.parse().ok()).unwrap_or(5))
+    }
+
+    /// Cases waiting at the pickup window, oldest decision first.
+    pub fn ready_list(&self) -> Result<Vec<CaseSummary>> {
+        let ready: Vec<&str> = crate::lifecycle::STATES.iter().filter(|s| s.ready_for_pickup).map(|s| s.key).collect();
+        let placeholders = vec!["?"; ready.len()].join(",");
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT id FROM cases WHERE state IN ({placeholders}) ORDER BY updated_at, id"))?;
+        let ids: Vec<i64> =
+            st.query_map(rusqlite::params_from_iter(ready), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        self.summaries(&ids)
+    }
+
+    /// Records the citizen's rating, at pickup or later; a 2 or 1 opens a follow-up.
+    pub fn rate(&mut self, number: &str, level: u8, comment: &str, user: &SessionUser) -> Result<Rating> {
+        if !matches!(user.role, Role::Clerk | Role::Supervisor) {
+            return Err(HallError::forbidden("评价由前台受理员或中心主任登记"));
+        }
+        if !(1..=5).contains(&level) {
+            return Err(HallError::invalid("评价等级应为 1（非常不满意）至 5（非常满意）"));
+        }
+        let comment = text("评价意见", comment, 500, false)?;
+        let case = self.case_row(number)?;
+        if case.state != CaseState::Delivered {
+            return Err(HallError::invalid(format!("办件状态为“{}”，出件后才能评价", case.state.label())));
+        }
+        let rated: bool =
+            self.conn.query_row("SELECT EXISTS(SELECT 1 FROM ratings WHERE case_id = ?1)", [case.id], |r| r.get(0))?;
+        if rated {
+            return Err(HallError::conflict("该办件已有评价，每件只能评价一次"));
+        }
+        let now = self.now();
+        let due = self.calendar.add_working_days(now.date(), self.follow_up_days()?).date;
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO ratings(case_id, level, comment, rated_at, rated_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![case.id, level, comment, fmt_ts(now), user.username],
+        )?;
+        let mut note = format!("{}（{level}）", rating_label(level));
+        if !comment.is_empty() {
+            note.push_str(&format!("：{comment}"));
+        }
+        if level <= 2 {
+            tx.execute(
+                "INSERT INTO follow_ups(case_id, opened_on, due_on) VALUES (?1, ?2, ?3)",
+                params![case.id, now.date().to_string(), due.to_string()],
+            )?;
+            note.push_str(&format!("；差评，已转中心主任回访整改，期限 {due}"));
+        }
+        insert_event(&tx, now, case.id, &user.username, "rate", (Some(case.state), Some(case.state)), &note)?;
+        tx.commit()?;
+        self.rating(&case.number)?.ok_or_else(|| HallError::not_found("评价未找到"))
+    }
+
+    pub fn rating(&self, number: &str) -> Result<Option<Rating>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT r.level, r.comment, r.rated_at, r.rated_by FROM ratings r JOIN cases c ON c.id = r.case_id
+                 WHERE c.number = ?1",
+                [number.trim()],
+                |r| {
+                    let level: u8 = r.get(0)?;
+                    Ok(Rating {
+                        level,
+                        label: rating_label(level).to_string(),
+                        comment: r.get(1)?,
+                        rated_at: r.get(2)?,
+                        rated_by: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// 差评 follow-ups, open ones first by due date.
+    pub fn follow_ups(&self, open_only: bool) -> Result<Vec<FollowUp>> {
+        let today = self.today().to_string();
+        let mut st = self.conn.prepare(
+            "SELECT c.number, c.item_name, c.applicant_name, r.level, r.comment, f.opened_on, f.due_on,
+                    f.callback_note, f.fix_note, f.closed_at, f.closed_by
+             FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN ratings r ON r.case_id = f.case_id
+             WHERE (?1 = 0 OR f.closed_at IS NULL)
+             ORDER BY f.closed_at IS NOT NULL, f.due_on, c.id",
+        )?;
+        let rows = st.query_map([open_only as i64], |r| {
+            let closed_at: Option<String> = r.get(9)?;
+            let due_on: String = r.get(6)?;
+            Ok(FollowUp {
+                number: r.get(0)?,
+                item_name: r.get(1)?,
+                applicant_name: r.get(2)?,
+                level: r.get(3)?,
+                comment: r.get(4)?,
+                opened_on: r.get(5)?,
+                overdue: closed_at.is_none() && due_on < today,
+                due_on,
+                callback_note: r.get(7)?,
+                fix_note: r.get(8)?,
+                closed_at,
+                closed_by: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The supervisor records the call back and the fix; closing needs both.
+    pub fn update_follow_up(&mut self, number: &str, u: &FollowUpUpdate, user: &SessionUser) -> Result<FollowUp> {
+        if user.role != Role::Supervisor {
+            return Err(HallError::forbidden("差评回访由中心主任处理"));
+        }
+        let case = self.case_row(number)?;
+        let callback = text("回访情况", &u.callback_note, 1000, false)?;
+        let fix = text("整改情况", &u.fix_note, 1000, false)?;
+        let current: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row("SELECT callback_note, fix_note, closed_at FROM follow_ups WHERE case_id = ?1", [case.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (old_callback, old_fix, closed) =
+            current.ok_or_else(|| HallError::not_found("该办件没有待处理的差评回访"))?;
+        if closed.is_some() {
+            return Err(HallError::conflict("该差评回访已办结"));
+        }
+        let callback = if callback.is_empty() { old_callback } else { callback };
+        let fix = if fix.is_empty() { old_fix } else { fix };
+        if u.close && (callback.is_empty() || fix.is_empty()) {
+            return Err(HallError::invalid("办结差评回访须填写回访情况和整改情况"));
+        }
+        let now = self.now();
+        let tx = self.write()?;
+        tx.execute(
+            "UPDATE follow_ups SET callback_note = ?1, fix_note = ?2, closed_at = ?3, closed_by = ?4 WHERE case_id = ?5",
+            params![
+                callback,
+                fix,
+                u.close.then(|| fmt_ts(now)),
+                u.close.then(|| user.username.clone()),
+                case.id
+            ],
+        )?;
+        let note = format!("回访：{callback}；整改：{fix}{}", if u.close { "；已办结" } else { "" });
+        insert_event(&tx, now, case.id, &user.username, "follow_up", (Some(case.state), Some(case.state)), &note)?;
+        tx.commit()?;
+        self.follow_ups(false)?
+            .into_iter()
+            .find(|f| f.number == case.number)
+            .ok_or_else(|| HallError::not_found("差评回访未找到"))
+    }
+}

@@ -1,0 +1,286 @@
+//! What a lifecycle action carries beyond the state change: the unit a case is transferred to,
+//! the 补正 deadline, the kind of 特别程序, the forwarding of a 上报件 and the county's result,
+//! and the pickup window's identity check. Each is checked before the transaction and written
+//! in it, next to the transition.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::cases::{Delivery, DeliveryMethod};
+use super::{fmt_ts, ActParams, SessionUser, Store};
+use crate::catalog::CaseKind;
+use crate::error::{HallError, Result};
+use crate::intake::PartyKind;
+use crate::lifecycle::{Action, CaseState};
+use crate::privacy::mask_id;
+use crate::validate;
+
+pub const SPECIAL_KINDS: &[&str] = &["听证", "检验", "鉴定", "专家评审"];
+
+/// The facts about a case that the steps check against.
+pub(crate) struct CaseRow {
+    pub id: i64,
+    pub number: String,
+    pub state: CaseState,
+    pub unit: String,
+    pub kind: CaseKind,
+    /// The deciding unit of the item (a county department for 上报件).
+    pub decider: String,
+    pub applicant_kind: PartyKind,
+    pub applicant_id: String,
+    pub applicant_name: String,
+    pub agent_id: Option<String>,
+    pub agent_name: Option<String>,
+}
+
+pub(crate) enum Step {
+    Plain,
+    Transfer(String),
+    Supplement(Option<NaiveDate>),
+    SupplementDone,
+    Special(String),
+    Forward { unit: String, sent_on: NaiveDate },
+    CountyResult { forward: i64, on: NaiveDate, days: u32 },
+    Deliver { method: DeliveryMethod, name: String, id: String, tracking: String },
+}
+
+fn method_label(m: DeliveryMethod) -> &'static str {
+    match m {
+        DeliveryMethod::InPerson => "本人领取",
+        DeliveryMethod::Agent => "代办人领取",
+        DeliveryMethod::Mail => "邮寄送达",
+    }
+}
+
+impl Store {
+    pub(crate) fn case_row(&self, number: &str) -> Result<CaseRow> {
+        let number = number.trim();
+        self.conn
+            .query_row(
+                "SELECT c.id, c.number, c.state, c.unit, i.kind, i.unit, a.kind, a.id_number, a.name, g.id_number, g.name
+                 FROM cases c JOIN applicants a ON a.id = c.applicant_id LEFT JOIN applicants g ON g.id = c.agent_id
+                 JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
+                 WHERE c.number = ?1",
+                [number],
+                |r| {
+                    let state: String = r.get(2)?;
+                    let kind: String = r.get(4)?;
+                    let akind: String = r.get(6)?;
+                    Ok(CaseRow {
+                        id: r.get(0)?,
+                        number: r.get(1)?,
+                        state: CaseState::parse(&state).unwrap_or(CaseState::Logged),
+                        unit: r.get(3)?,
+                        kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(CaseKind::Promised),
+                        decider: r.get(5)?,
+                        applicant_kind: if akind == "org" { PartyKind::Org } else { PartyKind::Person },
+                        applicant_id: r.get(7)?,
+                        applicant_name: r.get(8)?,
+                        agent_id: r.get(9)?,
+                        agent_name: r.get(10)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| HallError::not_found(format!("没有编号为“{number}”的办件")))
+    }
+
+    /// Checks what `action` carries; nothing is written here.
+    pub(crate) fn plan_step(&self, case: &CaseRow, action: Action, p: &ActParams, today: NaiveDate) -> Result<Step> {
+        Ok(match action {
+            Action::Transfer => {
+                let u = p
+                    .unit
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .ok_or_else(|| HallError::invalid("转办必须选择接收单位"))?;
+                if u == case.unit {
+                    return Err(HallError::invalid("接收单位与当前单位相同"));
+                }
+                let ok: bool =
+                    self.conn.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [u], |r| r.get(0))?;
+                if !ok {
+                    return Err(HallError::invalid(format!("单位“{u}”不存在")));
+                }
+                Step::Transfer(u.to_string())
+            }
+            Action::RequestSupplement => {
+                if let Some(d) = p.due.filter(|d| *d < today) {
+                    return Err(HallError::invalid(format!("补正期限 {d} 早于今天")));
+                }
+                Step::Supplement(p.due)
+            }
+            Action::SupplementReceived => Step::SupplementDone,
+            Action::SpecialStart => {
+                let kind = p.kind.as_deref().map(str::trim).unwrap_or("");
+                if !SPECIAL_KINDS.contains(&kind) {
+                    return Err(HallError::invalid(format!("特别程序的种类应为：{}", SPECIAL_KINDS.join("、"))));
+                }
+                Step::Special(kind.to_string())
+            }
+            Action::Forward => {
+                if case.kind != CaseKind::Forwarded {
+                    return Err(HallError::invalid(format!(
+                        "该事项是{}，不是上报件，无需上报县级部门",
+                        case.kind.label()
+                    )));
+                }
+                if self.open_forward(case.id)?.is_some() {
+                    return Err(HallError::conflict("该办件已上报县级部门，尚未登记结果，不能重复上报"));
+                }
+                let sent_on = p.date.unwrap_or(today);
+                if sent_on > today {
+                    return Err(HallError::invalid(format!("上报日期 {sent_on} 晚于今天")));
+                }
+                Step::Forward { unit: case.decider.clone(), sent_on }
+            }
+            Action::CountyResult => {
+                let (forward, sent_on) = self
+                    .open_forward(case.id)?
+                    .ok_or_else(|| HallError::invalid("该办件尚未上报县级部门，不能登记县级结果"))?;
+                let on = p.date.unwrap_or(today);
+                if on > today || on < sent_on {
+                    return Err(HallError::invalid(format!("县级结果日期 {on} 应在上报日期 {sent_on} 与今天之间")));
+                }
+                let (days, _) = self.calendar.working_days_between(sent_on, on);
+                Step::CountyResult { forward, on, days }
+            }
+            Action::Deliver => self.check_delivery(case, p.delivery.as_ref())?,
+            _ => Step::Plain,
+        })
+    }
+
+    /// 上报件 sent and not yet answered: (row id, date sent).
+    fn open_forward(&self, case_id: i64) -> Result<Option<(i64, NaiveDate)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, sent_on FROM county_forwards WHERE case_id = ?1 AND result IS NULL ORDER BY id DESC LIMIT 1",
+                [case_id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(id, d)| (id, d.parse().unwrap_or_default())))
+    }
+
+    /// 统一窗口出件: the collector must be the applicant, the registered agent, or a new agent
+    /// whose valid ID is recorded; mail needs a tracking number.
+    fn check_delivery(&self, case: &CaseRow, d: Option<&Delivery>) -> Result<Step> {
+        let d = d.ok_or_else(|| HallError::invalid("出件须登记领取方式（本人、代办人或邮寄）"))?;
+        if d.method == DeliveryMethod::Mail {
+            let tracking = validate::text("邮寄单号", &d.tracking, 40, true)?;
+            return Ok(Step::Deliver {
+                method: d.method,
+                name: case.applicant_name.clone(),
+                id: case.applicant_id.clone(),
+                tracking,
+            });
+        }
+        let id = validate::resident_id(&d.collector_id, self.today())
+            .map_err(|e| HallError::invalid(format!("领取人：{}", e.message)))?;
+        let name = validate::text("领取人姓名", &d.collector_name, 100, true)?;
+        match d.method {
+            DeliveryMethod::InPerson => {
+                if case.applicant_kind == PartyKind::Org {
+                    return Err(HallError::invalid("申请人是单位，请选择“代办人领取”并核对经办人身份证"));
+                }
+                if id != case.applicant_id {
+                    return Err(HallError::invalid(format!(
+                        "身份核验未通过：领取人身份证号与申请人{}（{}）不一致。如由他人代领，请选择“代办人领取”",
+                        case.applicant_name,
+                        mask_id(&case.applicant_id)
+                    )));
+                }
+                if name != case.applicant_name {
+                    return Err(HallError::invalid(format!(
+                        "身份核验未通过：领取人姓名与申请人“{}”不一致",
+                        case.applicant_name
+                    )));
+                }
+            }
+            DeliveryMethod::Agent => {
+                if id == case.applicant_id {
+                    return Err(HallError::invalid("领取人就是申请人本人，请选择“本人领取”"));
+                }
+                if case.agent_id.as_deref() == Some(id.as_str()) && case.agent_name.as_deref() != Some(name.as_str()) {
+                    return Err(HallError::invalid("身份核验未通过：领取人姓名与登记的代办人不一致"));
+                }
+            }
+            DeliveryMethod::Mail => unreachable!("handled above"),
+        }
+        Ok(Step::Deliver { method: d.method, name, id, tracking: String::new() })
+    }
+}
+
+impl Step {
+    pub(crate) fn new_unit(&self) -> Option<&str> {
+        match self {
+            Step::Transfer(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The event note: the user's note with what the step adds.
+    pub(crate) fn describe(&self, note: &str) -> String {
+        let extra = match self {
+            Step::Supplement(Some(d)) => format!("补正期限 {d}"),
+            Step::Special(kind) => format!("程序种类：{kind}"),
+            Step::Forward { unit, sent_on } => format!("{sent_on} 上报 {unit}"),
+            Step::CountyResult { on, days, .. } => format!("{on} 县级结果返回，用时 {days} 个工作日"),
+            Step::Deliver { method: DeliveryMethod::Mail, tracking, .. } => format!("邮寄送达，单号 {tracking}"),
+            Step::Deliver { method, name, id, .. } => format!("{}：{name}（{}）", method_label(*method), mask_id(id)),
+            _ => String::new(),
+        };
+        match (note.is_empty(), extra.is_empty()) {
+            (_, true) => note.to_string(),
+            (true, false) => extra,
+            (false, false) => format!("{note}；{extra}"),
+        }
+    }
+
+    pub(crate) fn write(&self, tx: &Transaction, case: &CaseRow, now: NaiveDateTime, user: &SessionUser) -> Result<()> {
+        match self {
+            Step::Supplement(due) => {
+                tx.execute(
+                    "UPDATE cases SET supplement_due = ?1 WHERE id = ?2",
+                    params![due.map(|d| d.to_string()), case.id],
+                )?;
+            }
+            Step::SupplementDone => {
+                tx.execute("UPDATE cases SET supplement_due = NULL WHERE id = ?1", [case.id])?;
+            }
+            Step::Forward { unit, sent_on } => {
+                tx.execute(
+                    "INSERT INTO county_forwards(case_id, unit, sent_on) VALUES (?1, ?2, ?3)",
+                    params![case.id, unit, sent_on.to_string()],
+                )?;
+            }
+            Step::CountyResult { forward, on, days } => {
+                let result: String = tx.query_row(
+                    "SELECT note FROM events WHERE case_id = ?1 ORDER BY id DESC LIMIT 1",
+                    [case.id],
+                    |r| r.get(0),
+                )?;
+                tx.execute(
+                    "UPDATE county_forwards SET result = ?1, result_on = ?2, working_days = ?3 WHERE id = ?4",
+                    params![result, on.to_string(), days, forward],
+                )?;
+            }
+            Step::Deliver { method, name, id, tracking } => {
+                let method = match method {
+                    DeliveryMethod::InPerson => "in_person",
+                    DeliveryMethod::Agent => "agent",
+                    DeliveryMethod::Mail => "mail",
+                };
+                tx.execute(
+                    "INSERT INTO deliveries(case_id, method, collector_name, collector_id, tracking, delivered_at, clerk)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![case.id, method, name, id, tracking, fmt_ts(now), user.username],
+                )?;
+            }
+            Step::Plain | Step::Transfer(_) | Step::Special(_) => {}
+        }
+        Ok(())
+    }
+}
