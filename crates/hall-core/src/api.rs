@@ -388,6 +388,66 @@ mod tests {
     }
 
     #[test]
+    fn each_role_is_refused_what_it_may_not_do() {
+        let (_d, mut s) = testing::store();
+        let login = |s: &mut Store, user: &str, pw: &str| {
+            let mut session = None;
+            dispatch(s, &mut session, Request::Login { username: user.into(), password: pw.into() }).unwrap();
+            session
+        };
+        let sessions = [
+            (Role::Clerk, login(&mut s, "clerk1", "Demo@clerk1")),
+            (Role::Officer, login(&mut s, "officer.shsw", "Demo@officer")),
+            (Role::Supervisor, login(&mut s, "director", "Demo@director")),
+            (Role::Admin, login(&mut s, "admin", "Demo@admin")),
+        ];
+        let cases: Vec<(Request, &[Role])> = vec![
+            (Request::Users, &[Role::Admin]),
+            (Request::Settings, &[Role::Clerk, Role::Officer, Role::Supervisor, Role::Admin]),
+            (Request::Dashboard, &[Role::Supervisor]),
+            (Request::FollowUps { open_only: true }, &[Role::Supervisor]),
+            (Request::Queue { unit: Some("T-SHSW".into()) }, &[Role::Officer, Role::Supervisor]),
+            (Request::ReadyList, &[Role::Clerk, Role::Supervisor]),
+            (Request::UrgentCases, &[Role::Officer, Role::Supervisor]),
+            (Request::OpenCasesFor { id_number: "x".into(), item_code: "y".into() }, &[Role::Clerk]),
+        ];
+        for (req, allowed) in cases {
+            for (role, session) in &sessions {
+                let mut session = session.clone();
+                let r = dispatch(&mut s, &mut session, req.clone());
+                if allowed.contains(role) {
+                    assert!(r.is_ok(), "{req:?} for {role:?}: {:?}", r.err());
+                } else {
+                    assert_eq!(r.unwrap_err().code, ErrorCode::Forbidden, "{req:?} for {role:?}");
+                }
+            }
+        }
+        // An officer may not look into another unit's queue.
+        let mut officer = sessions[1].1.clone();
+        let e = dispatch(&mut s, &mut officer, Request::Queue { unit: Some("T-PCS".into()) }).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+    }
+
+    #[test]
+    fn a_reset_password_must_be_changed_before_anything_else() {
+        let (_d, mut s) = testing::store();
+        s.reset_password("clerk1", "Temp@2026x", "admin").unwrap();
+        let mut session = None;
+        dispatch(&mut s, &mut session, Request::Login { username: "clerk1".into(), password: "Temp@2026x".into() })
+            .unwrap();
+        let e = dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap_err();
+        assert!(e.message.contains("修改初始密码"), "{}", e.message);
+        let e =
+            dispatch(&mut s, &mut session, Request::ChangePassword { old: "wrong".into(), new: "New@2026x".into() })
+                .unwrap_err();
+        assert!(e.message.contains("原密码"));
+        dispatch(&mut s, &mut session, Request::ChangePassword { old: "Temp@2026x".into(), new: "New@2026x".into() })
+            .unwrap();
+        assert!(!session.as_ref().unwrap().must_change_password);
+        assert!(dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).is_ok());
+    }
+
+    #[test]
     fn requests_round_trip_as_json() {
         let r: Request = serde_json::from_str(r#"{"type":"catalog_list","query":"hjqy","category":null}"#).unwrap();
         assert!(matches!(r, Request::CatalogList { .. }));

@@ -286,3 +286,69 @@ fn seed_writes_synthetic_history() {
         v.as_array().unwrap().iter().map(|c| &c["logged_at"].as_str().unwrap()[..7]).collect();
     assert!(days.len() > 12, "spread over many months: {days:?}");
 }
+
+#[test]
+fn case_act_runs_a_whole_case_from_the_command_line() {
+    let (_d, db) = demo();
+    let (item, names) = promised_item(&db);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let o = with_stdin(
+        &db,
+        &["--json", "case", "intake", "--json", "-"],
+        &intake_doc(item["code"].as_str().unwrap(), &names),
+    );
+    let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let number = case["number"].as_str().unwrap().to_string();
+    let unit = case["unit"].as_str().unwrap();
+    let o = hallctl(
+        &db,
+        &[
+            "--json",
+            "user",
+            "add",
+            "off.test",
+            "--name",
+            "测试经办",
+            "--role",
+            "officer",
+            "--unit",
+            unit,
+            "--password",
+            "Off1ce@x",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let act = |action: &str, json: &str| {
+        let o = hallctl(&db, &["--json", "case", "act", &number, action, "--json", json]);
+        (o.status.success(), out(&o), err(&o))
+    };
+    // A fresh user with an initial password can still be used by county IT from the CLI.
+    assert!(act("claim", r#"{"user":"off.test"}"#).0);
+    let (ok, _, e) = act("request_supplement", r#"{"user":"off.test","note":"补充户口簿","due":"2020-01-01"}"#);
+    assert!(!ok && e.contains("早于今天"), "{e}");
+    let (ok, o, e) = act("request_supplement", r#"{"user":"off.test","note":"补充户口簿"}"#);
+    assert!(ok, "{e}");
+    assert!(o.contains("\"supplement\""));
+    assert!(act("supplement_received", r#"{"user":"clerk1"}"#).0);
+    assert!(act("approve", r#"{"user":"off.test"}"#).0);
+    let (ok, _, e) = act(
+        "deliver",
+        r#"{"user":"clerk1","delivery":{"method":"in_person","collector_name":"测试申请人","collector_id":"11010519491231002X"}}"#,
+    );
+    assert!(!ok && e.contains("身份核验未通过"), "{e}");
+    let (ok, o, e) = act(
+        "deliver",
+        r#"{"user":"clerk1","delivery":{"method":"in_person","collector_name":"测试申请人","collector_id":"230102199003078519"}}"#,
+    );
+    assert!(ok, "{e}");
+    assert!(o.contains("\"delivered\""));
+    let (ok, _, e) = act("rate", r#"{"user":"clerk1","level":1,"comment":"态度不好"}"#);
+    assert!(ok, "{e}");
+    let (ok, _, e) =
+        act("follow_up", r#"{"user":"director","callback_note":"已回访","fix_note":"已批评教育","close":true}"#);
+    assert!(ok, "{e}");
+    let o = hallctl(&db, &["case", "show", &number]);
+    for step in ["认领", "要求补正", "补正完成", "办结（通过）", "出件", "评价", "差评回访"] {
+        assert!(out(&o).contains(step), "{step} in {}", out(&o));
+    }
+}

@@ -10,6 +10,8 @@ mod search;
 mod steps;
 mod supervision;
 mod users;
+#[cfg(test)]
+mod workflow_tests;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,279 @@
+//! Store tests of a hall's day beyond intake: the back office's steps, the pickup window,
+//! ratings and follow-ups, supervision lists and the logged ID reveal.
+
+use chrono::NaiveDateTime;
+
+use super::testing;
+use super::{ActParams, Delivery, DeliveryMethod, FollowUpUpdate, SessionUser, Store};
+use crate::catalog::CaseKind;
+use crate::error::ErrorCode;
+use crate::intake::{IntakeOutcome, IntakeRequest, Party, PartyKind};
+use crate::lifecycle::{Action, CaseState};
+
+const ID: &str = "230102199003078519";
+const NAME: &str = "王小二";
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn events(s: &Store) -> i64 {
+    s.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap()
+}
+
+/// A new case of `kind` taken in with `outcome` (容缺受理 leaves one 容缺 material out).
+fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
+    let clerk = s.user("clerk1").unwrap();
+    let item = s
+        .catalog_items(None, None)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.item)
+        .find(|i| i.kind == kind && i.materials.iter().any(|m| m.deferrable))
+        .unwrap();
+    let skip = item.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
+    let materials = item
+        .materials
+        .iter()
+        .map(|m| m.name.clone())
+        .filter(|n| outcome != IntakeOutcome::AcceptPending || *n != skip)
+        .collect();
+    let req = IntakeRequest {
+        item_code: item.code,
+        applicant: Party {
+            kind: PartyKind::Person,
+            id_number: ID.into(),
+            name: NAME.into(),
+            phone: "13800138000".into(),
+            address: "惠头村".into(),
+        },
+        agent: None,
+        materials,
+        clerk: clerk.username.clone(),
+        outcome,
+        note: String::new(),
+        commitment_due: None,
+    };
+    s.intake(&req, &clerk).unwrap().summary.number
+}
+
+fn officer(s: &Store, number: &str) -> SessionUser {
+    s.case_officer(number).unwrap().unwrap()
+}
+
+fn decided(s: &mut Store) -> String {
+    let n = intake(s, CaseKind::Promised, IntakeOutcome::Accept);
+    let o = officer(s, &n);
+    s.act(&n, Action::Claim, &o, &ActParams::default()).unwrap();
+    s.act(&n, Action::Approve, &o, &ActParams::default()).unwrap();
+    n
+}
+
+fn delivery(method: DeliveryMethod, name: &str, id: &str, tracking: &str) -> ActParams {
+    ActParams {
+        delivery: Some(Delivery {
+            method,
+            collector_name: name.into(),
+            collector_id: id.into(),
+            tracking: tracking.into(),
+        }),
+        ..ActParams::default()
+    }
+}
+
+#[test]
+fn pickup_checks_who_collects() {
+    let (_d, mut s) = testing::store();
+    let clerk = s.user("clerk1").unwrap();
+    let n = decided(&mut s);
+    assert!(s.ready_list().unwrap().iter().any(|c| c.number == n));
+    let before = events(&s);
+    for (p, needle) in [
+        (ActParams::default(), "领取方式"),
+        (delivery(DeliveryMethod::InPerson, NAME, "11010519491231002X", ""), "身份核验未通过"),
+        (delivery(DeliveryMethod::InPerson, "王大二", ID, ""), "姓名"),
+        (delivery(DeliveryMethod::Agent, NAME, ID, ""), "本人领取"),
+        (delivery(DeliveryMethod::Agent, "李四", "110105194912310021", ""), "校验位"),
+        (delivery(DeliveryMethod::Mail, "", "", " "), "邮寄单号"),
+    ] {
+        let e = s.act(&n, Action::Deliver, &clerk, &p).unwrap_err();
+        assert!(e.message.contains(needle), "{needle}: {}", e.message);
+    }
+    assert_eq!(events(&s), before, "refused deliveries leave nothing");
+    assert_eq!(s.case_detail(&n).unwrap().summary.state, CaseState::Approved);
+    // A new agent with a valid ID collects; the delivery is recorded.
+    let c =
+        s.act(&n, Action::Deliver, &clerk, &delivery(DeliveryMethod::Agent, "李四", "11010519491231002X", "")).unwrap();
+    assert_eq!(c.summary.state, CaseState::Delivered);
+    assert!(c.delivery.unwrap().contains("代办人领取：李四"));
+    assert!(c.events.last().unwrap().note.contains("1101**********002X"));
+    assert!(!s.ready_list().unwrap().iter().any(|c| c.number == n));
+
+    let m = decided(&mut s);
+    let c = s.act(&m, Action::Deliver, &clerk, &delivery(DeliveryMethod::Mail, "", "", "SF1234567890")).unwrap();
+    assert!(c.delivery.unwrap().contains("SF1234567890"));
+}
+
+#[test]
+fn a_bad_rating_opens_a_follow_up_the_supervisor_closes() {
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-20 10:00")));
+    let clerk = s.user("clerk1").unwrap();
+    let director = s.user("director").unwrap();
+    let n = decided(&mut s);
+    assert!(s.rate(&n, 4, "", &clerk).unwrap_err().message.contains("出件后"));
+    s.act(&n, Action::Deliver, &clerk, &delivery(DeliveryMethod::InPerson, NAME, ID, "")).unwrap();
+    assert!(s.rate(&n, 6, "", &clerk).is_err());
+    assert_eq!(s.rate(&n, 2, "等了很久", &s.user("officer.shsw").unwrap()).unwrap_err().code, ErrorCode::Forbidden);
+    let r = s.rate(&n, 2, "等了很久", &clerk).unwrap();
+    assert_eq!((r.level, r.label.as_str()), (2, "不满意"));
+    assert_eq!(s.rate(&n, 5, "", &clerk).unwrap_err().code, ErrorCode::Conflict);
+    let f = s.follow_ups(true).unwrap();
+    assert_eq!(f.len(), 1);
+    // Opened Fri 11-20; 5 working days: 11-23 … 11-27.
+    assert_eq!(f[0].due_on, "2026-11-27");
+    assert!(s.case_detail(&n).unwrap().follow_up_open);
+
+    let close_early = FollowUpUpdate { callback_note: "已电话回访".into(), fix_note: String::new(), close: true };
+    assert!(s.update_follow_up(&n, &close_early, &director).unwrap_err().message.contains("整改情况"));
+    assert_eq!(s.update_follow_up(&n, &close_early, &clerk).unwrap_err().code, ErrorCode::Forbidden);
+    s.set_now(Some(at("2026-11-30 09:00")));
+    assert!(s.follow_ups(true).unwrap()[0].overdue, "open past its due date");
+    let callback =
+        FollowUpUpdate { callback_note: "已电话回访，群众反映排队时间长".into(), ..Default::default() };
+    s.update_follow_up(&n, &callback, &director).unwrap();
+    let done = FollowUpUpdate { fix_note: "增设一个综合窗口".into(), close: true, ..Default::default() };
+    let f = s.update_follow_up(&n, &done, &director).unwrap();
+    assert!(f.closed_at.is_some() && f.callback_note.contains("排队"));
+    assert!(s.follow_ups(true).unwrap().is_empty());
+    assert_eq!(s.update_follow_up(&n, &done, &director).unwrap_err().code, ErrorCode::Conflict);
+    let c = s.case_detail(&n).unwrap();
+    assert!(c.events.iter().any(|e| e.action == "rate") && c.events.iter().any(|e| e.action == "follow_up"));
+
+    // A good rating opens nothing.
+    let m = decided(&mut s);
+    s.act(&m, Action::Deliver, &clerk, &delivery(DeliveryMethod::InPerson, NAME, ID, "")).unwrap();
+    s.rate(&m, 5, "", &clerk).unwrap();
+    assert!(s.follow_ups(true).unwrap().is_empty());
+}
+
+#[test]
+fn forwarded_cases_record_the_county_turnaround() {
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-02 09:00")));
+    let n = intake(&mut s, CaseKind::Forwarded, IntakeOutcome::Accept);
+    let o = officer(&s, &n);
+    s.act(&n, Action::Claim, &o, &ActParams::default()).unwrap();
+    let result = ActParams { note: "县民政局审批通过".into(), ..ActParams::default() };
+    assert!(s.act(&n, Action::CountyResult, &o, &result).unwrap_err().message.contains("尚未上报"));
+    let c = s.act(&n, Action::Forward, &o, &ActParams::default()).unwrap();
+    assert!(c.events.last().unwrap().note.contains("2026-11-02 上报"));
+    assert_eq!(s.act(&n, Action::Forward, &o, &ActParams::default()).unwrap_err().code, ErrorCode::Conflict);
+    s.set_now(Some(at("2026-11-09 16:00")));
+    let early = ActParams { date: Some("2026-11-01".parse().unwrap()), ..result.clone() };
+    assert!(s.act(&n, Action::CountyResult, &o, &early).is_err());
+    let c = s.act(&n, Action::CountyResult, &o, &result).unwrap();
+    assert!(c.events.last().unwrap().note.contains("用时 5 个工作日"), "{}", c.events.last().unwrap().note);
+    let (days, res): (i64, String) = s
+        .conn
+        .query_row("SELECT working_days, result FROM county_forwards", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(days, 5);
+    assert!(res.contains("审批通过"));
+
+    // Only 上报件 go to the county.
+    let p = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    let o = officer(&s, &p);
+    s.act(&p, Action::Claim, &o, &ActParams::default()).unwrap();
+    assert!(s.act(&p, Action::Forward, &o, &ActParams::default()).unwrap_err().message.contains("不是上报件"));
+}
+
+#[test]
+fn special_procedure_needs_its_kind_and_supplement_keeps_its_deadline() {
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-02 09:00")));
+    let n = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    let o = officer(&s, &n);
+    s.act(&n, Action::Claim, &o, &ActParams::default()).unwrap();
+    let e = s
+        .act(&n, Action::SpecialStart, &o, &ActParams { kind: Some("开会".into()), ..Default::default() })
+        .unwrap_err();
+    assert!(e.message.contains("专家评审"));
+    let c =
+        s.act(&n, Action::SpecialStart, &o, &ActParams { kind: Some("听证".into()), ..Default::default() }).unwrap();
+    assert_eq!(c.summary.state, CaseState::Special);
+    assert!(c.events.last().unwrap().note.contains("听证"));
+    s.act(&n, Action::SpecialEnd, &o, &ActParams::default()).unwrap();
+    let ask =
+        ActParams { note: "补充户口簿".into(), due: Some("2026-10-01".parse().unwrap()), ..Default::default() };
+    assert!(s.act(&n, Action::RequestSupplement, &o, &ask).unwrap_err().message.contains("早于今天"));
+    let ask = ActParams { due: Some("2026-11-10".parse().unwrap()), ..ask };
+    let c = s.act(&n, Action::RequestSupplement, &o, &ask).unwrap();
+    assert_eq!(c.supplement_due.as_deref(), Some("2026-11-10"));
+    let c = s.act(&n, Action::SupplementReceived, &o, &ActParams::default()).unwrap();
+    assert!(c.supplement_due.is_none());
+}
+
+#[test]
+fn lapsed_commitments_surface_until_the_material_comes() {
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-02 09:00")));
+    let n = intake(&mut s, CaseKind::Promised, IntakeOutcome::AcceptPending);
+    let due = s.case_detail(&n).unwrap().commitment_due.unwrap();
+    assert!(s.lapsed_commitments().unwrap().is_empty());
+    let after: NaiveDateTime = at(&format!("{due} 09:00")) + chrono::Duration::days(1);
+    s.set_now(Some(after));
+    assert!(s.lapsed_commitments().unwrap().iter().any(|c| c.number == n));
+    assert_eq!(s.dashboard().unwrap().lapsed_commitments, 1);
+    let clerk = s.user("clerk1").unwrap();
+    let missing: Vec<String> =
+        s.case_detail(&n).unwrap().materials.into_iter().filter(|m| !m.submitted).map(|m| m.name).collect();
+    assert!(s.supply_materials(&n, &["没有这个".into()], &clerk).is_err());
+    let c = s.supply_materials(&n, &missing, &clerk).unwrap();
+    assert!(c.materials.iter().all(|m| m.submitted));
+    assert!(s.lapsed_commitments().unwrap().is_empty());
+    assert!(s.supply_materials(&n, &missing, &clerk).unwrap_err().message.contains("已经提交"));
+}
+
+#[test]
+fn id_reveal_is_for_the_supervisor_or_the_cases_officer_and_is_logged() {
+    let (_d, mut s) = testing::store();
+    let n = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    let clerk = s.user("clerk1").unwrap();
+    let o = officer(&s, &n);
+    assert_eq!(s.reveal_id(&n, false, &clerk).unwrap_err().code, ErrorCode::Forbidden);
+    assert_eq!(s.reveal_id(&n, false, &o).unwrap_err().code, ErrorCode::Forbidden, "not yet holding it");
+    s.act(&n, Action::Claim, &o, &ActParams::default()).unwrap();
+    assert_eq!(s.reveal_id(&n, false, &o).unwrap(), ID);
+    assert_eq!(s.reveal_id(&n, false, &s.user("director").unwrap()).unwrap(), ID);
+    assert!(s.reveal_id(&n, true, &o).unwrap_err().message.contains("没有代办人"));
+    let c = s.case_detail(&n).unwrap();
+    assert_eq!(c.events.iter().filter(|e| e.action == "reveal_id").count(), 2);
+    assert_eq!(c.applicant.id_masked, "2301**********8519", "still masked in the case view");
+}
+
+#[test]
+fn queues_dashboard_and_repeat_warning() {
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-02 09:00")));
+    let a = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    let b = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    let unit = s.case_detail(&a).unwrap().summary.unit;
+    let q = s.queue(&unit).unwrap();
+    assert_eq!(q.len(), 2);
+    let item = s.case_detail(&a).unwrap().summary.item_code;
+    let open = s.open_cases_for("230102199003078519", &item).unwrap();
+    assert_eq!(open.len(), 2);
+    let d = s.dashboard().unwrap();
+    assert_eq!((d.logged, d.accepted), (2, 2));
+    assert_eq!(d.queues.iter().map(|q| q.open).sum::<u32>(), 2);
+    // Late in the promised time the cases turn yellow, then red.
+    let due: chrono::NaiveDate = s.case_detail(&b).unwrap().summary.due_date.unwrap().parse().unwrap();
+    s.set_now(Some(due.and_hms_opt(9, 0, 0).unwrap()));
+    assert!(s.urgent_cases().unwrap().iter().all(|c| c.urgency == super::cases::Urgency::Warning));
+    s.set_now(Some((due + chrono::Duration::days(1)).and_hms_opt(9, 0, 0).unwrap()));
+    let urgent = s.urgent_cases().unwrap();
+    assert_eq!(urgent.len(), 2);
+    assert!(urgent.iter().all(|c| c.urgency == super::cases::Urgency::Overdue));
+    assert_eq!(s.dashboard().unwrap().overdue, 2);
+}
