@@ -1,6 +1,4 @@
-//! End-to-end: the real app window under Xvfb, driven through tauri-driver + WebKitWebDriver,
-//! on a real demo database. Run by `scripts/test` (they need the built UI, Xvfb, tauri-driver
-//! and webkit2gtk-driver, which that script installs): `cargo test --test e2e -- --ignored`.
+//! The real app window under Xvfb, driven through tauri-driver + WebKitWebDriver.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -8,7 +6,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
-use hall_core::Store;
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -21,11 +18,10 @@ fn artifacts() -> PathBuf {
 }
 
 /// Xvfb, tauri-driver and a WebDriver session on the app, torn down in order on drop.
-struct Window {
+pub struct Window {
     client: Option<Client>,
     driver: Child,
     xvfb: Child,
-    _dir: tempfile::TempDir,
 }
 
 fn start_xvfb() -> (Child, String) {
@@ -58,7 +54,8 @@ fn start_xvfb() -> (Child, String) {
 }
 
 impl Window {
-    async fn open(db: &Path, dir: tempfile::TempDir) -> Window {
+    /// Opens the app on `db`; `now` pins the hall's clock ("YYYY-MM-DD HH:MM") so days can pass.
+    pub async fn open(db: &Path, now: Option<&str>) -> Window {
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native = free_port();
@@ -66,6 +63,7 @@ impl Window {
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
             .env("YICHUANG_DB", db)
+            .env("YICHUANG_NOW", now.unwrap_or(""))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -88,15 +86,15 @@ impl Window {
                 Err(e) => panic!("no WebDriver session: {e}"),
             }
         };
-        Window { client: Some(client), driver, xvfb, _dir: dir }
+        Window { client: Some(client), driver, xvfb }
     }
 
-    fn c(&self) -> &Client {
+    pub fn c(&self) -> &Client {
         self.client.as_ref().unwrap()
     }
 
     /// Waits for an element (the UI renders asynchronously).
-    async fn el(&self, css: &str) -> Element {
+    pub async fn el(&self, css: &str) -> Element {
         self.c()
             .wait()
             .at_most(Duration::from_secs(15))
@@ -106,7 +104,7 @@ impl Window {
     }
 
     /// Clicks once nothing covers the element any more (a closing drawer fades out).
-    async fn click_when_free(&self, css: &str) {
+    pub async fn click_when_free(&self, css: &str) {
         let t = Instant::now();
         loop {
             match self.el(css).await.click().await {
@@ -119,7 +117,7 @@ impl Window {
 
     /// Replaces an input's text the way a person does (select all, delete, type), so Vue's
     /// v-model sees every change.
-    async fn type_into(&self, css: &str, text: &str) {
+    pub async fn type_into(&self, css: &str, text: &str) {
         let e = self.el(css).await;
         e.click().await.unwrap();
         e.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
@@ -127,7 +125,7 @@ impl Window {
     }
 
     /// Waits until the element's text contains `needle`; returns the text.
-    async fn text_contains(&self, css: &str, needle: &str) -> String {
+    pub async fn text_contains(&self, css: &str, needle: &str) -> String {
         let t = Instant::now();
         loop {
             if let Some(text) = self.text(css).await {
@@ -150,7 +148,7 @@ impl Window {
 
     /// The element's rendered text, read in the page (WebKitWebDriver's own getText can stall on
     /// large tables).
-    async fn text(&self, css: &str) -> Option<String> {
+    pub async fn text(&self, css: &str) -> Option<String> {
         let v = self
             .c()
             .execute("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", vec![css.into()])
@@ -158,20 +156,20 @@ impl Window {
         v.ok()?.as_str().map(str::to_string)
     }
 
-    async fn screenshot(&self, name: &str) {
+    pub async fn screenshot(&self, name: &str) {
         // A shot taken at once can show the previous frame.
         tokio::time::sleep(Duration::from_millis(400)).await;
         let png = self.c().screenshot().await.unwrap();
         std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
     }
 
-    async fn login(&self, user: &str, password: &str) {
+    pub async fn login(&self, user: &str, password: &str) {
         self.type_into("input[data-testid=login-username]", user).await;
         self.type_into("input[data-testid=login-password]", password).await;
         self.el("[data-testid=login-submit]").await.click().await.unwrap();
     }
 
-    async fn close(mut self) {
+    pub async fn close(mut self) {
         if let Some(c) = self.client.take() {
             let _ = c.close().await;
         }
@@ -194,71 +192,4 @@ impl Drop for Window {
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
-}
-
-fn demo_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("hall.db");
-    let mut store = Store::open(&db).unwrap();
-    hall_core::demo::load_demo(&mut store, 30, 12).unwrap();
-    (dir, db)
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and the built UI: run by scripts/test"]
-async fn clerk_logs_in_finds_a_case_and_browses_the_catalog() {
-    let (dir, db) = demo_db();
-    let (number, applicant) = {
-        let store = Store::open(&db).unwrap();
-        let c = store.list_cases(Some(hall_core::lifecycle::CaseState::Processing), None, 1).unwrap().remove(0);
-        (c.number, c.applicant_name)
-    };
-    let w = Window::open(&db, dir).await;
-
-    // A wrong password is refused in Chinese.
-    w.el("[data-testid=login-submit]").await;
-    w.screenshot("01-login").await;
-    w.login("clerk1", "wrong-password").await;
-    w.text_contains("[data-testid=login-error]", "用户名或密码错误").await;
-
-    w.login("clerk1", "Demo@clerk1").await;
-    w.text_contains("[data-testid=header-user]", "孙丽娟").await;
-    w.screenshot("02-home-clerk").await;
-
-    // Search by case number, open the case.
-    w.el("[data-testid=nav-search]").await.click().await.unwrap();
-    w.type_into("input[data-testid=search-input]", &number).await;
-    w.el("[data-testid=search-submit]").await.click().await.unwrap();
-    w.text_contains("[data-testid=search-results]", &number).await;
-    w.screenshot("03-search-by-number").await;
-    w.el("[data-testid=search-results] tr.result-row td").await.click().await.unwrap();
-    w.text_contains("[data-testid=case-number]", &number).await;
-    w.text_contains("[data-testid=case-state]", "办理中").await;
-    let timeline = w.text_contains("[data-testid=case-timeline]", "接件").await;
-    assert!(timeline.contains("受理"), "{timeline}");
-    let page = w.text("body").await.unwrap();
-    assert!(page.contains(&applicant));
-    assert!(page.contains("**********"), "the ID number is shown masked");
-    w.screenshot("04-case-detail").await;
-
-    // Search by a two-character Chinese name fragment.
-    w.el("[data-testid=nav-search]").await.click().await.unwrap();
-    let fragment: String = applicant.chars().take(2).collect();
-    w.type_into("input[data-testid=search-input]", &fragment).await;
-    w.el("[data-testid=search-submit]").await.click().await.unwrap();
-    w.text_contains("[data-testid=search-results]", &fragment).await;
-
-    // The catalog by pinyin initials.
-    w.el("[data-testid=nav-catalog]").await.click().await.unwrap();
-    w.type_into("input[data-testid=catalog-search]", "hjqy").await;
-    w.text_contains("[data-testid=catalog-table]", "户籍迁移").await;
-    w.screenshot("05-catalog-search").await;
-    w.el("[data-testid=catalog-table] tr.catalog-row td").await.click().await.unwrap();
-    w.text_contains("[data-testid=catalog-detail]", "申请材料").await;
-    w.screenshot("06-catalog-detail").await;
-
-    w.el(".el-drawer__close-btn").await.click().await.unwrap();
-    w.click_when_free("[data-testid=logout]").await;
-    w.el("[data-testid=login-submit]").await;
-    w.close().await;
 }
