@@ -3,13 +3,14 @@
 //! and webkit2gtk-driver, which that script installs): `cargo test --test e2e -- --ignored`.
 
 mod window;
+mod workflow;
 
 use std::path::PathBuf;
 
 use hall_core::Store;
 use window::Window;
 
-fn demo_db() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn demo_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hall.db");
     let mut store = Store::open(&db).unwrap();

@@ -11,6 +11,11 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A file in the e2e artifacts folder.
+pub fn artifact(name: &str) -> PathBuf {
+    artifacts().join(name)
+}
+
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/e2e");
     std::fs::create_dir_all(&dir).unwrap();
@@ -87,6 +92,33 @@ impl Window {
             }
         };
         Window { client: Some(client), driver, xvfb }
+    }
+
+    /// Clicks the element (waiting for it).
+    pub async fn click(&self, css: &str) {
+        self.click_when_free(css).await;
+    }
+
+    /// Types into an empty input and returns the keystrokes used.
+    pub async fn keys(&self, css: &str, text: &str) -> usize {
+        self.el(css).await.send_keys(text).await.unwrap();
+        text.chars().count()
+    }
+
+    /// Calls the app's Rust side directly from the page, as the UI does: Ok(reply) or Err(error).
+    pub async fn invoke(&self, request: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        let script = "const [req, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke('call', { request: req }).then(r => done({ ok: r }), e => done({ err: e }));";
+        let v = self.c().execute_async(script, vec![request]).await.unwrap();
+        match v.get("ok") {
+            Some(ok) => Ok(ok.clone()),
+            None => Err(v.get("err").cloned().unwrap_or_default()),
+        }
+    }
+
+    pub async fn logout(&self) {
+        self.click("[data-testid=logout]").await;
+        self.el("[data-testid=login-submit]").await;
     }
 
     pub fn c(&self) -> &Client {

@@ -151,6 +151,19 @@ impl Store {
         })
     }
 
+    /// Working days the county department took on the case's latest answered 上报件.
+    pub fn county_turnaround(&self, number: &str) -> Result<Option<i64>> {
+        let case = self.case_row(number)?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT working_days FROM county_forwards WHERE case_id = ?1 AND result IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [case.id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// 上报件 sent and not yet answered: (row id, date sent).
     fn open_forward(&self, case_id: i64) -> Result<Option<(i64, NaiveDate)>> {
         Ok(self
