@@ -183,6 +183,10 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
     w.click("[data-testid=nav-supervisor]").await;
     w.el("[data-testid=supervisor-dashboard]").await;
     w.screenshot("17-supervisor-dashboard").await;
+    w.click("[data-testid=supervisor-tab-urgent]").await;
+    w.el("[data-testid=urgent-table]").await;
+    w.screenshot("17b-supervisor-urgent").await;
+    w.click("[data-testid=supervisor-tab-follow]").await;
     w.text_contains("[data-testid=follow-up-table]", &number).await;
     w.click("[data-testid=follow-up-edit]").await;
     w.type_into("textarea[data-testid=follow-up-callback]", "已电话回访，群众反映排队时间长").await;

@@ -120,3 +120,25 @@ export function workingDays(n: number | null | undefined): string {
 export function toCount(n: number | bigint | null | undefined): number {
   return n === null || n === undefined ? 0 : Number(n)
 }
+
+/** `catalog.csv` → true: the catalog import sends CSV text with `csv: true`, anything else as JSON. */
+export function isCsvFile(name: string | null | undefined): boolean {
+  return /\.csv$/i.test((name ?? '').trim())
+}
+
+/** `09:05:07` for “最后更新” lines. */
+export function clockTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}
+
+/** Average rating with one decimal, or `—` when nobody rated. */
+export function ratingAverage(avg: number | null | undefined, count: number | null | undefined): string {
+  if (!count || avg === null || avg === undefined || !Number.isFinite(avg)) return EMPTY
+  return avg.toFixed(1)
+}
+
+/** The label of a rating level (1…5) from the vocabulary's list (index 0 = level 1). */
+export function ratingLabel(labels: readonly string[] | null | undefined, level: number): string {
+  return labels?.[level - 1] ?? `${level} 级`
+}

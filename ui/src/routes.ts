@@ -2,7 +2,7 @@
 // (see menu.ts); the menu and the role guard follow from it.
 import { markRaw } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
-import { Document, HomeFilled, Search } from '@element-plus/icons-vue'
+import { Box, DataBoard, Document, EditPen, HomeFilled, List, Search, Setting } from '@element-plus/icons-vue'
 import type { Role } from './bindings/Role'
 import type { MenuMeta } from './menu'
 
@@ -39,6 +39,46 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: '首页', menu: { label: '首页', icon: markRaw(HomeFilled), testid: 'nav-home', order: 10 } },
       },
       {
+        path: 'intake',
+        name: 'intake',
+        component: () => import('./views/IntakeView.vue'),
+        meta: {
+          title: '前台受理',
+          roles: ['clerk'],
+          menu: { label: '前台受理', icon: markRaw(EditPen), testid: 'nav-intake', order: 20 },
+        },
+      },
+      {
+        path: 'queue',
+        name: 'queue',
+        component: () => import('./views/QueueView.vue'),
+        meta: {
+          title: '后台办理',
+          roles: ['officer', 'supervisor'],
+          menu: { label: '后台办理', icon: markRaw(List), testid: 'nav-queue', order: 30 },
+        },
+      },
+      {
+        path: 'pickup',
+        name: 'pickup',
+        component: () => import('./views/PickupView.vue'),
+        meta: {
+          title: '统一出件',
+          roles: ['clerk'],
+          menu: { label: '统一出件', icon: markRaw(Box), testid: 'nav-pickup', order: 40 },
+        },
+      },
+      {
+        path: 'supervisor',
+        name: 'supervisor',
+        component: () => import('./views/SupervisorView.vue'),
+        meta: {
+          title: '中心主任',
+          roles: ['supervisor'],
+          menu: { label: '中心主任', icon: markRaw(DataBoard), testid: 'nav-supervisor', order: 50 },
+        },
+      },
+      {
         path: 'search',
         name: 'search',
         component: () => import('./views/SearchView.vue'),
@@ -56,6 +96,16 @@ export const routes: RouteRecordRaw[] = [
         name: 'catalog',
         component: () => import('./views/CatalogView.vue'),
         meta: { title: '事项清单', menu: { label: '事项清单', icon: markRaw(Document), testid: 'nav-catalog', order: 70 } },
+      },
+      {
+        path: 'admin',
+        name: 'admin',
+        component: () => import('./views/AdminView.vue'),
+        meta: {
+          title: '系统管理',
+          roles: ['admin'],
+          menu: { label: '系统管理', icon: markRaw(Setting), testid: 'nav-admin', order: 90 },
+        },
       },
     ],
   },

@@ -2,6 +2,7 @@
 import { reactive } from 'vue'
 import type { SessionUser } from './bindings/SessionUser'
 import type { HallInfo } from './bindings/HallInfo'
+import type { HallSettings } from './bindings/HallSettings'
 import { call } from './api'
 
 export const session = reactive<{
@@ -9,10 +10,13 @@ export const session = reactive<{
   /** `whoami` has been asked since the window opened. */
   checked: boolean
   hall: HallInfo | null
+  /** The hall's settings (idle lock minutes etc.), loaded after login. */
+  settings: HallSettings | null
 }>({
   user: null,
   checked: false,
   hall: null,
+  settings: null,
 })
 
 /** The logged-in user, asking the Rust side once per window (it survives a reload). */
@@ -46,6 +50,27 @@ export async function logout(): Promise<void> {
     session.user = null
     session.checked = true
   }
+}
+
+/** Changes the logged-in user's password; the session that comes back clears the forced change. */
+export async function changePassword(old: string, next: string): Promise<SessionUser> {
+  const user = await call({ type: 'change_password', old, new: next }, 'session')
+  if (!user) throw { code: 'internal', message: '修改密码未完成，请重试。' }
+  session.user = user
+  return user
+}
+
+/** The hall's settings (any logged-in user may read them; also before the forced password change). */
+export async function loadSettings(): Promise<HallSettings> {
+  const s = await call({ type: 'settings' }, 'settings')
+  session.settings = s
+  return s
+}
+
+/** After the administrator saves the settings: the header and the idle lock follow at once. */
+export function applySettings(s: HallSettings): void {
+  session.settings = s
+  if (session.hall) session.hall = { ...session.hall, township_name: s.township_name }
 }
 
 /** The township (for the login screen and the header); no login needed. */

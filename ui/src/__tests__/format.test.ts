@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
   EMPTY,
+  clockTime,
+  isCsvFile,
+  ratingAverage,
+  ratingLabel,
   dayGreeting,
   formatDate,
   formatDateLong,
@@ -88,5 +92,22 @@ describe('labels', () => {
     expect(toCount(7)).toBe(7)
     expect(toCount(BigInt(3))).toBe(3)
     expect(toCount(null)).toBe(0)
+  })
+})
+
+describe('more display helpers', () => {
+  it('tells CSV files from JSON ones', () => {
+    expect(isCsvFile('清单2026.CSV')).toBe(true)
+    expect(isCsvFile('catalog.json')).toBe(false)
+    expect(isCsvFile(null)).toBe(false)
+  })
+  it('formats times, averages and rating labels', () => {
+    expect(clockTime(new Date(2026, 0, 2, 9, 5, 7))).toBe('09:05:07')
+    expect(ratingAverage(4.25, 4)).toBe('4.3')
+    expect(ratingAverage(0, 0)).toBe('—')
+    const labels = ['非常不满意', '不满意', '基本满意', '满意', '非常满意']
+    expect(ratingLabel(labels, 5)).toBe('非常满意')
+    expect(ratingLabel(labels, 1)).toBe('非常不满意')
+    expect(ratingLabel(null, 3)).toBe('3 级')
   })
 })

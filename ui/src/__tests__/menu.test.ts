@@ -7,13 +7,22 @@ import { routes } from '../routes'
 const Dummy = markRaw({ render: () => null })
 
 describe('menu from routes', () => {
-  it('shows 首页, 办件查询, 事项清单 to every role, in order, and nothing else', () => {
-    for (const role of ['clerk', 'officer', 'supervisor', 'admin'] as const) {
-      const m = menuEntries(routes, role)
-      expect(m.map((e) => e.label)).toEqual(['首页', '办件查询', '事项清单'])
-      expect(m.map((e) => e.path)).toEqual(['/', '/search', '/catalog'])
-      expect(m.map((e) => e.testid)).toEqual(['nav-home', 'nav-search', 'nav-catalog'])
-    }
+  it('shows each role its own screens between the shared ones, in order', () => {
+    const labels = (role: 'clerk' | 'officer' | 'supervisor' | 'admin') => menuEntries(routes, role).map((e) => e.label)
+    expect(labels('clerk')).toEqual(['首页', '前台受理', '统一出件', '办件查询', '事项清单'])
+    expect(labels('officer')).toEqual(['首页', '后台办理', '办件查询', '事项清单'])
+    expect(labels('supervisor')).toEqual(['首页', '后台办理', '中心主任', '办件查询', '事项清单'])
+    expect(labels('admin')).toEqual(['首页', '办件查询', '事项清单', '系统管理'])
+    expect(menuEntries(routes, 'clerk').map((e) => e.path)).toEqual(['/', '/intake', '/pickup', '/search', '/catalog'])
+    expect(menuEntries(routes, 'supervisor').map((e) => e.testid)).toEqual([
+      'nav-home',
+      'nav-queue',
+      'nav-supervisor',
+      'nav-search',
+      'nav-catalog',
+    ])
+    expect(menuEntries(routes, 'admin').map((e) => e.testid)).toContain('nav-admin')
+    expect(menuEntries(routes, null).map((e) => e.label)).toEqual(['首页', '办件查询', '事项清单'])
   })
 
   it('adds a role-specific screen with one route', () => {
@@ -27,14 +36,14 @@ describe('menu from routes', () => {
             path: 'desk',
             name: 'desk',
             component: Dummy,
-            meta: { roles: ['clerk'], menu: { label: '前台受理', icon: Dummy, testid: 'nav-desk', order: 20 } },
+            meta: { roles: ['officer'], menu: { label: '窗口', icon: Dummy, testid: 'nav-desk', order: 25 } },
           },
         ],
       },
     ]
-    expect(menuEntries(withDesk, 'clerk').map((e) => e.label)).toEqual(['首页', '前台受理', '办件查询', '事项清单'])
-    expect(menuEntries(withDesk, 'clerk')[1].path).toBe('/desk')
-    expect(menuEntries(withDesk, 'officer').map((e) => e.label)).toEqual(['首页', '办件查询', '事项清单'])
+    expect(menuEntries(withDesk, 'officer').map((e) => e.label)).toEqual(['首页', '窗口', '后台办理', '办件查询', '事项清单'])
+    expect(menuEntries(withDesk, 'officer')[1].path).toBe('/desk')
+    expect(menuEntries(withDesk, 'clerk').map((e) => e.label)).not.toContain('窗口')
   })
 
   it('checks roles', () => {
