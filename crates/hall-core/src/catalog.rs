@@ -86,7 +86,7 @@ impl MaterialForm {
             MaterialForm::Both => "原件和复印件",
         }
     }
-    fn parse(s: &str) -> Option<MaterialForm> {
+    pub(crate) fn parse(s: &str) -> Option<MaterialForm> {
         [MaterialForm::Original, MaterialForm::Copy, MaterialForm::Both].into_iter().find(|k| k.label() == s.trim())
     }
 }

@@ -137,12 +137,19 @@ pub fn check_materials(item: &CatalogItem, submitted: &[String]) -> Result<Vec<(
     Ok(item.materials.iter().map(|m| (m.clone(), submitted.iter().any(|s| s.trim() == m.name))).collect())
 }
 
-/// Checks that the outcome fits the materials and the item; returns the missing required ones.
-pub fn check_outcome(req: &IntakeRequest, item: &CatalogItem, materials: &[(Material, bool)]) -> Result<Vec<Material>> {
+/// Checks that the outcome fits the materials and the item — at intake, and again when a logged
+/// request is accepted later from the case page. Returns the missing required materials.
+pub fn check_outcome(
+    outcome: IntakeOutcome,
+    note: &str,
+    item: (&str, CaseKind),
+    materials: &[(Material, bool)],
+) -> Result<Vec<Material>> {
+    let (item_name, kind) = item;
     let missing: Vec<Material> =
         materials.iter().filter(|(m, given)| m.required && !given).map(|(m, _)| m.clone()).collect();
     let names = |ms: &[Material]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、");
-    match req.outcome {
+    match outcome {
         IntakeOutcome::Accept | IntakeOutcome::Instant if !missing.is_empty() => {
             let all_deferrable = missing.iter().all(|m| m.deferrable);
             Err(HallError::invalid(format!(
@@ -155,8 +162,8 @@ pub fn check_outcome(req: &IntakeRequest, item: &CatalogItem, materials: &[(Mate
                 }
             )))
         }
-        IntakeOutcome::Instant if item.kind != CaseKind::Instant => {
-            Err(HallError::invalid(format!("事项“{}”是{}，不是即办件，不能当场办结", item.name, item.kind.label())))
+        IntakeOutcome::Instant if kind != CaseKind::Instant => {
+            Err(HallError::invalid(format!("事项“{item_name}”是{}，不是即办件，不能当场办结", kind.label())))
         }
         IntakeOutcome::AcceptPending if missing.is_empty() => {
             Err(HallError::invalid("材料已齐全，无需容缺受理，请直接受理"))
@@ -168,7 +175,7 @@ pub fn check_outcome(req: &IntakeRequest, item: &CatalogItem, materials: &[(Mate
         IntakeOutcome::NotifyMissing if missing.is_empty() => {
             Err(HallError::invalid("必需材料已齐全，无需一次性告知，请直接受理"))
         }
-        IntakeOutcome::Refuse if req.note.trim().is_empty() => Err(HallError::invalid("不予受理必须写明理由")),
+        IntakeOutcome::Refuse if note.trim().is_empty() => Err(HallError::invalid("不予受理必须写明理由")),
         _ => Ok(missing),
     }
 }

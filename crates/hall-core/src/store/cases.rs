@@ -260,7 +260,7 @@ impl Store {
             }
         }
         let materials = check_materials(&item, &req.materials)?;
-        let missing = check_outcome(req, &item, &materials)?;
+        let missing = check_outcome(req.outcome, &req.note, (&item.name, item.kind), &materials)?;
         let note = crate::validate::text("备注", &req.note, 1000, false)?;
         if let Some(action) = req.outcome.action() {
             lifecycle::check(action, CaseState::Logged, clerk.role)?;
@@ -883,6 +883,41 @@ mod tests {
         }
     }
 
+    /// A logged request whose materials fit `action`: one 容缺 item short for 容缺受理, nothing
+    /// handed in for 一次性告知, a complete 即办件 for 即办.
+    fn logged_for(s: &mut Store, action: Action) -> String {
+        let clerk = s.user("clerk1").unwrap();
+        let (kind, deferrable) =
+            if action == Action::Instant { (CaseKind::Instant, false) } else { (CaseKind::Promised, true) };
+        let (it, names) = item(s, kind, deferrable);
+        let materials: Vec<String> = match action {
+            Action::NotifyMissing => vec![],
+            Action::AcceptPending => {
+                let skip = it.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
+                names.into_iter().filter(|n| *n != skip).collect()
+            }
+            _ => names,
+        };
+        s.intake(&request(&it, materials, IntakeOutcome::Log), &clerk).unwrap().summary.number
+    }
+
+    #[test]
+    fn accepting_a_logged_request_later_applies_the_intake_rules() {
+        let (_d, mut s) = testing::store();
+        let clerk = s.user("clerk1").unwrap();
+        let number = logged_for(&mut s, Action::NotifyMissing);
+        let before = events(&s);
+        let e = s.act(&number, Action::Accept, &clerk, &ActParams::default()).unwrap_err();
+        assert!(e.message.contains("缺少必需材料"), "{}", e.message);
+        assert_eq!(events(&s), before);
+        let number = logged_for(&mut s, Action::AcceptPending);
+        let late = ActParams { due: Some("2030-01-01".parse().unwrap()), ..ActParams::default() };
+        assert!(s.act(&number, Action::AcceptPending, &clerk, &late).unwrap_err().message.contains("容缺承诺期限"));
+        let c = s.act(&number, Action::AcceptPending, &clerk, &ActParams::default()).unwrap();
+        assert_eq!(c.summary.state, CaseState::Accepted);
+        assert_eq!(c.commitment_due, c.summary.due_date);
+    }
+
     /// Walks a fresh 上报件 case to `target` along the table's main path.
     fn case_in(s: &mut Store, target: CaseState) -> String {
         let clerk = s.user("clerk1").unwrap();
@@ -931,7 +966,12 @@ mod tests {
         let (_d, mut s) = testing::store();
         let transfer_to = "T-PAJS";
         for t in TRANSITIONS {
-            let number = case_in(&mut s, t.from);
+            let number = match (t.from, t.action) {
+                (CaseState::Logged, Action::AcceptPending | Action::NotifyMissing | Action::Instant) => {
+                    logged_for(&mut s, t.action)
+                }
+                _ => case_in(&mut s, t.from),
+            };
             let p = ActParams {
                 note: "测试理由".into(),
                 unit: Some(transfer_to.into()),

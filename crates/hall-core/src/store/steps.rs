@@ -8,9 +8,9 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::cases::{Delivery, DeliveryMethod};
 use super::{fmt_ts, ActParams, SessionUser, Store};
-use crate::catalog::CaseKind;
+use crate::catalog::{CaseKind, Material, MaterialForm};
 use crate::error::{HallError, Result};
-use crate::intake::PartyKind;
+use crate::intake::{check_outcome, IntakeOutcome, PartyKind};
 use crate::lifecycle::{Action, CaseState};
 use crate::privacy::mask_id;
 use crate::validate;
@@ -35,13 +35,27 @@ pub(crate) struct CaseRow {
 
 pub(crate) enum Step {
     Plain,
+    /// Acceptance of a logged request; 容缺受理 carries its commitment date.
+    Accept(Option<NaiveDate>),
     Transfer(String),
     Supplement(Option<NaiveDate>),
     SupplementDone,
     Special(String),
-    Forward { unit: String, sent_on: NaiveDate },
-    CountyResult { forward: i64, on: NaiveDate, days: u32 },
-    Deliver { method: DeliveryMethod, name: String, id: String, tracking: String },
+    Forward {
+        unit: String,
+        sent_on: NaiveDate,
+    },
+    CountyResult {
+        forward: i64,
+        on: NaiveDate,
+        days: u32,
+    },
+    Deliver {
+        method: DeliveryMethod,
+        name: String,
+        id: String,
+        tracking: String,
+    },
 }
 
 fn method_label(m: DeliveryMethod) -> &'static str {
@@ -147,6 +161,9 @@ impl Store {
                 Step::CountyResult { forward, on, days }
             }
             Action::Deliver => self.check_delivery(case, p.delivery.as_ref())?,
+            Action::Accept | Action::AcceptPending | Action::Instant | Action::NotifyMissing => {
+                self.check_acceptance(case, action, p, today)?
+            }
             _ => Step::Plain,
         })
     }
@@ -162,6 +179,50 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// A logged request accepted later (the citizen came back with the materials): the same
+    /// material rules as at intake, on what the case has been handed so far.
+    fn check_acceptance(&self, case: &CaseRow, action: Action, p: &ActParams, today: NaiveDate) -> Result<Step> {
+        let outcome = match action {
+            Action::Accept => IntakeOutcome::Accept,
+            Action::AcceptPending => IntakeOutcome::AcceptPending,
+            Action::Instant => IntakeOutcome::Instant,
+            _ => IntakeOutcome::NotifyMissing,
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
+        )?;
+        let materials: Vec<(Material, bool)> = st
+            .query_map([case.id], |r| {
+                let form: String = r.get(1)?;
+                Ok((
+                    Material {
+                        name: r.get(0)?,
+                        form: MaterialForm::parse(&form).unwrap_or(MaterialForm::Original),
+                        copies: r.get(2)?,
+                        required: r.get(3)?,
+                        deferrable: r.get(4)?,
+                        source: None,
+                    },
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let item_name: String =
+            self.conn.query_row("SELECT item_name FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
+        check_outcome(outcome, &p.note, (&item_name, case.kind), &materials)?;
+        if action != Action::AcceptPending {
+            return Ok(Step::Accept(None));
+        }
+        let promised: u32 =
+            self.conn.query_row("SELECT promised_days FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
+        let due = self.calendar.add_working_days(today, promised).date;
+        let commitment = p.due.unwrap_or(due);
+        if commitment > due || commitment < today {
+            return Err(HallError::invalid(format!("容缺承诺期限 {commitment} 应在今天与承诺办结日期 {due} 之间")));
+        }
+        Ok(Step::Accept(Some(commitment)))
     }
 
     /// 上报件 sent and not yet answered: (row id, date sent).
@@ -238,6 +299,7 @@ impl Step {
     pub(crate) fn describe(&self, note: &str) -> String {
         let extra = match self {
             Step::Supplement(Some(d)) => format!("补正期限 {d}"),
+            Step::Accept(Some(d)) => format!("容缺受理，承诺补齐期限 {d}"),
             Step::Special(kind) => format!("程序种类：{kind}"),
             Step::Forward { unit, sent_on } => format!("{sent_on} 上报 {unit}"),
             Step::CountyResult { on, days, .. } => format!("{on} 县级结果返回，用时 {days} 个工作日"),
@@ -254,6 +316,9 @@ impl Step {
 
     pub(crate) fn write(&self, tx: &Transaction, case: &CaseRow, now: NaiveDateTime, user: &SessionUser) -> Result<()> {
         match self {
+            Step::Accept(Some(d)) => {
+                tx.execute("UPDATE cases SET commitment_due = ?1 WHERE id = ?2", params![d.to_string(), case.id])?;
+            }
             Step::Supplement(due) => {
                 tx.execute(
                     "UPDATE cases SET supplement_due = ?1 WHERE id = ?2",
@@ -292,7 +357,7 @@ impl Step {
                     params![case.id, method, name, id, tracking, fmt_ts(now), user.username],
                 )?;
             }
-            Step::Plain | Step::Transfer(_) | Step::Special(_) => {}
+            Step::Plain | Step::Accept(None) | Step::Transfer(_) | Step::Special(_) => {}
         }
         Ok(())
     }
