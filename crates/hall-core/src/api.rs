@@ -109,6 +109,9 @@ pub enum Request {
         agent: bool,
     },
     Vocabulary,
+    /// The idle screen lock: until the password is given again (login), the session may do
+    /// nothing else.
+    Lock,
     ChangePassword {
         old: String,
         new: String,
@@ -237,6 +240,20 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
             }
         }
     }
+    if session.as_ref().is_some_and(|u| u.locked)
+        && !matches!(
+            req,
+            Request::Login { .. }
+                | Request::Logout
+                | Request::Whoami
+                | Request::HallInfo
+                | Request::Lifecycle
+                | Request::Settings
+                | Request::Lock
+        )
+    {
+        return Err(HallError::forbidden("屏幕已锁定，请输入密码解锁"));
+    }
     // A demo or reset password must be changed before anything else.
     if let Some(u) = session.as_ref().filter(|u| u.must_change_password) {
         let allowed = matches!(
@@ -334,6 +351,12 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
             special_kinds: SPECIAL_KINDS.iter().map(|s| s.to_string()).collect(),
             rating_labels: RATING_LABELS.iter().map(|s| s.to_string()).collect(),
         }),
+        Request::Lock => {
+            if let Some(u) = session.as_mut() {
+                u.locked = true;
+            }
+            Reply::Session(session.clone())
+        }
         Request::ChangePassword { old, new } => {
             let user = store.change_password(&actor, &old, &new)?;
             *session = Some(user);
@@ -444,6 +467,19 @@ mod tests {
         dispatch(&mut s, &mut session, Request::ChangePassword { old: "Temp@2026x".into(), new: "New@2026x".into() })
             .unwrap();
         assert!(!session.as_ref().unwrap().must_change_password);
+        assert!(dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).is_ok());
+    }
+
+    #[test]
+    fn a_locked_window_does_nothing_until_the_password_is_given() {
+        let (_d, mut s) = testing::store();
+        let mut session = None;
+        let login = Request::Login { username: "clerk1".into(), password: "Demo@clerk1".into() };
+        dispatch(&mut s, &mut session, login.clone()).unwrap();
+        dispatch(&mut s, &mut session, Request::Lock).unwrap();
+        let e = dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap_err();
+        assert!(e.message.contains("屏幕已锁定"));
+        dispatch(&mut s, &mut session, login).unwrap();
         assert!(dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).is_ok());
     }
 

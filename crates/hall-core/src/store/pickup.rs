@@ -120,7 +120,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT r.level, r.comment, r.rated_at, r.rated_by FROM ratings r JOIN cases c ON c.id = r.case_id
+                "SELECT r.level, r.comment, r.rated_at, coalesce(u.name, r.rated_by) FROM ratings r
+                 JOIN cases c ON c.id = r.case_id LEFT JOIN users u ON u.username = r.rated_by
                  WHERE c.number = ?1",
                 [number.trim()],
                 |r| {
@@ -142,8 +143,9 @@ impl Store {
         let today = self.today().to_string();
         let mut st = self.conn.prepare(
             "SELECT c.number, c.item_name, c.applicant_name, r.level, r.comment, f.opened_on, f.due_on,
-                    f.callback_note, f.fix_note, f.closed_at, f.closed_by
+                    f.callback_note, f.fix_note, f.closed_at, coalesce(u.name, f.closed_by)
              FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN ratings r ON r.case_id = f.case_id
+             LEFT JOIN users u ON u.username = f.closed_by
              WHERE (?1 = 0 OR f.closed_at IS NULL)
              ORDER BY f.closed_at IS NOT NULL, f.due_on, c.id",
         )?;

@@ -41,6 +41,8 @@ pub struct SessionUser {
     pub unit: Option<String>,
     pub unit_name: Option<String>,
     pub must_change_password: bool,
+    /// The window was locked for being idle: only the password (a fresh login) opens it.
+    pub locked: bool,
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -141,6 +143,7 @@ impl Store {
                     unit,
                     unit_name,
                     must_change_password: must,
+                    locked: false,
                 })
             })
             .unwrap_or_else(|| Err(HallError::not_found(format!("用户“{}”不存在或已停用", username.trim()))))
