@@ -148,12 +148,26 @@ impl Window {
     }
 
     /// Replaces an input's text the way a person does (select all, delete, type), so Vue's
-    /// v-model sees every change.
+    /// v-model sees every change. A dialog that moves the focus while it opens can steal keys:
+    /// the value is read back and typed again until it is right.
     pub async fn type_into(&self, css: &str, text: &str) {
-        let e = self.el(css).await;
-        e.click().await.unwrap();
-        e.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
-        e.send_keys(text).await.unwrap();
+        for _ in 0..4 {
+            let e = self.el(css).await;
+            e.click().await.unwrap();
+            e.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
+            e.send_keys(text).await.unwrap();
+            let value = self
+                .c()
+                .execute("const e = document.querySelector(arguments[0]); return e ? e.value : null;", vec![css.into()])
+                .await
+                .unwrap();
+            if value.as_str() == Some(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        self.screenshot("failure").await;
+        panic!("{css}: could not type “{text}”");
     }
 
     /// Waits until the element's text contains `needle`; returns the text.

@@ -163,12 +163,15 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
     open_case(&w, &number).await;
     w.click("[data-testid=action-deliver]").await;
     w.click("[data-testid=delivery-method-in_person]").await;
-    w.type_into("input[data-testid=delivery-name]", NAME).await;
+    // The dialog moves the focus to the name once it has opened: let it settle before typing.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     w.type_into("input[data-testid=delivery-id]", "11010519491231002X").await;
+    w.type_into("input[data-testid=delivery-name]", NAME).await;
     w.click("[data-testid=action-ok]").await;
     w.text_contains("body", "身份核验未通过").await;
     w.screenshot("15-identity-check-refused").await;
     w.type_into("input[data-testid=delivery-id]", ID).await;
+    w.type_into("input[data-testid=delivery-name]", NAME).await;
     w.click("[data-testid=action-ok]").await;
     w.text_contains("[data-testid=case-state]", "已出件").await;
     w.click("[data-testid=rating-level-2]").await;
