@@ -4,7 +4,7 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now_ts, Store};
+use super::{hall_event, now_ts, Store};
 use crate::calendar::{Calendar, CalendarYear};
 use crate::error::Result;
 
@@ -40,19 +40,17 @@ impl Store {
             "INSERT INTO calendar_years(year, source, document, imported_at) VALUES (?1, ?2, ?3, ?4)",
             params![year.year, year.source, text, now_ts()],
         )?;
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'calendar_import', ?3)",
-            params![
-                now_ts(),
-                actor,
-                format!(
-                    "{}导入 {} 年节假日安排：{} 个节假日，{} 个调休上班日",
-                    if replaced { "重新" } else { "" },
-                    year.year,
-                    year.holidays.len(),
-                    year.workdays.len()
-                )
-            ],
+        hall_event(
+            &tx,
+            actor,
+            "calendar_import",
+            &format!(
+                "{}导入 {} 年节假日安排：{} 个节假日，{} 个调休上班日",
+                if replaced { "重新" } else { "" },
+                year.year,
+                year.holidays.len(),
+                year.workdays.len()
+            ),
         )?;
         tx.commit()?;
         self.calendar.add(year);

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::{now_ts, Store};
+use super::{hall_event, now_ts, Store};
 use crate::catalog::{CaseKind, CatalogFile, CatalogItem, Material, UnitLevel};
 use crate::error::{HallError, Result};
 
@@ -173,10 +173,7 @@ impl Store {
                 ])?;
             }
         }
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'catalog_import', ?3)",
-            params![now_ts(), actor, format!("导入事项清单版本 {version}：{} 个事项", file.items.len())],
-        )?;
+        hall_event(&tx, actor, "catalog_import", &format!("导入事项清单版本 {version}：{} 个事项", file.items.len()))?;
         tx.commit()?;
         Ok(ImportOutcome { version: self.catalog_version(vid)?, unchanged: false })
     }

@@ -73,6 +73,25 @@ pub(crate) fn now_ts() -> String {
     Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// An event about the hall rather than a case (settings, users, imports): the log records
+/// every change of who may do what and of the data cases are judged by.
+pub(crate) fn hall_event(conn: &Connection, actor: &str, action: &str, note: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, ?3, ?4)",
+        params![now_ts(), actor, action, note],
+    )?;
+    Ok(())
+}
+
+/// Sets a key of the settings table.
+pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn fmt_ts(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
@@ -180,10 +199,7 @@ impl Store {
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        put_setting(&self.conn, key, value)?;
         Ok(())
     }
 
@@ -214,21 +230,16 @@ impl Store {
             ("follow_up_days", s.follow_up_days.to_string()),
             ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
         ] {
-            tx.execute(
-                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![k, v],
-            )?;
+            put_setting(&tx, k, &v)?;
         }
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'settings', ?3)",
-            params![
-                now_ts(),
-                actor,
-                format!(
-                    "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟",
-                    s.warn_days, s.follow_up_days, s.idle_lock_minutes
-                )
-            ],
+        hall_event(
+            &tx,
+            actor,
+            "settings",
+            &format!(
+                "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟",
+                s.warn_days, s.follow_up_days, s.idle_lock_minutes
+            ),
         )?;
         tx.commit()?;
         self.settings()
@@ -248,10 +259,7 @@ impl Store {
              ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
             params![code, name, level],
         )?;
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'unit_save', ?3)",
-            params![now_ts(), actor, format!("保存单位 {code} {name}")],
-        )?;
+        hall_event(&tx, actor, "unit_save", &format!("保存单位 {code} {name}"))?;
         tx.commit()?;
         Ok(())
     }
@@ -281,15 +289,9 @@ impl Store {
         let tx = self.write()?;
         if old.township_code != code || old.township_name != name {
             for (k, v) in [("township_code", &code), ("township_name", &name)] {
-                tx.execute(
-                    "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    params![k, v],
-                )?;
+                put_setting(&tx, k, v)?;
             }
-            tx.execute(
-                "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'settings', ?3)",
-                params![now_ts(), actor, format!("乡镇设置为 {code} {name}")],
-            )?;
+            hall_event(&tx, actor, "settings", &format!("乡镇设置为 {code} {name}"))?;
         }
         tx.commit()?;
         for doc in BUNDLED_CALENDARS {

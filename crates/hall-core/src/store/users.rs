@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{now_ts, Store};
+use super::{hall_event, now_ts, Store};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::lifecycle::Role;
 use crate::validate::text;
@@ -102,10 +102,7 @@ impl Store {
             params![username, name, role.key(), unit, hash, must_change, now_ts()],
         )?;
         let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'user_add', ?3)",
-            params![now_ts(), actor, format!("新增用户 {username}（{name}，{}）", role.label())],
-        )?;
+        hall_event(&tx, actor, "user_add", &format!("新增用户 {username}（{name}，{}）", role.label()))?;
         tx.commit()?;
         Ok(id)
     }
@@ -309,19 +306,17 @@ impl Store {
             "UPDATE users SET name = ?1, role = ?2, unit = ?3, disabled = ?4 WHERE username = ?5",
             params![name, u.role.key(), u.unit, u.disabled, u.username],
         )?;
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'user_update', ?3)",
-            params![
-                now_ts(),
-                actor,
-                format!(
-                    "修改用户 {}：{}，{}{}",
-                    u.username,
-                    name,
-                    u.role.label(),
-                    if u.disabled { "，已停用" } else { "" }
-                )
-            ],
+        hall_event(
+            &tx,
+            actor,
+            "user_update",
+            &format!(
+                "修改用户 {}：{}，{}{}",
+                u.username,
+                name,
+                u.role.label(),
+                if u.disabled { "，已停用" } else { "" }
+            ),
         )?;
         tx.commit()?;
         Ok(())
@@ -338,10 +333,7 @@ impl Store {
              WHERE username = ?2",
             params![hash, username],
         )?;
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'password_reset', ?3)",
-            params![now_ts(), actor, format!("重置用户 {username} 的密码（首次登录须修改）")],
-        )?;
+        hall_event(&tx, actor, "password_reset", &format!("重置用户 {username} 的密码（首次登录须修改）"))?;
         tx.commit()?;
         Ok(())
     }
@@ -359,10 +351,7 @@ impl Store {
             "UPDATE users SET password_hash = ?1, must_change_password = 0 WHERE username = ?2",
             params![hash, username],
         )?;
-        tx.execute(
-            "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, 'password_change', '修改了自己的密码')",
-            params![now_ts(), username],
-        )?;
+        hall_event(&tx, username, "password_change", "修改了自己的密码")?;
         tx.commit()?;
         self.user(username)
     }
