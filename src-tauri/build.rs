@@ -1,6 +1,9 @@
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&["call"])),
-    )
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
+        "call",
+        "document",
+        "print_document",
+        "save_document",
+    ])))
     .expect("tauri build step");
 }

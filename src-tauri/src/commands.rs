@@ -1,10 +1,12 @@
-//! The thin shell: one command, `call`, that passes the window's typed request to the core's
-//! dispatcher with the window's session. Roles are checked there, in Rust.
+//! The thin shell: `call` passes the window's typed request to the core's dispatcher with the
+//! window's session; `document`, `print_document` and `save_document` hand a document request
+//! to the printing crate. Roles are checked there, in Rust.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use hall_core::api::{dispatch, Reply, Request};
+use hall_core::documents::DocRequest;
 use hall_core::store::SessionUser;
 use hall_core::{HallError, Store};
 use tauri::Manager;
@@ -15,17 +17,69 @@ struct Hall {
     session: Mutex<Option<SessionUser>>,
 }
 
+impl Hall {
+    /// Runs `f` with the store and the session held; a refusal is logged with what was asked.
+    fn with<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut Store, &mut Option<SessionUser>) -> Result<T, HallError>,
+    ) -> Result<T, HallError> {
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        let r = f(&mut store, &mut session);
+        if let Err(e) = &r {
+            log::warn!("{what} refused: {:?} {}", e.code, e.message);
+        }
+        r
+    }
+}
+
 #[tauri::command(async)]
 fn call(request: Request, hall: tauri::State<'_, Hall>) -> Result<Reply, HallError> {
-    let store = hall.store.as_ref().map_err(Clone::clone)?;
-    let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-    let mut session = hall.session.lock().unwrap_or_else(|p| p.into_inner());
     let kind = format!("{request:?}").split([' ', '{', '(']).next().unwrap_or("").to_string();
-    let reply = dispatch(&mut store, &mut session, request);
-    if let Err(e) = &reply {
-        log::warn!("{kind} refused: {:?} {}", e.code, e.message);
+    hall.with(&kind, |store, session| dispatch(store, session, request))
+}
+
+/// The PDF itself, as raw bytes, for the preview.
+#[tauri::command(async)]
+fn document(request: DocRequest, hall: tauri::State<'_, Hall>) -> Result<tauri::ipc::Response, HallError> {
+    hall.with("document", |store, session| {
+        hall_print::authorize_for(session, &request)?;
+        Ok(tauri::ipc::Response::new(hall_print::render(store, &request)?))
+    })
+}
+
+#[tauri::command(async)]
+fn print_document(request: DocRequest, hall: tauri::State<'_, Hall>) -> Result<String, HallError> {
+    hall.with("print_document", |store, session| {
+        let actor = hall_print::authorize_for(session, &request)?;
+        hall_print::print(store, &actor, &request)
+    })
+}
+
+/// Asks where to save (the system's dialog, in the documents folder by default) and saves.
+#[tauri::command(async)]
+fn save_document(
+    request: DocRequest,
+    app: tauri::AppHandle,
+    hall: tauri::State<'_, Hall>,
+) -> Result<String, HallError> {
+    use tauri_plugin_dialog::DialogExt;
+    hall.with("save_document", |_, session| hall_print::authorize_for(session, &request))?;
+    let mut dialog =
+        app.dialog().file().set_title("另存为 PDF").set_file_name(request.file_name()).add_filter("PDF 文件", &["pdf"]);
+    if let Some(dir) = dirs::document_dir().filter(|d| d.is_dir()) {
+        dialog = dialog.set_directory(dir);
     }
-    reply
+    let Some(path) = dialog.blocking_save_file().and_then(|p| p.into_path().ok()) else {
+        return Ok("已取消保存".into());
+    };
+    hall.with("save_document", |store, session| {
+        let actor = hall_print::authorize_for(session, &request)?;
+        hall_print::save(store, &actor, &request, &path)?;
+        Ok(format!("已保存到 {}", path.display()))
+    })
 }
 
 /// The database: `--db PATH`, else `YICHUANG_DB`, else the default data dir (as hallctl).
@@ -91,7 +145,8 @@ pub fn run() {
             Ok(())
         })
         .manage(Hall { store, session: Mutex::new(None) })
-        .invoke_handler(tauri::generate_handler![call])
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![call, document, print_document, save_document])
         .run(tauri::generate_context!())
         .expect("一窗通 window failed to start");
 }

@@ -16,7 +16,7 @@ use crate::store::{
     SessionUser, Store, SEARCH_LIMIT,
 };
 use crate::store::{
-    Dashboard, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating, UserInfo, UserUpdate, RATING_LABELS,
+    Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating, UserInfo, UserUpdate, RATING_LABELS,
     SPECIAL_KINDS,
 };
 
@@ -97,6 +97,11 @@ pub enum Request {
         comment: String,
     },
     Dashboard,
+    /// The supervisor's figures for a range of days (one day for the daily sheet).
+    Figures {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     FollowUps {
         open_only: bool,
     },
@@ -172,6 +177,7 @@ pub enum Reply {
     Cases(Vec<CaseSummary>),
     Case(Box<CaseDetail>),
     Dashboard(Dashboard),
+    Figures(Box<Figures>),
     Rating(Rating),
     FollowUps(Vec<FollowUp>),
     FollowUp(FollowUp),
@@ -204,9 +210,10 @@ impl Request {
             | Request::ResetPassword { .. }
             | Request::SaveSettings { .. }
             | Request::SaveUnit { .. } => Access::Roles(&[Role::Admin]),
-            Request::Dashboard | Request::FollowUps { .. } | Request::UpdateFollowUp { .. } => {
-                Access::Roles(&[Role::Supervisor])
-            }
+            Request::Dashboard
+            | Request::Figures { .. }
+            | Request::FollowUps { .. }
+            | Request::UpdateFollowUp { .. } => Access::Roles(&[Role::Supervisor]),
             Request::Queue { .. } | Request::UrgentCases | Request::LapsedCommitments => {
                 Access::Roles(&[Role::Officer, Role::Supervisor])
             }
@@ -221,6 +228,28 @@ fn require(session: &Option<SessionUser>) -> Result<&SessionUser> {
     session.as_ref().ok_or_else(|| HallError::forbidden("请先登录"))
 }
 
+fn role_check(user: &SessionUser, roles: &[Role]) -> Result<()> {
+    if roles.contains(&user.role) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+    Err(HallError::forbidden(format!("此操作只能由{}执行，当前登录角色为{}", names.join("或"), user.role.label())))
+}
+
+/// The gate for work done outside [`dispatch`] (printing): a logged-in, unlocked session whose
+/// password is no longer the initial one, in one of `roles`.
+pub fn authorize<'a>(session: &'a Option<SessionUser>, roles: &[Role]) -> Result<&'a SessionUser> {
+    let user = require(session)?;
+    role_check(user, roles)?;
+    if user.locked {
+        return Err(HallError::forbidden("屏幕已锁定，请输入密码解锁"));
+    }
+    if user.must_change_password {
+        return Err(HallError::forbidden(format!("{}，请先修改初始密码再办理业务", user.name)));
+    }
+    Ok(user)
+}
+
 /// Runs one request for the session. The session is changed only by login and logout.
 pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Result<Reply> {
     match req.access() {
@@ -228,17 +257,7 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         Access::LoggedIn => {
             require(session)?;
         }
-        Access::Roles(roles) => {
-            let user = require(session)?;
-            if !roles.contains(&user.role) {
-                let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-                return Err(HallError::forbidden(format!(
-                    "此操作只能由{}执行，当前登录角色为{}",
-                    names.join("或"),
-                    user.role.label()
-                )));
-            }
-        }
+        Access::Roles(roles) => role_check(require(session)?, roles)?,
     }
     if session.as_ref().is_some_and(|u| u.locked)
         && !matches!(
@@ -342,6 +361,7 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
             Reply::Rating(store.rate(&number, level, &comment, require(session)?)?)
         }
         Request::Dashboard => Reply::Dashboard(store.dashboard()?),
+        Request::Figures { from, to } => Reply::Figures(Box::new(store.figures(from, to)?)),
         Request::FollowUps { open_only } => Reply::FollowUps(store.follow_ups(open_only)?),
         Request::UpdateFollowUp { number, update } => {
             Reply::FollowUp(store.update_follow_up(&number, &update, require(session)?)?)

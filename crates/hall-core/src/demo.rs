@@ -25,6 +25,8 @@ const EXTRA_OFFICER_PASSWORD: &str = "Demo@officer";
 pub struct SampleHall {
     pub township_code: String,
     pub township_name: String,
+    #[serde(default)]
+    pub county_name: String,
     pub villages: Vec<String>,
     pub surnames: Vec<String>,
     pub given_names: Vec<String>,
@@ -190,6 +192,8 @@ pub fn load_demo(store: &mut Store, days: i64, per_day: u32) -> Result<DemoSumma
     store.import_catalog(&catalog, "demo")?;
     let users = add_sample_users(store)?;
     store.set_setting("sample_data", "本库为演示用示例数据，人员均为虚构")?;
+    store.set_setting("hall_address", &format!("{}{}人民政府一楼", hall.county_name, hall.township_name))?;
+    store.set_setting("hall_phone", "0455-6000000（示例）")?;
 
     let real_now = store.now();
     let mut f = Faker { rng: StdRng::seed_from_u64(20261122), hall: &hall, serial: 0 };
@@ -309,8 +313,8 @@ fn sample_case(
         }
         IntakeOutcome::Refuse => return Ok(()),
         IntakeOutcome::Instant => {
-            if f.rng.gen_bool(0.9) {
-                step(store, f, 0..1, Action::Deliver, clerk, "当场出件");
+            if f.rng.gen_bool(0.9) && step(store, f, 0..1, Action::Deliver, clerk, "当场出件").is_some() {
+                rate_at_pickup(store, f, &number, clerk)?;
             }
             return Ok(());
         }
@@ -366,9 +370,27 @@ fn sample_case(
     if step(store, f, span..span + 1, action, &officer, note).is_none() || action == Action::Lapse {
         return Ok(());
     }
-    if f.rng.gen_bool(if action == Action::Reject { 0.5 } else { 0.85 }) {
-        step(store, f, 0..4, Action::Deliver, clerk, "申请人本人领取");
+    if f.rng.gen_bool(if action == Action::Reject { 0.5 } else { 0.85 })
+        && step(store, f, 0..4, Action::Deliver, clerk, "申请人本人领取").is_some()
+    {
+        rate_at_pickup(store, f, &number, clerk)?;
     }
+    Ok(())
+}
+
+/// Most citizens rate at the pickup window, mostly well; a rare 差评 opens a follow-up.
+fn rate_at_pickup(store: &mut Store, f: &mut Faker, number: &str, clerk: &SessionUser) -> Result<()> {
+    if !f.rng.gen_bool(0.75) {
+        return Ok(());
+    }
+    let (level, comment) = match f.rng.gen_range(0..100) {
+        0..=1 => (1, "等候时间太长，窗口人员态度生硬"),
+        2..=4 => (2, "材料要求没有一次说清，多跑了一趟"),
+        5..=11 => (3, ""),
+        12..=31 => (4, "办事挺快"),
+        _ => (5, ["服务热情，一次办好", "很方便，不用跑县里", ""][f.rng.gen_range(0..3)]),
+    };
+    store.rate(number, level, comment, clerk)?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ pub mod api;
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod intake;
 pub mod lifecycle;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use hall_core::catalog::CatalogFile;
+use hall_core::documents::{CasePaper, DocRequest};
 use hall_core::intake::IntakeRequest;
 use hall_core::lifecycle::{Action, CaseState, Role};
 use hall_core::store::{ActParams, CaseDetail, CaseSummary, FollowUpUpdate, NewUser, SessionUser};
@@ -70,6 +71,39 @@ enum Command {
     /// 用户
     #[command(subcommand)]
     User(UserCmd),
+    /// 每日服务台账与统计报告（PDF）
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// 打印办件文书：receipt 受理回执、notice 一次性告知书、refusal 不予受理通知书、
+    /// commitment 容缺受理承诺书、delivery 出件签收单
+    Print {
+        paper: String,
+        number: String,
+        /// 保存为 PDF 文件；不给则送默认打印机
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// 某日的每日服务台账
+    Daily {
+        #[arg(long)]
+        date: NaiveDate,
+        /// 保存为 PDF 文件；不给则送默认打印机
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 任意期间（周、月……）的服务统计报告
+    Period {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +128,12 @@ enum CatalogCmd {
     },
     /// 列出已导入的清单版本
     Versions,
+    /// 生成事项公示（PDF，供张贴）
+    Publish {
+        /// 保存为 PDF 文件；不给则送默认打印机
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,6 +272,31 @@ fn cli_user(store: &Store, username: &str) -> Result<SessionUser, HallError> {
     store.user(username).map_err(|_| HallError::invalid(format!("用户“{username}”不存在或已停用")))
 }
 
+/// Writes a document to `out`, or sends it to the default printer; either way it is logged.
+fn emit_document(store: &mut Store, req: DocRequest, out: Option<PathBuf>, json: bool) -> Result<(), HallError> {
+    let title = req.title();
+    match out {
+        Some(path) => {
+            hall_print::save(store, "hallctl", &req, &path)?;
+            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if json {
+                print_json(&serde_json::json!({"title": title, "out": path, "bytes": bytes}));
+            } else {
+                println!("已生成{title}：{}（{:.1} KB）", path.display(), bytes as f64 / 1024.0);
+            }
+        }
+        None => {
+            let said = hall_print::print(store, "hallctl", &req)?;
+            if json {
+                print_json(&serde_json::json!({"title": title, "printed": said}));
+            } else {
+                println!("{title}：{said}");
+            }
+        }
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, HallError> {
     // check-id needs no database.
     if let Command::CheckId { org, number } = &cli.command {
@@ -351,6 +416,17 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                 }
                 println!("共 {} 个事项", items.len());
             }
+        }
+        Command::Catalog(CatalogCmd::Publish { out }) => emit_document(&mut store, DocRequest::CatalogWall, out, json)?,
+        Command::Report(ReportCmd::Daily { date, out }) => {
+            emit_document(&mut store, DocRequest::Daily { date }, out, json)?
+        }
+        Command::Report(ReportCmd::Period { from, to, out }) => {
+            emit_document(&mut store, DocRequest::Period { from, to }, out, json)?
+        }
+        Command::Print { paper, number, out } => {
+            let paper = CasePaper::parse(&paper)?;
+            emit_document(&mut store, DocRequest::Case { number, paper }, out, json)?
         }
         Command::Catalog(CatalogCmd::Versions) => {
             let vs = store.catalog_versions()?;

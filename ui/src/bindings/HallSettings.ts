@@ -15,4 +15,12 @@ follow_up_days: number,
 /**
  * Minutes without input after which the window locks (0: never).
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * The hall's address and phone, printed on every paper.
+ */
+hall_address: string, hall_phone: string, 
+/**
+ * 行政复议 / 行政诉讼 wording on a 不予受理通知书 (empty: the standard wording).
+ */
+appeal_text: string, };

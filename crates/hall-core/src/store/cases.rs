@@ -110,6 +110,8 @@ pub struct CaseDetail {
     pub rating: Option<super::Rating>,
     /// Open 差评 follow-up, if any.
     pub follow_up_open: bool,
+    /// The papers the case can print now (受理回执, 一次性告知书...).
+    pub documents: Vec<crate::documents::CasePaper>,
 }
 
 /// Details an action may carry (see the lifecycle table for which needs what).
@@ -419,7 +421,8 @@ impl Store {
             [case_id],
             |r| r.get(0),
         )?;
-        Ok(CaseDetail {
+        let mut detail = CaseDetail {
+            documents: Vec::new(),
             supplement_due,
             delivery,
             rating: self.rating(number)?,
@@ -440,7 +443,9 @@ impl Store {
             materials,
             events,
             summary,
-        })
+        };
+        detail.documents = crate::documents::CasePaper::for_case(&detail);
+        Ok(detail)
     }
 
     /// The officer who holds the case, or the first active officer of its unit.
@@ -571,6 +576,7 @@ fn event_label(action: &str) -> String {
         "follow_up" => "差评回访".into(),
         "reveal_id" => "查看完整身份证号".into(),
         "materials_supplied" => "补交容缺材料".into(),
+        "print" => "打印文书".into(),
         other => Action::parse(other).map(|a| a.label().to_string()).unwrap_or_else(|_| other.to_string()),
     }
 }

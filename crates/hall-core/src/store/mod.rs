@@ -5,7 +5,9 @@ mod calendar;
 mod cases;
 mod catalog;
 mod checkpoint;
+mod papers;
 mod pickup;
+mod reports;
 mod search;
 mod steps;
 mod supervision;
@@ -28,14 +30,19 @@ use crate::validate::text;
 pub use calendar::CalendarYearInfo;
 pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
+pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
+pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally};
 pub use search::SEARCH_LIMIT;
 pub use steps::SPECIAL_KINDS;
 pub use supervision::{Dashboard, UnitQueue};
 pub use users::{NewUser, SessionUser, UserInfo, UserUpdate};
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../../migrations/0001_hall.sql")), (2, include_str!("../../migrations/0002_workflow.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_hall.sql")),
+    (2, include_str!("../../migrations/0002_workflow.sql")),
+    (3, include_str!("../../migrations/0003_reports.sql")),
+];
 
 /// The calendars shipped with the product, imported when a database is created.
 pub const BUNDLED_CALENDARS: &[&str] = &[include_str!("../../../../assets/calendar/cn-calendar-2026.json")];
@@ -60,6 +67,14 @@ pub struct HallSettings {
     pub follow_up_days: u32,
     /// Minutes without input after which the window locks (0: never).
     pub idle_lock_minutes: u32,
+    /// The hall's address and phone, printed on every paper.
+    #[serde(default)]
+    pub hall_address: String,
+    #[serde(default)]
+    pub hall_phone: String,
+    /// 行政复议 / 行政诉讼 wording on a 不予受理通知书 (empty: the standard wording).
+    #[serde(default)]
+    pub appeal_text: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -209,11 +224,17 @@ impl Store {
             warn_days: self.warn_days()?,
             follow_up_days: self.follow_up_days()?,
             idle_lock_minutes: self.setting("idle_lock_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(10),
+            hall_address: self.setting("hall_address")?.unwrap_or_default(),
+            hall_phone: self.setting("hall_phone")?.unwrap_or_default(),
+            appeal_text: self.setting("appeal_text")?.unwrap_or_default(),
         })
     }
 
     pub fn save_settings(&mut self, s: &HallSettings, actor: &str) -> Result<HallSettings> {
         let name = text("乡镇名称", &s.township_name, 50, true)?;
+        let address = text("中心地址", &s.hall_address, 100, false)?;
+        let phone = text("咨询电话", &s.hall_phone, 40, false)?;
+        let appeal = text("救济途径告知文字", &s.appeal_text, 500, false)?;
         for (label, v, max) in [
             ("预警天数", s.warn_days, 30),
             ("差评整改期限", s.follow_up_days, 60),
@@ -229,6 +250,9 @@ impl Store {
             ("warn_days", s.warn_days.to_string()),
             ("follow_up_days", s.follow_up_days.to_string()),
             ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
+            ("hall_address", address),
+            ("hall_phone", phone),
+            ("appeal_text", appeal),
         ] {
             put_setting(&tx, k, &v)?;
         }

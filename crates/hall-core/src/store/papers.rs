@@ -1,0 +1,146 @@
+//! What a case's paper says: the case as the citizen may see it (ID masked), the catalog item it
+//! was accepted under (with where to get each material), and the facts of the outcome — the
+//! refusal's reason, the decision, the hand-out.
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{CaseDetail, CatalogItemView, Store};
+use crate::documents::CasePaper;
+use crate::error::{HallError, Result};
+use crate::privacy::mask_id;
+
+/// The hall's own lines on every paper.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HallLetterhead {
+    pub township_code: String,
+    /// e.g. 卫星镇便民服务中心
+    pub hall_name: String,
+    pub address: String,
+    pub phone: String,
+    /// 行政复议 / 行政诉讼 wording printed on a refusal.
+    pub appeal_text: String,
+}
+
+/// Default appeal wording (the 行政许可法 / 行政复议法 / 行政诉讼法 periods); the admin may
+/// replace it with the county's own text.
+pub const DEFAULT_APPEAL_TEXT: &str =
+    "申请人如对本决定不服，可以自收到本通知书之日起六十日内向县人民政府申请行政复议，\
+也可以自收到本通知书之日起六个月内直接向人民法院提起行政诉讼。";
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HandOut {
+    /// 本人领取 / 代办人领取 / 邮寄送达
+    pub method_label: String,
+    pub collector_name: String,
+    pub collector_id_masked: String,
+    pub tracking: String,
+    pub at: String,
+    pub clerk: String,
+}
+
+/// Everything a case's papers print.
+#[derive(Debug, Clone, Serialize)]
+pub struct CasePaperFacts {
+    pub hall: HallLetterhead,
+    pub case: CaseDetail,
+    /// The item as the case was accepted under it.
+    pub item: CatalogItemView,
+    /// The note of the last refusal, 一次性告知 or decision, as recorded.
+    pub refusal_reason: Option<String>,
+    /// When and by whom the 一次性告知 was given.
+    pub notice: Option<(String, String)>,
+    /// The decision's state label and note, once decided.
+    pub decision: Option<(String, String)>,
+    pub hand_out: Option<HandOut>,
+}
+
+impl Store {
+    pub fn letterhead(&self) -> Result<HallLetterhead> {
+        let info = self.hall_info()?;
+        let s = self.settings()?;
+        Ok(HallLetterhead {
+            hall_name: format!("{}便民服务中心", info.township_name),
+            township_code: info.township_code,
+            address: s.hall_address,
+            phone: s.hall_phone,
+            appeal_text: if s.appeal_text.trim().is_empty() { DEFAULT_APPEAL_TEXT.into() } else { s.appeal_text },
+        })
+    }
+
+    /// The facts behind one of a case's papers; refused when the case has not reached the
+    /// outcome the paper records.
+    pub fn case_paper(&self, number: &str, paper: CasePaper) -> Result<CasePaperFacts> {
+        let case = self.case_detail(number)?;
+        if !paper.applies(&case) {
+            return Err(HallError::invalid(format!(
+                "办件 {} 当前为“{}”，没有{}可打印；可打印：{}",
+                case.summary.number,
+                case.summary.state_label,
+                paper.label(),
+                match CasePaper::for_case(&case).iter().map(|p| p.label()).collect::<Vec<_>>().join("、") {
+                    s if s.is_empty() => "无".to_string(),
+                    s => s,
+                }
+            )));
+        }
+        let (case_id, version): (i64, i64) = self.conn.query_row(
+            "SELECT id, catalog_version FROM cases WHERE number = ?1",
+            [&case.summary.number],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let item = self.catalog_item(&case.summary.item_code, Some(version))?;
+        let last_note = |action: &str| case.events.iter().rev().find(|e| e.action == action);
+        let decision = case
+            .events
+            .iter()
+            .rev()
+            .find(|e| {
+                e.to_state.is_some_and(|s| {
+                    matches!(
+                        s,
+                        crate::lifecycle::CaseState::Approved
+                            | crate::lifecycle::CaseState::ApprovedPending
+                            | crate::lifecycle::CaseState::Rejected
+                    )
+                })
+            })
+            .map(|e| (e.to_state.map(|s| s.label().to_string()).unwrap_or_default(), e.note.clone()));
+        let hand_out = self
+            .conn
+            .query_row(
+                "SELECT d.method, d.collector_name, d.collector_id, d.tracking, d.delivered_at, coalesce(u.name, d.clerk)
+                 FROM deliveries d LEFT JOIN users u ON u.username = d.clerk WHERE d.case_id = ?1",
+                [case_id],
+                |r| {
+                    let method: String = r.get(0)?;
+                    Ok(HandOut {
+                        method_label: match method.as_str() {
+                            "mail" => "邮寄送达",
+                            "agent" => "代办人领取",
+                            _ => "本人领取",
+                        }
+                        .to_string(),
+                        collector_name: r.get(1)?,
+                        collector_id_masked: mask_id(&r.get::<_, String>(2)?),
+                        tracking: r.get(3)?,
+                        at: r.get(4)?,
+                        clerk: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(CasePaperFacts {
+            hall: self.letterhead()?,
+            refusal_reason: last_note("refuse").map(|e| e.note.clone()),
+            notice: last_note("notify_missing").map(|e| (e.at.clone(), e.actor.clone())),
+            decision,
+            hand_out,
+            item,
+            case,
+        })
+    }
+}

@@ -1,0 +1,404 @@
+//! The supervisor's numbers for a day or a period: what came in and went out, by category,
+//! unit, clerk, hour and day; the on-time rate; working days per item; the county
+//! departments' turnaround on 上报件; ratings and 差评 follow-ups. The daily service sheet,
+//! the period report and the live charts all read these same figures.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, Timelike};
+use rusqlite::params;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{CaseSummary, FollowUp, Store};
+use crate::documents::DocRequest;
+use crate::error::Result;
+use crate::lifecycle::{CaseState, Clock, STATES};
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct Counts {
+    /// 接件: requests logged at the desk.
+    pub logged: u32,
+    /// 受理 (including 容缺受理; 即办 counted apart).
+    pub accepted: u32,
+    pub refused: u32,
+    /// 一次性告知
+    pub notified: u32,
+    /// 即办件
+    pub instant: u32,
+    /// 办结 (approved, approved with 容缺, rejected; 即办 included).
+    pub decided: u32,
+    /// 出件
+    pub delivered: u32,
+    /// 撤件 / 撤回
+    pub withdrawn: u32,
+    /// 逾期: decided after the due date in the period, or undecided past it at the period's end.
+    pub overdue: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Tally {
+    pub name: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DayCount {
+    pub date: String,
+    pub logged: u32,
+    pub decided: u32,
+    pub delivered: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ItemDays {
+    pub code: String,
+    pub name: String,
+    pub decided: u32,
+    /// Working days from acceptance to decision, pauses excluded.
+    pub average_days: f64,
+    pub promised_days: u32,
+}
+
+/// A county department as the township sees it on 上报件 (seed 003's two-way evaluation).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CountyTurnaround {
+    pub unit: String,
+    pub unit_name: String,
+    /// Sent in the period.
+    pub forwarded: u32,
+    /// Results back in the period.
+    pub returned: u32,
+    /// Still waiting for a result at the end of the period.
+    pub pending: u32,
+    /// Working days from sending to result, over the results back in the period.
+    pub average_days: f64,
+    pub max_days: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct RatingSummary {
+    pub count: u32,
+    /// Index 0 is level 1 (非常不满意) … index 4 is level 5.
+    pub levels: Vec<u32>,
+    pub average: f64,
+    /// Share rated 4 or 5, 0–1.
+    pub satisfied_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Figures {
+    pub from: String,
+    pub to: String,
+    pub counts: Counts,
+    /// Cases logged in the period by catalog category, most first.
+    pub by_category: Vec<Tally>,
+    pub by_unit: Vec<Tally>,
+    /// By 首问负责人.
+    pub by_clerk: Vec<Tally>,
+    /// Cases logged per hour of the day, 24 entries.
+    pub by_hour: Vec<u32>,
+    pub by_day: Vec<DayCount>,
+    /// Decided in the period on or before the due date, out of `decided_with_due`.
+    pub on_time: u32,
+    pub decided_with_due: u32,
+    /// 0–1; 1 when nothing was decided.
+    pub on_time_rate: f64,
+    pub item_days: Vec<ItemDays>,
+    pub county: Vec<CountyTurnaround>,
+    pub ratings: RatingSummary,
+    /// 差评 follow-ups opened in the period, or still open.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// 每日服务台账: the day's figures and the day's cases.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DailySheet {
+    pub figures: Figures,
+    /// Cases logged that day, in number order.
+    pub cases: Vec<CaseSummary>,
+}
+
+fn keys_where(pred: impl Fn(CaseState, Clock) -> bool) -> String {
+    STATES.iter().filter(|s| pred(s.state, s.clock)).map(|s| format!("'{}'", s.key)).collect::<Vec<_>>().join(", ")
+}
+
+/// The states a decision leads to.
+fn decided_keys() -> String {
+    keys_where(|s, _| matches!(s, CaseState::Approved | CaseState::ApprovedPending | CaseState::Rejected))
+}
+
+impl Store {
+    /// The figures for `from..=to` (checked by [`DocRequest::check`]).
+    pub fn figures(&self, from: NaiveDate, to: NaiveDate) -> Result<Figures> {
+        DocRequest::Period { from, to }.check()?;
+        let lo = format!("{from} 00:00:00");
+        let hi = format!("{} 00:00:00", to + Duration::days(1));
+        let (from_s, to_s) = (from.to_string(), to.to_string());
+        let c = &self.conn;
+        let decided = decided_keys();
+        let ended = keys_where(|_, clock| clock == Clock::Ended);
+
+        let mut by_action: BTreeMap<String, u32> = BTreeMap::new();
+        {
+            let mut st = c.prepare_cached(
+                "SELECT action, count(*) FROM events WHERE at >= ?1 AND at < ?2 AND case_id IS NOT NULL GROUP BY action",
+            )?;
+            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+                let (a, n) = row?;
+                by_action.insert(a, n);
+            }
+        }
+        let n = |a: &str| by_action.get(a).copied().unwrap_or(0);
+        let count_to = |keys: &str| -> Result<u32> {
+            Ok(c.query_row(
+                &format!("SELECT count(*) FROM events WHERE at >= ?1 AND at < ?2 AND to_state IN ({keys})"),
+                [&lo, &hi],
+                |r| r.get(0),
+            )?)
+        };
+        let late_decided: u32 = c.query_row(
+            &format!(
+                "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id
+                 WHERE e.at >= ?1 AND e.at < ?2 AND e.to_state IN ({decided}) AND substr(e.at, 1, 10) > c.due_date"
+            ),
+            [&lo, &hi],
+            |r| r.get(0),
+        )?;
+        let open_overdue: u32 = c.query_row(
+            &format!(
+                "SELECT count(*) FROM cases c WHERE c.accepted_on <= ?1 AND c.due_date < ?1
+                 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.at < ?2 AND e.to_state IN ({ended}))"
+            ),
+            [&to_s, &hi],
+            |r| r.get(0),
+        )?;
+        let counts = Counts {
+            logged: n("intake"),
+            accepted: n("accept") + n("accept_pending"),
+            refused: n("refuse"),
+            notified: n("notify_missing"),
+            instant: n("instant"),
+            decided: count_to(&decided)?,
+            delivered: n("deliver"),
+            withdrawn: count_to(&keys_where(|s, _| matches!(s, CaseState::Withdrawn | CaseState::Cancelled)))?,
+            overdue: late_decided + open_overdue,
+        };
+
+        let tally = |sql: &str| -> Result<Vec<Tally>> {
+            let mut st = c.prepare_cached(sql)?;
+            let rows = st.query_map([&from_s, &to_s], |r| Ok(Tally { name: r.get(0)?, count: r.get(1)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let by_category = tally(
+            "SELECT i.category, count(*) n FROM cases c
+             JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
+             WHERE c.logged_on BETWEEN ?1 AND ?2 GROUP BY i.category ORDER BY n DESC, i.category",
+        )?;
+        let by_unit = tally(
+            "SELECT u.name, count(*) n FROM cases c JOIN units u ON u.code = c.unit
+             WHERE c.logged_on BETWEEN ?1 AND ?2 GROUP BY c.unit ORDER BY n DESC, u.name",
+        )?;
+        let by_clerk = tally(
+            "SELECT u.name, count(*) n FROM cases c JOIN users u ON u.id = c.logged_by
+             WHERE c.logged_on BETWEEN ?1 AND ?2 GROUP BY c.logged_by ORDER BY n DESC, u.name",
+        )?;
+
+        let mut by_hour = vec![0u32; 24];
+        let mut per_day: BTreeMap<NaiveDate, DayCount> = BTreeMap::new();
+        let mut d = from;
+        while d <= to {
+            per_day.insert(d, DayCount { date: d.to_string(), logged: 0, decided: 0, delivered: 0 });
+            d += Duration::days(1);
+        }
+        {
+            let mut st = c.prepare_cached("SELECT logged_at FROM cases WHERE logged_on BETWEEN ?1 AND ?2")?;
+            for at in st.query_map([&from_s, &to_s], |r| r.get::<_, String>(0))? {
+                if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&at?, "%Y-%m-%d %H:%M:%S") {
+                    by_hour[t.hour() as usize] += 1;
+                    if let Some(day) = per_day.get_mut(&t.date()) {
+                        day.logged += 1;
+                    }
+                }
+            }
+            let mut st = c.prepare_cached(&format!(
+                "SELECT substr(at, 1, 10), sum(to_state IN ({decided})), sum(action = 'deliver') FROM events
+                 WHERE at >= ?1 AND at < ?2 AND case_id IS NOT NULL GROUP BY 1"
+            ))?;
+            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get(2)?)))? {
+                let (day, dec, del) = row?;
+                if let Some(e) = day.parse().ok().and_then(|d: NaiveDate| per_day.get_mut(&d)) {
+                    e.decided = dec;
+                    e.delivered = del;
+                }
+            }
+        }
+
+        // Decisions in the period: on time or not, and the working days each took.
+        let mut on_time = 0;
+        let mut decided_with_due = 0;
+        let mut per_item: BTreeMap<String, (String, u32, u32, u32)> = BTreeMap::new();
+        {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT c.item_code, c.item_name, c.accepted_on, c.due_date, c.paused_days, substr(e.at, 1, 10), c.promised_days
+                 FROM events e JOIN cases c ON c.id = e.case_id
+                 WHERE e.at >= ?1 AND e.at < ?2 AND e.to_state IN ({decided})"
+            ))?;
+            let rows = st.query_map([&lo, &hi], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, u32>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, u32>(6)?,
+                ))
+            })?;
+            for row in rows {
+                let (code, name, accepted, due, paused, on, promised) = row?;
+                if let Some(due) = due {
+                    decided_with_due += 1;
+                    if on <= due {
+                        on_time += 1;
+                    }
+                }
+                let (Some(a), Ok(d)) = (accepted.and_then(|a| a.parse().ok()), on.parse::<NaiveDate>()) else {
+                    continue;
+                };
+                let days = self.calendar.working_days_between(a, d).0.saturating_sub(paused);
+                let e = per_item.entry(code).or_insert((name, 0, 0, promised));
+                e.1 += 1;
+                e.2 += days;
+            }
+        }
+        let mut item_days: Vec<ItemDays> = per_item
+            .into_iter()
+            .map(|(code, (name, n, total, promised_days))| ItemDays {
+                code,
+                name,
+                decided: n,
+                average_days: total as f64 / n as f64,
+                promised_days,
+            })
+            .collect();
+        item_days.sort_by(|a, b| b.decided.cmp(&a.decided).then(a.code.cmp(&b.code)));
+
+        let mut county = Vec::new();
+        {
+            let mut st = c.prepare_cached(
+                "SELECT f.unit, u.name,
+                    coalesce(sum(f.sent_on BETWEEN ?1 AND ?2), 0),
+                    coalesce(sum(f.result_on BETWEEN ?1 AND ?2), 0),
+                    coalesce(sum(f.sent_on <= ?2 AND (f.result_on IS NULL OR f.result_on > ?2)), 0),
+                    coalesce(avg(CASE WHEN f.result_on BETWEEN ?1 AND ?2 THEN f.working_days END), 0),
+                    coalesce(max(CASE WHEN f.result_on BETWEEN ?1 AND ?2 THEN f.working_days END), 0)
+                 FROM county_forwards f JOIN units u ON u.code = f.unit
+                 GROUP BY f.unit HAVING sum(f.sent_on <= ?2 AND (f.result_on IS NULL OR f.result_on >= ?1)) > 0
+                 ORDER BY u.name",
+            )?;
+            let rows = st.query_map([&from_s, &to_s], |r| {
+                Ok(CountyTurnaround {
+                    unit: r.get(0)?,
+                    unit_name: r.get(1)?,
+                    forwarded: r.get(2)?,
+                    returned: r.get(3)?,
+                    pending: r.get(4)?,
+                    average_days: r.get(5)?,
+                    max_days: r.get(6)?,
+                })
+            })?;
+            for row in rows {
+                county.push(row?);
+            }
+        }
+
+        let mut ratings = RatingSummary { levels: vec![0; 5], ..Default::default() };
+        {
+            let mut st = c.prepare_cached(
+                "SELECT level, count(*) FROM ratings WHERE rated_at >= ?1 AND rated_at < ?2 GROUP BY level",
+            )?;
+            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, u32>(0)? as usize, r.get::<_, u32>(1)?)))? {
+                let (level, n) = row?;
+                if (1..=5).contains(&level) {
+                    ratings.levels[level - 1] = n;
+                }
+            }
+            ratings.count = ratings.levels.iter().sum();
+            if ratings.count > 0 {
+                let total: u32 = ratings.levels.iter().enumerate().map(|(i, n)| (i as u32 + 1) * n).sum();
+                ratings.average = total as f64 / ratings.count as f64;
+                ratings.satisfied_rate = (ratings.levels[3] + ratings.levels[4]) as f64 / ratings.count as f64;
+            }
+        }
+        let follow_ups = self
+            .follow_ups(false)?
+            .into_iter()
+            .filter(|f| {
+                (f.opened_on.as_str() >= from_s.as_str() && f.opened_on.as_str() <= to_s.as_str())
+                    || (f.closed_at.is_none() && f.opened_on.as_str() <= to_s.as_str())
+            })
+            .collect();
+
+        Ok(Figures {
+            from: from_s,
+            to: to_s,
+            counts,
+            by_category,
+            by_unit,
+            by_clerk,
+            by_hour,
+            by_day: per_day.into_values().collect(),
+            on_time,
+            decided_with_due,
+            on_time_rate: if decided_with_due == 0 { 1.0 } else { on_time as f64 / decided_with_due as f64 },
+            item_days,
+            county,
+            ratings,
+            follow_ups,
+        })
+    }
+
+    /// 每日服务台账 for a date.
+    pub fn daily_sheet(&self, date: NaiveDate) -> Result<DailySheet> {
+        let figures = self.figures(date, date)?;
+        let ids: Vec<i64> = {
+            let mut st = self.conn.prepare_cached("SELECT id FROM cases WHERE logged_on = ?1 ORDER BY number")?;
+            let rows = st.query_map([date.to_string()], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        Ok(DailySheet { figures, cases: self.summaries(&ids)? })
+    }
+
+    /// Records that a document was printed or saved, as an event on its case (or the hall's).
+    pub fn record_paper(&mut self, req: &DocRequest, actor: &str, how: &str) -> Result<()> {
+        let note = format!("{}：{}", how, req.title());
+        let tx = self.write()?;
+        match req {
+            DocRequest::Case { number, paper } => {
+                let case_id: i64 = tx.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0))?;
+                tx.execute(
+                    "INSERT INTO events(case_id, at, actor, action, note, data) VALUES (?1, ?2, ?3, 'print', ?4, ?5)",
+                    params![
+                        case_id,
+                        super::fmt_ts(self.now()),
+                        actor,
+                        note,
+                        serde_json::json!({ "paper": paper.key() }).to_string()
+                    ],
+                )?;
+            }
+            _ => super::hall_event(&tx, actor, "print", &note)?,
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

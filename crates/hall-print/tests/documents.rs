@@ -1,0 +1,398 @@
+//! Every document, rendered from a real store, read back with poppler's `pdftotext`: the
+//! Chinese content is there, full ID numbers are not, every word lies inside the printable
+//! area, no two words overlap, and long tables repeat their header on each page.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use hall_core::documents::{CasePaper, DocRequest};
+use hall_core::intake::IntakeRequest;
+use hall_core::lifecycle::Action;
+use hall_core::store::{ActParams, Delivery, DeliveryMethod};
+use hall_core::Store;
+
+const PAGE_W: f64 = 595.28;
+const PAGE_H: f64 = 841.89;
+
+struct Word {
+    page: usize,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+struct Pdf {
+    text: String,
+    words: Vec<Word>,
+    pages: usize,
+}
+
+fn attr(tag: &str, name: &str) -> f64 {
+    let at = tag.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("{name} in {tag}")) + name.len() + 2;
+    tag[at..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Reads a PDF back the way a person's tools would.
+fn read(pdf: &[u8], dir: &Path, name: &str) -> Pdf {
+    assert!(pdf.starts_with(b"%PDF-"), "{name} is not a PDF");
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    // Kept for a person to look at (test-artifacts/ is not committed).
+    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/print");
+    if std::fs::create_dir_all(&keep).is_ok() {
+        let _ = std::fs::write(keep.join(format!("{name}.pdf")), pdf);
+    }
+    let run = |args: &[&str]| {
+        let out = Command::new(args[0]).args(&args[1..]).output().expect("poppler-utils (pdftotext) is installed");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let p = path.to_str().unwrap();
+    let text = run(&["pdftotext", "-layout", p, "-"]);
+    let bbox = run(&["pdftotext", "-bbox", p, "-"]);
+    let mut words = Vec::new();
+    let mut page = 0;
+    for line in bbox.lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+            assert!((attr(line, "width") - PAGE_W).abs() < 1.0 && (attr(line, "height") - PAGE_H).abs() < 1.0, "A4");
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let text = rest.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("").to_string();
+            words.push(Word {
+                page,
+                x0: attr(line, "xMin"),
+                y0: attr(line, "yMin"),
+                x1: attr(line, "xMax"),
+                y1: attr(line, "yMax"),
+                text,
+            });
+        }
+    }
+    Pdf { text, words, pages: page }
+}
+
+/// Every word inside the printable area (50 pt side margins) and no two words overlapping.
+fn assert_laid_out(p: &Pdf, name: &str) {
+    for w in &p.words {
+        assert!(
+            w.x0 >= 49.0 && w.x1 <= PAGE_W - 49.0 && w.y0 >= 20.0 && w.y1 <= PAGE_H - 20.0,
+            "{name} p{}: “{}” outside the page area ({:.1},{:.1})–({:.1},{:.1})",
+            w.page,
+            w.text,
+            w.x0,
+            w.y0,
+            w.x1,
+            w.y1
+        );
+    }
+    for (i, a) in p.words.iter().enumerate() {
+        for b in p.words[i + 1..].iter().filter(|b| b.page == a.page) {
+            let dx = a.x1.min(b.x1) - a.x0.max(b.x0);
+            let dy = a.y1.min(b.y1) - a.y0.max(b.y0);
+            assert!(dx <= 0.5 || dy <= 0.5, "{name} p{}: “{}” overlaps “{}”", a.page, a.text, b.text);
+        }
+    }
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+fn contains(p: &Pdf, needle: &str) -> bool {
+    squeeze(&p.text).contains(&squeeze(needle))
+}
+
+fn assert_has(p: &Pdf, name: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(contains(p, n), "{name} lacks “{n}”:\n{}", p.text);
+    }
+}
+
+/// A valid GB 11643 number from its first 17 digits.
+fn resident_id(base: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = base.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    format!("{base}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize])
+}
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn hall() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("hall.db")).unwrap();
+    s.set_now(Some(at("2026-11-20 17:30")));
+    hall_core::demo::load_demo(&mut s, 30, 12).unwrap();
+    (dir, s)
+}
+
+fn intake(s: &mut Store, doc: serde_json::Value) -> String {
+    let req: IntakeRequest = serde_json::from_value(doc).unwrap();
+    let clerk = s.user("clerk1").unwrap();
+    s.intake(&req, &clerk).unwrap().summary.number
+}
+
+#[test]
+fn each_case_paper_says_what_happened_with_the_id_masked() {
+    let (dir, mut s) = hall();
+    s.set_now(Some(at("2026-11-20 09:10")));
+    let id = resident_id("23122119800101123");
+    let person = serde_json::json!({"kind": "person", "id_number": id, "name": "欧阳𠀾龘", "phone": "13800001111", "address": "卫星镇惠头村"});
+    let item = s.catalog_item("231221102-MZ-JF-0003", None).unwrap();
+    let all: Vec<String> = item.item.materials.iter().map(|m| m.name.clone()).collect();
+    let deferrable = item.item.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
+    let some: Vec<&String> = all.iter().filter(|m| **m != deferrable).collect();
+
+    let accepted =
+        intake(&mut s, serde_json::json!({"item_code": item.item.code, "applicant": person, "materials": all}));
+    let pending = intake(
+        &mut s,
+        serde_json::json!({"item_code": item.item.code, "applicant": person, "materials": some, "outcome": "accept_pending"}),
+    );
+    let notified = intake(
+        &mut s,
+        serde_json::json!({"item_code": item.item.code, "applicant": person, "materials": [], "outcome": "notify_missing"}),
+    );
+    let refused = intake(
+        &mut s,
+        serde_json::json!({"item_code": item.item.code, "applicant": person, "materials": all, "outcome": "refuse",
+            "note": "申请人家庭收入超过临时救助标准"}),
+    );
+    // Through the back office to the pickup window.
+    let officer = s.case_officer(&accepted).unwrap().unwrap();
+    let clerk = s.user("clerk1").unwrap();
+    s.act(&accepted, Action::Claim, &officer, &ActParams::default()).unwrap();
+    s.act(&accepted, Action::Approve, &officer, &ActParams::default()).unwrap();
+    let delivery = Delivery {
+        method: DeliveryMethod::Mail,
+        collector_name: "欧阳𠀾龘".into(),
+        collector_id: String::new(),
+        tracking: "YZ9876543210".into(),
+    };
+    s.act(&accepted, Action::Deliver, &clerk, &ActParams { delivery: Some(delivery), ..Default::default() }).unwrap();
+
+    let masked = "2312**********";
+    let cases = [
+        (
+            &accepted,
+            CasePaper::Receipt,
+            vec!["受理回执", "卫星镇便民服务中心", "临时救助申请", "欧阳𠀾龘", masked, "承诺办结", "申请人（签字）"],
+        ),
+        (&accepted, CasePaper::Delivery, vec!["出件签收单", "邮寄送达", "YZ9876543210", "办结（通过）"]),
+        (&pending, CasePaper::Commitment, vec!["容缺受理承诺书", "第一联", "第二联", &deferrable, "承诺人（签字）"]),
+        (&notified, CasePaper::Notice, vec!["一次性告知书", "获取途径", &all[0], "申请人签收"]),
+        (
+            &refused,
+            CasePaper::Refusal,
+            vec!["不予受理通知书", "申请人家庭收入超过临时救助标准", "行政复议", "行政诉讼"],
+        ),
+    ];
+    for (number, paper, needles) in cases {
+        let pdf = hall_print::render(&s, &DocRequest::Case { number: number.clone(), paper }).unwrap();
+        let p = read(&pdf, dir.path(), paper.key());
+        assert_has(&p, paper.key(), &needles);
+        assert_has(&p, paper.key(), &[number.as_str()]);
+        assert!(!contains(&p, &id), "{} shows the whole ID number", paper.key());
+        assert_laid_out(&p, paper.key());
+        assert_eq!(p.pages, if paper == CasePaper::Commitment { 2 } else { 1 }, "{}", paper.key());
+    }
+    // A paper the case has not reached is refused in Chinese.
+    let e =
+        hall_print::render(&s, &DocRequest::Case { number: refused.clone(), paper: CasePaper::Receipt }).unwrap_err();
+    assert!(e.message.contains("没有受理回执可打印") && e.message.contains("不予受理通知书"), "{}", e.message);
+    let e = hall_print::render(
+        &s,
+        &DocRequest::Case { number: "231221102-20990101-0001".into(), paper: CasePaper::Receipt },
+    )
+    .unwrap_err();
+    assert!(e.message.contains("没有编号为"), "{}", e.message);
+}
+
+#[test]
+fn long_names_and_long_items_wrap_inside_the_page() {
+    let (dir, mut s) = hall();
+    let long_item = format!(
+        "{}（含跨区域通办、容缺受理及邮寄送达）",
+        "农村集体经济组织成员身份确认及土地承包经营权变更登记".repeat(3)
+    );
+    let catalog = serde_json::json!({
+        "version": "2026.11-长名称",
+        "effective_date": "2026-11-01",
+        "units": [{"code": "T-NYZX", "name": "农业综合服务中心（农村经营管理站、农业技术推广站、畜牧兽医站）", "level": "township"}],
+        "items": [{
+            "code": "231221102-NY-TEST-0001",
+            "name": long_item,
+            "item_type": "公共服务",
+            "category": "农业农村经济发展",
+            "unit": "T-NYZX",
+            "kind": "承诺件",
+            "legal_days": 20,
+            "promised_days": 10,
+            "materials": [
+                {"name": format!("{}证明材料", "村民委员会及村务监督委员会共同出具并经公示无异议的".repeat(2)), "form": "原件"},
+                {"name": "申请人居民身份证", "form": "复印件", "source": format!("{}办理", "县公安局户政大厅或卫星镇派出所户籍窗口".repeat(3))},
+                {"name": "土地承包经营权证", "form": "原件", "deferrable": true}
+            ]
+        }]
+    });
+    let file = hall_core::catalog::CatalogFile::parse_json(&catalog.to_string()).unwrap();
+    s.import_catalog(&file, "test").unwrap();
+    s.set_now(Some(at("2026-11-20 10:00")));
+    let name = format!("{}𠀾", "爱新觉罗·欧阳慕容司马上官".repeat(8));
+    let name: String = name.chars().skip(name.chars().count() - 100).collect();
+    let person = serde_json::json!({"kind": "person", "id_number": resident_id("23122119800101123"), "name": name, "phone": "13800001111"});
+    let item = "231221102-NY-TEST-0001";
+    let long_material = format!("{}证明材料", "村民委员会及村务监督委员会共同出具并经公示无异议的".repeat(2));
+    let mats = [long_material.as_str(), "申请人居民身份证", "土地承包经营权证"];
+    let number = intake(&mut s, serde_json::json!({"item_code": item, "applicant": person, "materials": mats}));
+    let notified = intake(
+        &mut s,
+        serde_json::json!({"item_code": item, "applicant": person, "materials": [], "outcome": "notify_missing"}),
+    );
+    for (n, paper) in [(&number, CasePaper::Receipt), (&notified, CasePaper::Notice)] {
+        let pdf = hall_print::render(&s, &DocRequest::Case { number: n.clone(), paper }).unwrap();
+        let p = read(&pdf, dir.path(), &format!("long-{}", paper.key()));
+        assert_laid_out(&p, paper.key());
+        assert_has(&p, paper.key(), &["𠀾", "农村集体经济组织成员身份确认"]);
+    }
+    let wall = hall_print::render(&s, &DocRequest::CatalogWall).unwrap();
+    let p = read(&wall, dir.path(), "long-wall");
+    assert_laid_out(&p, "wall");
+    assert_has(&p, "wall", &["政务服务事项公示", "农村集体经济组织成员身份确认", "（可容缺）"]);
+}
+
+#[test]
+fn a_busy_day_runs_to_several_pages_with_headers_and_page_numbers() {
+    let (dir, mut s) = hall();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let items: Vec<String> = s.catalog_items(None, None).unwrap().into_iter().map(|i| i.item.code).collect();
+    let given: Vec<char> = "建国秀英桂兰志强春梅海燕丽华振东玉珍德明淑芬".chars().collect();
+    let name = |i: usize| format!("王{}{}", given[i % given.len()], given[(i / given.len() + 3) % given.len()]);
+    for i in 0..45 {
+        s.set_now(Some(day.and_hms_opt(8 + i / 6, (i % 6) * 9, 0).unwrap()));
+        let code = &items[i as usize % items.len()];
+        let item = s.catalog_item(code, None).unwrap();
+        let mats: Vec<String> = item.item.materials.iter().map(|m| m.name.clone()).collect();
+        let outcome = if item.item.kind == hall_core::catalog::CaseKind::Instant { "instant" } else { "accept" };
+        let id = resident_id(&format!("23122119{:02}0101{:03}", 60 + i % 40, 100 + i));
+        intake(
+            &mut s,
+            serde_json::json!({"item_code": code, "outcome": outcome, "materials": mats,
+                "applicant": {"kind": "person", "id_number": id, "name": name(i as usize), "phone": "13800001111"}}),
+        );
+    }
+    let pdf = hall_print::render(&s, &DocRequest::Daily { date: day }).unwrap();
+    let p = read(&pdf, dir.path(), "daily");
+    assert!(p.pages >= 3, "45 cases should take several pages, got {}", p.pages);
+    assert_laid_out(&p, "daily");
+    assert_has(
+        &p,
+        "daily",
+        &["每日服务台账", "2026年11月23日", "星期一", "接件", "一次性告知", "逾期", "制表人", "审核人"],
+    );
+    assert_has(&p, "daily", &[&name(0), &name(44), &format!("第{}页共{}页", p.pages, p.pages)]);
+    // The case list's header repeats on every page it runs onto.
+    let list_pages: Vec<usize> = (1..=p.pages)
+        .filter(|pg| p.words.iter().any(|w| w.page == *pg && w.text.starts_with("231221102-20261123-")))
+        .collect();
+    assert!(list_pages.len() >= 2);
+    for pg in list_pages {
+        assert!(p.words.iter().any(|w| w.page == pg && w.text == "办件编号"), "no header on page {pg}");
+    }
+    assert!(!p.text.contains("231221198"), "a full ID number is on the daily sheet");
+    let figures = s.figures(day, day).unwrap();
+    assert_eq!(figures.counts.logged, 45);
+    assert_eq!(figures.by_clerk.iter().map(|t| t.count).sum::<u32>(), 45);
+}
+
+#[test]
+fn the_period_report_carries_the_numbers_and_charts() {
+    let (dir, s) = hall();
+    let (from, to) = (NaiveDate::from_ymd_opt(2026, 10, 22).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+    let f = s.figures(from, to).unwrap();
+    assert!(f.counts.logged > 100 && f.counts.decided > 0 && f.ratings.count > 0, "{:?}", f.counts);
+    assert_eq!(f.by_day.len(), 30);
+    assert_eq!(f.by_day.iter().map(|d| d.logged).sum::<u32>(), f.counts.logged);
+    assert_eq!(f.by_hour.iter().sum::<u32>(), f.counts.logged);
+    assert_eq!(f.by_category.iter().map(|t| t.count).sum::<u32>(), f.counts.logged);
+    assert!(f.on_time <= f.decided_with_due && (0.0..=1.0).contains(&f.on_time_rate));
+    assert!(!f.county.is_empty(), "the sample hall forwards cases to county departments");
+    let pdf = hall_print::render(&s, &DocRequest::Period { from, to }).unwrap();
+    let p = read(&pdf, dir.path(), "period");
+    assert_laid_out(&p, "period");
+    assert_has(
+        &p,
+        "period",
+        &[
+            "服务统计报告",
+            "每日办件趋势",
+            "接件时段分布",
+            "按事项类别",
+            "平均办理用时",
+            "县级部门上报件办理情况",
+            "评价分布",
+        ],
+    );
+    assert_has(&p, "period", &[&format!("按期办结率{:.1}%", f.on_time_rate * 100.0), &f.county[0].unit_name]);
+    let e = hall_print::render(&s, &DocRequest::Period { from: to, to: from }).unwrap_err();
+    assert!(e.message.contains("早于"), "{}", e.message);
+}
+
+#[test]
+fn printing_is_recorded_and_a_failed_printer_says_why() {
+    let (dir, mut s) = hall();
+    let number = s.list_cases(Some(hall_core::lifecycle::CaseState::Delivered), None, 1).unwrap()[0].number.clone();
+    let req = DocRequest::Case { number: number.clone(), paper: CasePaper::Delivery };
+    let out = dir.path().join("签收单.pdf");
+    hall_print::save(&mut s, "clerk1", &req, &out).unwrap();
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    let events = s.case_detail(&number).unwrap().events;
+    let last = events.last().unwrap();
+    assert_eq!(last.action, "print");
+    assert!(last.note.contains("另存为") && last.note.contains("出件签收单"), "{}", last.note);
+    // Saving into a folder that does not exist fails whole, with nothing recorded.
+    let before = s.case_detail(&number).unwrap().events.len();
+    let e = hall_print::save(&mut s, "clerk1", &req, &dir.path().join("无此目录/x.pdf")).unwrap_err();
+    assert!(e.message.contains("无法保存到"), "{}", e.message);
+    assert_eq!(s.case_detail(&number).unwrap().events.len(), before);
+}
+
+/// The printer is the operating system's; a script stands in for CUPS `lp` (same arguments:
+/// `-t TITLE FILE`) so the test sees what would have been printed.
+#[cfg(unix)]
+#[test]
+fn a_print_goes_to_the_print_command_and_is_recorded() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, mut s) = hall();
+    let number = s.list_cases(Some(hall_core::lifecycle::CaseState::Refused), None, 1).unwrap()[0].number.clone();
+    let req = DocRequest::Case { number: number.clone(), paper: CasePaper::Refusal };
+    let script = |name: &str, body: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    };
+    let printed = dir.path().join("printed.pdf");
+    let ok = script("lp-ok", &format!("cp \"$3\" '{}'; echo \"request id is hall-1 ($2)\"", printed.display()));
+    let broken = script("lp-broken", "echo 'lp: Error - no default destination available.' >&2; exit 1");
+
+    std::env::set_var("YICHUANG_PRINT_COMMAND", &broken);
+    let before = s.case_detail(&number).unwrap().events.len();
+    let e = hall_print::print(&mut s, "clerk1", &req).unwrap_err();
+    assert!(e.message.contains("打印未完成") && e.message.contains("no default destination"), "{}", e.message);
+    assert_eq!(s.case_detail(&number).unwrap().events.len(), before, "a failed print is not recorded");
+
+    std::env::set_var("YICHUANG_PRINT_COMMAND", &ok);
+    let said = hall_print::print(&mut s, "clerk1", &req).unwrap();
+    std::env::remove_var("YICHUANG_PRINT_COMMAND");
+    assert!(said.contains("已发送到打印机") && said.contains("不予受理通知书"), "{said}");
+    let p = read(&std::fs::read(&printed).unwrap(), dir.path(), "printed");
+    assert_has(&p, "printed", &["不予受理通知书", &number]);
+    let last = s.case_detail(&number).unwrap().events.last().cloned().unwrap();
+    assert_eq!((last.action.as_str(), last.note.contains("打印")), ("print", true));
+}
