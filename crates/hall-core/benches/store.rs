@@ -50,7 +50,7 @@ fn main() {
     let have = store.case_count().unwrap() as usize;
     if have < cases {
         let t = Instant::now();
-        hall_core::demo::seed(&mut store, cases - have, 3, &mut |done| {
+        hall_core::demo::seed(&mut store, cases - have, chrono::Duration::days(3 * 365), &mut |done| {
             if done % 100_000 == 0 {
                 eprintln!("seeded {done} in {:.0?}", t.elapsed());
             }

@@ -404,9 +404,9 @@ fn collector(store: &Store, number: &str) -> Delivery {
     Delivery { method, collector_name, collector_id, tracking: String::new() }
 }
 
-/// Synthetic history for benchmarks: `n` accepted cases spread over the last `years` years,
+/// Synthetic history for benchmarks: `n` accepted cases spread over the `span` before now,
 /// written in batches through the intake code. Returns the number written.
-pub fn seed(store: &mut Store, n: usize, years: i64, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+pub fn seed(store: &mut Store, n: usize, span: Duration, progress: &mut dyn FnMut(usize)) -> Result<usize> {
     let hall = sample_hall();
     if store.current_catalog_version()?.is_none() {
         if !store.is_initialised()? {
@@ -418,8 +418,8 @@ pub fn seed(store: &mut Store, n: usize, years: i64, progress: &mut dyn FnMut(us
     let catalog = CatalogFile::parse_json(SAMPLE_CATALOG)?;
     let clerk = store.user("clerk1")?;
     let real_now = store.now();
-    let start = real_now - Duration::days(365 * years);
-    let span = (real_now - start).num_seconds();
+    let start = real_now - span;
+    let span = span.num_seconds().max(1);
     let mut f = Faker { rng: StdRng::seed_from_u64(n as u64), hall: &hall, serial: 0 };
     let mut times: Vec<NaiveDateTime> = (0..n).map(|_| start + Duration::seconds(f.rng.gen_range(0..span))).collect();
     times.sort();

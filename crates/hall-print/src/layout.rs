@@ -122,6 +122,29 @@ struct Head {
     size: f32,
 }
 
+/// The graphics state already set on the current page, so a table of 500 rows does not
+/// repeat the same colour, line width and font for every cell.
+#[derive(Default)]
+struct Pen {
+    fill: Option<(u8, u8, u8)>,
+    outline: Option<((u8, u8, u8), f32)>,
+    font: Option<(bool, f32)>,
+    /// The table rows drawn since the last break: their column rules are drawn once, from the
+    /// first row's top to the last row's bottom.
+    grid: Option<Grid>,
+}
+
+struct Grid {
+    xs: Vec<f32>,
+    top: f32,
+    bottom: f32,
+}
+
+/// Coordinates to a hundredth of a point: finer than any printer, shorter in the file.
+fn r2(v: f32) -> Pt {
+    Pt((v * 100.0).round() / 100.0)
+}
+
 /// A document being laid out.
 pub struct Sheet {
     doc: PdfDocument,
@@ -133,6 +156,7 @@ pub struct Sheet {
     pub y: f32,
     footer: String,
     repeat: Option<Head>,
+    pen: Pen,
 }
 
 impl Sheet {
@@ -151,6 +175,7 @@ impl Sheet {
             y: MARGIN_TOP,
             footer: footer.to_string(),
             repeat: None,
+            pen: Pen::default(),
         }
     }
 
@@ -163,7 +188,9 @@ impl Sheet {
     }
 
     pub fn new_page(&mut self) {
+        self.close_grid();
         self.pages.push(Vec::new());
+        self.pen = Pen::default();
         self.y = MARGIN_TOP;
         if let Some(head) = self.repeat.clone() {
             self.head_row(&head);
@@ -198,14 +225,20 @@ impl Sheet {
         if s.is_empty() {
             return;
         }
-        let font = if bold && self.f.bold_covers(s) { self.bold.clone() } else { self.regular.clone() };
+        let bold = bold && self.f.bold_covers(s);
+        let font = if bold { self.bold.clone() } else { self.regular.clone() };
         let lh = Self::line_height(size);
         let baseline = top + (lh - size) / 2.0 + size * 0.88;
+        self.set_fill(color);
+        let same_font = self.pen.font == Some((bold, size));
+        self.pen.font = Some((bold, size));
         let ops = self.ops();
-        ops.push(Op::SetFillColor { col: rgb(color.0, color.1, color.2) });
         ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
-        ops.push(Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(PAGE_H - baseline) } });
+        // The font is text state: it carries over from one text section to the next.
+        if !same_font {
+            ops.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
+        }
+        ops.push(Op::SetTextCursor { pos: Point { x: r2(x), y: r2(PAGE_H - baseline) } });
         ops.push(Op::ShowText { items: vec![TextItem::Text(s.to_string())] });
         ops.push(Op::EndTextSection);
     }
@@ -262,14 +295,24 @@ impl Sheet {
         let line = Line {
             points: pts
                 .iter()
-                .map(|(x, y)| LinePoint { p: Point { x: Pt(*x), y: Pt(PAGE_H - y) }, bezier: false })
+                .map(|(x, y)| LinePoint { p: Point { x: r2(*x), y: r2(PAGE_H - y) }, bezier: false })
                 .collect(),
             is_closed: false,
         };
-        let ops = self.ops();
-        ops.push(Op::SetOutlineColor { col: rgb(color.0, color.1, color.2) });
-        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-        ops.push(Op::DrawLine { line });
+        if self.pen.outline != Some((color, width)) {
+            self.pen.outline = Some((color, width));
+            let ops = self.ops();
+            ops.push(Op::SetOutlineColor { col: rgb(color.0, color.1, color.2) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        }
+        self.ops().push(Op::DrawLine { line });
+    }
+
+    fn set_fill(&mut self, color: (u8, u8, u8)) {
+        if self.pen.fill != Some(color) {
+            self.pen.fill = Some(color);
+            self.ops().push(Op::SetFillColor { col: rgb(color.0, color.1, color.2) });
+        }
     }
 
     /// A filled rectangle; `top` from the page top.
@@ -278,12 +321,11 @@ impl Sheet {
         let ring = PolygonRing {
             points: [(l, b), (r, b), (r, t), (l, t)]
                 .iter()
-                .map(|(x, y)| LinePoint { p: Point { x: Pt(*x), y: Pt(*y) }, bezier: false })
+                .map(|(x, y)| LinePoint { p: Point { x: r2(*x), y: r2(*y) }, bezier: false })
                 .collect(),
         };
-        let ops = self.ops();
-        ops.push(Op::SetFillColor { col: rgb(color.0, color.1, color.2) });
-        ops.push(Op::DrawPolygon {
+        self.set_fill(color);
+        self.ops().push(Op::DrawPolygon {
             polygon: Polygon { rings: vec![ring], mode: PaintMode::Fill, winding_order: WindingOrder::NonZero },
         });
     }
@@ -331,16 +373,32 @@ impl Sheet {
             }
             x += w;
         }
-        // Borders: the top and bottom rules and each column's sides.
-        self.hline(MARGIN_X, MARGIN_X + CONTENT_W, top, 0.6, RULE);
-        self.hline(MARGIN_X, MARGIN_X + CONTENT_W, top + h, 0.6, RULE);
-        let mut x = MARGIN_X;
-        for w in widths.iter() {
-            self.stroke(&[(x, top), (x, top + h)], 0.6, RULE);
-            x += w;
+        // Rules: the top one unless the row above drew it, the bottom one; the column rules
+        // when the run of rows ends.
+        let xs: Vec<f32> = std::iter::once(MARGIN_X)
+            .chain(widths.iter().scan(MARGIN_X, |x, w| {
+                *x += w;
+                Some(*x)
+            }))
+            .collect();
+        match &mut self.pen.grid {
+            Some(g) if g.xs == xs && g.bottom == top => g.bottom = top + h,
+            _ => {
+                self.close_grid();
+                self.hline(MARGIN_X, MARGIN_X + CONTENT_W, top, 0.6, RULE);
+                self.pen.grid = Some(Grid { xs, top, bottom: top + h });
+            }
         }
-        self.stroke(&[(x, top), (x, top + h)], 0.6, RULE);
+        self.hline(MARGIN_X, MARGIN_X + CONTENT_W, top + h, 0.6, RULE);
         self.y = top + h;
+    }
+
+    fn close_grid(&mut self) {
+        if let Some(g) = self.pen.grid.take() {
+            for x in &g.xs {
+                self.stroke(&[(*x, g.top), (*x, g.bottom)], 0.6, RULE);
+            }
+        }
     }
 
     fn head_row(&mut self, head: &Head) {
@@ -360,6 +418,7 @@ impl Sheet {
             self.row(cols, r, size, RowKind::Body);
         }
         self.repeat = None;
+        self.close_grid();
         self.gap(6.0);
     }
 
@@ -382,6 +441,7 @@ impl Sheet {
             }
             self.row(&cols, &cells, size, RowKind::Fields);
         }
+        self.close_grid();
         self.gap(6.0);
     }
 
@@ -514,12 +574,14 @@ impl Sheet {
 
     /// Lays out the footers and writes the PDF, fonts subset to the glyphs used.
     pub fn finish(mut self) -> Vec<u8> {
+        self.close_grid();
         let total = self.pages.len();
         let printed = hall_core_now();
         let pages: Vec<Vec<Op>> = std::mem::take(&mut self.pages);
         let mut out = Vec::with_capacity(total);
         for (i, ops) in pages.into_iter().enumerate() {
             self.pages.push(ops);
+            self.pen = Pen::default();
             let y = PAGE_H - MARGIN_BOTTOM + 16.0;
             self.hline(MARGIN_X, MARGIN_X + CONTENT_W, y - 4.0, 0.4, (170, 170, 170));
             let footer = self.footer.clone();
@@ -579,6 +641,30 @@ mod tests {
             assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
         }
         assert_eq!(lines.concat().replace(' ', ""), s.replace(' ', ""));
+    }
+
+    #[test]
+    fn table_rules_fall_on_the_column_edges() {
+        let mut s = Sheet::new("t", "t");
+        let rows: Vec<Vec<String>> = (0..60).map(|i| vec![i.to_string(), "内容".repeat(i % 7 + 1)]).collect();
+        s.table(&[col("甲", 0.25, Align::Left), col("乙", 0.75, Align::Left)], &rows, 9.0);
+        assert!(s.pages.len() >= 2, "60 rows run onto a second page");
+        let edges = [MARGIN_X, MARGIN_X + 0.25 * CONTENT_W, MARGIN_X + CONTENT_W];
+        for (n, page) in s.pages.iter().enumerate() {
+            let mut verticals = 0;
+            for op in page {
+                if let Op::DrawLine { line } = op {
+                    let (a, b) = (&line.points[0].p, &line.points[1].p);
+                    if (a.x.0 - b.x.0).abs() < 0.01 {
+                        verticals += 1;
+                        assert!(edges.iter().any(|e| (e - a.x.0).abs() < 0.02), "page {n}: a rule at x={}", a.x.0);
+                        assert!(a.y.0 > MARGIN_BOTTOM - 1.0 && a.y.0 <= PAGE_H - MARGIN_TOP + 0.01);
+                    }
+                }
+            }
+            // One rule per column edge for the run of rows on the page.
+            assert_eq!(verticals, edges.len(), "page {n}");
+        }
     }
 
     #[test]

@@ -559,7 +559,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
         }
         Command::Search { text } => print_cases(&store.search_cases(&text, hall_core::store::SEARCH_LIMIT)?, json),
         Command::Seed { cases, years } => {
-            let n = hall_core::demo::seed(&mut store, cases, years, &mut |done| {
+            let n = hall_core::demo::seed(&mut store, cases, chrono::Duration::days(365 * years), &mut |done| {
                 if !json {
                     eprint!("\r已生成 {done}/{cases} 件");
                 }

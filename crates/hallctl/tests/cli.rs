@@ -352,3 +352,62 @@ fn case_act_runs_a_whole_case_from_the_command_line() {
         assert!(out(&o).contains(step), "{step} in {}", out(&o));
     }
 }
+
+fn pdf_text(path: &Path) -> String {
+    let o = Command::new("pdftotext").arg(path).arg("-").output().expect("poppler-utils (pdftotext) is installed");
+    assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout).split_whitespace().collect()
+}
+
+#[test]
+fn reports_papers_and_the_catalog_list_print_to_pdf() {
+    let (dir, db) = demo();
+    let cases = |state: &str| -> Vec<serde_json::Value> {
+        let o = hallctl(&db, &["--json", "case", "list", "--state", state, "--limit", "5"]);
+        serde_json::from_str::<serde_json::Value>(&out(&o)).unwrap().as_array().unwrap().clone()
+    };
+    let delivered = cases("delivered")[0]["number"].as_str().unwrap().to_string();
+    let refused = cases("refused")[0]["number"].as_str().unwrap().to_string();
+    let day = delivered.split('-').nth(1).unwrap();
+    let day = format!("{}-{}-{}", &day[..4], &day[4..6], &day[6..]);
+    let jobs: Vec<(Vec<&str>, &str, Vec<&str>)> = vec![
+        (vec!["report", "daily", "--date", &day], "daily.pdf", vec!["每日服务台账", "制表人", &delivered]),
+        (
+            vec!["report", "period", "--from", "2026-10-01", "--to", &day],
+            "period.pdf",
+            vec!["服务统计报告", "每日办件趋势"],
+        ),
+        (vec!["print", "receipt", &delivered], "receipt.pdf", vec!["受理回执", &delivered]),
+        (vec!["print", "delivery", &delivered], "delivery.pdf", vec!["出件签收单", &delivered]),
+        (vec!["print", "不予受理通知书", &refused], "refusal.pdf", vec!["不予受理通知书", "行政复议"]),
+        (vec!["catalog", "publish"], "wall.pdf", vec!["政务服务事项公示", "申请材料"]),
+    ];
+    for (args, file, needles) in jobs {
+        let path = dir.path().join(file);
+        let mut args = args.clone();
+        args.extend(["--out", path.to_str().unwrap()]);
+        let o = hallctl(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", err(&o));
+        assert!(out(&o).contains("已生成"), "{}", out(&o));
+        let text = pdf_text(&path);
+        for n in needles {
+            assert!(text.contains(n), "{file} lacks {n}");
+        }
+    }
+    // Each case paper printed is in the case's record.
+    let o = hallctl(&db, &["case", "show", &delivered]);
+    assert!(out(&o).contains("打印文书"), "{}", out(&o));
+    // Refusals: a paper the case has not reached, an unknown paper, a backwards period.
+    for (args, says) in [
+        (vec!["print", "receipt", refused.as_str()], "没有受理回执可打印"),
+        (vec!["print", "letter", refused.as_str()], "未知文书"),
+        (vec!["report", "period", "--from", "2026-11-20", "--to", "2026-11-01"], "早于"),
+    ] {
+        let path = dir.path().join("never.pdf");
+        let mut args = args.clone();
+        args.extend(["--out", path.to_str().unwrap()]);
+        let o = hallctl(&db, &args);
+        assert!(!o.status.success() && err(&o).contains(says), "{args:?}: {}", err(&o));
+        assert!(!path.exists(), "nothing is written for a refused request");
+    }
+}
