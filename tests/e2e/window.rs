@@ -61,6 +61,11 @@ fn start_xvfb() -> (Child, String) {
 impl Window {
     /// Opens the app on `db`; `now` pins the hall's clock ("YYYY-MM-DD HH:MM") so days can pass.
     pub async fn open(db: &Path, now: Option<&str>) -> Window {
+        Self::open_with(db, now, &[]).await
+    }
+
+    /// Opens the app with extra environment for it (e.g. the print command).
+    pub async fn open_with(db: &Path, now: Option<&str>, env: &[(&str, &Path)]) -> Window {
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native = free_port();
@@ -69,6 +74,7 @@ impl Window {
             .env("DISPLAY", &display)
             .env("YICHUANG_DB", db)
             .env("YICHUANG_NOW", now.unwrap_or(""))
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -107,9 +113,15 @@ impl Window {
 
     /// Calls the app's Rust side directly from the page, as the UI does: Ok(reply) or Err(error).
     pub async fn invoke(&self, request: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
-        let script = "const [req, done] = arguments;
-            window.__TAURI_INTERNALS__.invoke('call', { request: req }).then(r => done({ ok: r }), e => done({ err: e }));";
-        let v = self.c().execute_async(script, vec![request]).await.unwrap();
+        self.invoke_cmd("call", serde_json::json!({ "request": request })).await
+    }
+
+    /// Calls one of the app's commands by name with its arguments.
+    pub async fn invoke_cmd(&self, cmd: &str, args: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        let script = "const [cmd, args, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+                r => done({ ok: r instanceof ArrayBuffer ? { bytes: r.byteLength } : r }), e => done({ err: e }));";
+        let v = self.c().execute_async(script, vec![cmd.into(), args]).await.unwrap();
         match v.get("ok") {
             Some(ok) => Ok(ok.clone()),
             None => Err(v.get("err").cloned().unwrap_or_default()),

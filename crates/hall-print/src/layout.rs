@@ -75,11 +75,21 @@ pub fn wrap(f: &Fonts, s: &str, width: f32, size: f32, bold: bool) -> Vec<String
         for tok in tokens {
             let tw = f.width(&tok, size, bold);
             if w + tw > width && !line.is_empty() {
-                // Keep closing punctuation with the character before it.
-                let carry =
-                    if tok.chars().next().is_some_and(no_line_start) && line.len() > 1 { line.pop() } else { None };
+                // Closing punctuation goes down with the character before it (and so does a run
+                // of it: “需），” moves whole).
+                let mut carry = Vec::new();
+                if tok.chars().next().is_some_and(no_line_start) {
+                    while line.len() > 1 {
+                        let t = line.pop().unwrap_or_default();
+                        let closing = t.chars().next().is_some_and(no_line_start);
+                        carry.insert(0, t);
+                        if !closing {
+                            break;
+                        }
+                    }
+                }
                 lines.push(line.concat().trim_end().to_string());
-                line = carry.into_iter().collect();
+                line = carry;
                 w = line.iter().map(|t| f.width(t, size, bold)).sum();
                 if tok.trim().is_empty() && line.is_empty() {
                     continue;
@@ -113,6 +123,12 @@ enum RowKind {
     Body,
     /// Label–value pairs: the label cells (even columns) shaded and bold.
     Fields,
+}
+
+impl RowKind {
+    fn bold_at(self, column: usize) -> bool {
+        self == RowKind::Head || (self == RowKind::Fields && column.is_multiple_of(2))
+    }
 }
 
 /// A table's header, kept to repeat at the top of each new page.
@@ -157,6 +173,8 @@ pub struct Sheet {
     footer: String,
     repeat: Option<Head>,
     pen: Pen,
+    /// A heading waiting to be set on the same page as what follows it.
+    heading: Option<String>,
 }
 
 impl Sheet {
@@ -176,6 +194,7 @@ impl Sheet {
             footer: footer.to_string(),
             repeat: None,
             pen: Pen::default(),
+            heading: None,
         }
     }
 
@@ -261,6 +280,7 @@ impl Sheet {
 
     pub fn para_in(&mut self, x: f32, w: f32, s: &str, size: f32, bold: bool, align: Align) {
         let lh = Self::line_height(size);
+        self.flush(lh);
         for line in self.wrap(s, w, size, bold) {
             self.ensure(lh);
             let top = self.y;
@@ -278,12 +298,30 @@ impl Sheet {
         self.para(s, size, true, Align::Center);
     }
 
-    /// A section heading that keeps at least `keep` points of what follows on its page.
-    pub fn heading(&mut self, s: &str, keep: f32) {
-        self.ensure(Self::line_height(12.5) + keep);
-        self.gap(4.0);
-        self.para(s, 12.5, true, Align::Left);
-        self.gap(2.0);
+    /// A section heading; it is set when the next block is, on the same page as that block's
+    /// start.
+    pub fn heading(&mut self, s: &str) {
+        self.flush(0.0);
+        self.heading = Some(s.to_string());
+    }
+
+    /// Makes room for `next` points (moving to a new page if need be), setting the waiting
+    /// heading first.
+    fn flush(&mut self, next: f32) {
+        match self.heading.take() {
+            Some(h) => {
+                let lines = self.wrap(&h, CONTENT_W, 12.5, true);
+                self.ensure(lines.len() as f32 * Self::line_height(12.5) + 6.0 + next);
+                self.gap(4.0);
+                for l in lines {
+                    let top = self.y;
+                    self.text_in((MARGIN_X, CONTENT_W), top, &l, 12.5, true, Align::Left);
+                    self.y += Self::line_height(12.5);
+                }
+                self.gap(2.0);
+            }
+            None => self.ensure(next),
+        }
     }
 
     pub fn hline(&mut self, x0: f32, x1: f32, y: f32, width: f32, color: (u8, u8, u8)) {
@@ -348,14 +386,23 @@ impl Sheet {
 
     /// One row of cells with borders; moves the cursor below it (onto a new page first when
     /// it does not fit).
+    /// The wrapped lines of each cell and the row's height.
+    fn measure_row(&self, cols: &[Column], cells: &[String], size: f32, kind: RowKind) -> (Vec<Vec<String>>, f32) {
+        let lines: Vec<Vec<String>> = cells
+            .iter()
+            .zip(cols)
+            .enumerate()
+            .map(|(i, (s, c))| self.cell_lines(s, c.share * CONTENT_W, size, kind.bold_at(i)))
+            .collect();
+        let n = lines.iter().map(|l| l.len()).max().unwrap_or(1).max(1);
+        (lines, n as f32 * Self::line_height(size) + 2.0 * CELL_PAD)
+    }
+
     fn row(&mut self, cols: &[Column], cells: &[String], size: f32, kind: RowKind) {
         let widths: Vec<f32> = cols.iter().map(|c| c.share * CONTENT_W).collect();
-        let bold_at = |i: usize| kind == RowKind::Head || (kind == RowKind::Fields && i.is_multiple_of(2));
-        let lines: Vec<Vec<String>> =
-            cells.iter().zip(&widths).enumerate().map(|(i, (s, w))| self.cell_lines(s, *w, size, bold_at(i))).collect();
+        let bold_at = |i: usize| kind.bold_at(i);
         let lh = Self::line_height(size);
-        let n = lines.iter().map(|l| l.len()).max().unwrap_or(1).max(1);
-        let h = n as f32 * lh + 2.0 * CELL_PAD;
+        let (lines, h) = self.measure_row(cols, cells, size, kind);
         if self.y + h > self.bottom() {
             self.new_page();
         }
@@ -410,8 +457,10 @@ impl Sheet {
     /// A table; its header row repeats at the top of every page it runs onto.
     pub fn table(&mut self, cols: &[Column], rows: &[Vec<String>], size: f32) {
         let head = Head { cols: cols.to_vec(), size };
-        // The header and at least the first row start on the same page.
-        self.ensure(3.0 * Self::line_height(size) + 4.0 * CELL_PAD);
+        // The header and the first row start on the same page (with the heading, if any).
+        let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
+        let first = rows.first().map(|r| self.measure_row(cols, r, size, RowKind::Body).1).unwrap_or(0.0);
+        self.flush(self.measure_row(cols, &titles, size, RowKind::Head).1 + first);
         self.head_row(&head);
         self.repeat = Some(head);
         for r in rows {
@@ -430,16 +479,18 @@ impl Sheet {
             cols.push(col("", share * 0.3, Align::Left));
             cols.push(col("", share * 0.7, Align::Left));
         }
-        for chunk in pairs.chunks(per_row) {
-            let mut cells = Vec::new();
-            for (k, v) in chunk {
-                cells.push(k.to_string());
-                cells.push(v.clone());
-            }
-            while cells.len() < cols.len() {
-                cells.push(String::new());
-            }
-            self.row(&cols, &cells, size, RowKind::Fields);
+        let rows: Vec<Vec<String>> = pairs
+            .chunks(per_row)
+            .map(|chunk| {
+                let mut cells: Vec<String> = chunk.iter().flat_map(|(k, v)| [k.to_string(), v.clone()]).collect();
+                cells.resize(cols.len(), String::new());
+                cells
+            })
+            .collect();
+        let first = rows.first().map(|r| self.measure_row(&cols, r, size, RowKind::Fields).1).unwrap_or(0.0);
+        self.flush(first);
+        for cells in &rows {
+            self.row(&cols, cells, size, RowKind::Fields);
         }
         self.close_grid();
         self.gap(6.0);
@@ -448,7 +499,7 @@ impl Sheet {
     /// Signature lines: each label followed by a rule to write on, spread across one line.
     pub fn signatures(&mut self, labels: &[&str], size: f32) {
         let lh = Self::line_height(size) + 14.0;
-        self.ensure(lh);
+        self.flush(lh);
         let slot = CONTENT_W / labels.len() as f32;
         let top = self.y + 14.0;
         for (i, l) in labels.iter().enumerate() {
@@ -493,7 +544,7 @@ impl Sheet {
     pub fn bar_chart(&mut self, title: &str, labels: &[String], series: &[(&str, Vec<f64>)], height: f32) {
         let size = 8.0;
         let lh = Self::line_height(size);
-        self.ensure(height + Self::line_height(11.0) + 2.0 * lh + 10.0);
+        self.flush(height + Self::line_height(11.0) + 2.0 * lh + 10.0);
         self.para(title, 11.0, true, Align::Left);
         // Legend.
         let mut lx = MARGIN_X;
@@ -548,7 +599,7 @@ impl Sheet {
     pub fn hbar_chart(&mut self, title: &str, items: &[(String, f64)]) {
         let size = 8.5;
         let lh = Self::line_height(size);
-        self.ensure(Self::line_height(11.0) + lh * items.len().min(4) as f32);
+        self.flush(Self::line_height(11.0) + lh * items.len().min(4) as f32);
         self.para(title, 11.0, true, Align::Left);
         let name_w = CONTENT_W * 0.32;
         let bar_x = MARGIN_X + name_w + 6.0;
@@ -574,6 +625,7 @@ impl Sheet {
 
     /// Lays out the footers and writes the PDF, fonts subset to the glyphs used.
     pub fn finish(mut self) -> Vec<u8> {
+        self.flush(0.0);
         self.close_grid();
         let total = self.pages.len();
         let printed = hall_core_now();
@@ -633,14 +685,20 @@ mod tests {
     #[test]
     fn wrapping_keeps_widths_and_punctuation_rules() {
         let f = fonts();
-        let s = "申请人张三于二〇二六年十一月二十日提交的申请材料不齐全，请补齐后再来办理。编号 231221102-20261120-0001 不可拆开";
-        let lines = wrap(f, s, 120.0, 10.0, false);
-        assert!(lines.len() > 3);
-        for l in &lines {
-            assert!(f.width(l, 10.0, false) <= 120.0 + 0.01, "{l} too wide");
-            assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
+        let s = "申请人张三于二〇二六年十一月二十日提交的申请材料不齐全，请补齐后再来办理。\
+                 编号 231221102-20261120-0001 不可拆开。经营场所租赁合同或产权证明（非必需），复印件 1 份";
+        for width in (60..200).step_by(7) {
+            let width = width as f32;
+            let lines = wrap(f, s, width, 10.0, false);
+            for l in &lines {
+                assert!(f.width(l, 10.0, false) <= width + 0.01, "{l} too wide for {width}");
+                assert!(!l.starts_with(no_line_start), "“{l}” starts with closing punctuation");
+            }
+            assert_eq!(lines.concat().replace(' ', ""), s.replace(' ', ""));
+            if width >= 140.0 {
+                assert!(lines.iter().any(|l| l.contains("231221102-20261120-0001")), "the number stays whole");
+            }
         }
-        assert_eq!(lines.concat().replace(' ', ""), s.replace(' ', ""));
     }
 
     #[test]

@@ -143,10 +143,10 @@ fn receipt(s: &mut Sheet, f: &CasePaperFacts) {
         pairs.push(("容缺补齐", format!("所缺材料请于 {} 前补齐", date_label(d))));
     }
     s.fields(&pairs, BODY, 1);
-    s.heading("已收材料", 40.0);
+    s.heading("已收材料");
     let mats: Vec<&CaseMaterial> = c.materials.iter().filter(|m| m.submitted || m.deferrable && m.required).collect();
     materials_table(s, &mats, |m| if m.submitted { "已收".into() } else { "容缺，限期补交".into() });
-    s.heading("温馨提示", 30.0);
+    s.heading("温馨提示");
     s.body(
         "您的申请已受理。办理结果统一在本中心出件窗口发放，领取时请携带本回执和申请人身份证件；\
          委托他人领取的，请携带委托书和代领人身份证件。可凭办件编号或扫描右上角二维码查询办理进度。",

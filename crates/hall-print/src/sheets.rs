@@ -37,7 +37,7 @@ fn counts_table(s: &mut Sheet, f: &Figures) {
 
 /// Name–count tables side by side would crowd; each dimension gets two narrow columns instead.
 fn tallies(s: &mut Sheet, title: &str, what: &str, rows: &[hall_core::store::Tally]) {
-    s.heading(title, 40.0);
+    s.heading(title);
     if rows.is_empty() {
         s.para("（无）", SMALL, false, Align::Left);
         return;
@@ -117,12 +117,12 @@ pub fn daily(h: &HallLetterhead, d: &DailySheet) -> Vec<u8> {
     s.title("每日服务台账", 20.0);
     s.para(&format!("{}　{}", crate::papers::date_label(&f.from), weekday(&f.from)), BODY, false, Align::Center);
     s.gap(6.0);
-    s.heading("一、办件情况", 40.0);
+    s.heading("一、办件情况");
     counts_table(&mut s, f);
     tallies(&mut s, "二、按事项类别", "事项类别", &f.by_category);
     tallies(&mut s, "三、按承办单位", "承办单位", &f.by_unit);
     tallies(&mut s, "四、按受理人（首问负责人）", "受理人", &f.by_clerk);
-    s.heading("五、当日办件清单", 60.0);
+    s.heading("五、当日办件清单");
     if d.cases.is_empty() {
         s.para("当日无接件。", SMALL, false, Align::Left);
     } else {
@@ -156,7 +156,7 @@ pub fn daily(h: &HallLetterhead, d: &DailySheet) -> Vec<u8> {
             8.0,
         );
     }
-    s.heading("六、评价情况", 40.0);
+    s.heading("六、评价情况");
     ratings(&mut s, f);
     follow_ups(&mut s, f);
     s.gap(10.0);
@@ -181,7 +181,7 @@ pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
         Align::Center,
     );
     s.gap(6.0);
-    s.heading("一、办件总体情况", 40.0);
+    s.heading("一、办件总体情况");
     counts_table(&mut s, f);
     s.body(
         &format!(
@@ -216,7 +216,7 @@ pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
     s.hbar_chart("二、按事项类别", &f.by_category.iter().map(|t| (t.name.clone(), t.count as f64)).collect::<Vec<_>>());
     tallies(&mut s, "三、按承办单位", "承办单位", &f.by_unit);
     tallies(&mut s, "四、按受理人（首问负责人）", "受理人", &f.by_clerk);
-    s.heading("五、各事项平均办理用时", 40.0);
+    s.heading("五、各事项平均办理用时");
     if f.item_days.is_empty() {
         s.para("本期无办结件。", SMALL, false, Align::Left);
     } else {
@@ -243,7 +243,7 @@ pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
             SMALL,
         );
     }
-    s.heading("六、县级部门上报件办理情况（乡镇评价县直部门）", 40.0);
+    s.heading("六、县级部门上报件办理情况（乡镇评价县直部门）");
     if f.county.is_empty() {
         s.para("本期无上报件。", SMALL, false, Align::Left);
     } else {
@@ -274,7 +274,7 @@ pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
             SMALL,
         );
     }
-    s.heading("七、评价与差评整改", 60.0);
+    s.heading("七、评价与差评整改");
     ratings(&mut s, f);
     if f.ratings.count > 0 {
         let labels: Vec<String> = RATING_LABELS.iter().map(|l| l.to_string()).collect();

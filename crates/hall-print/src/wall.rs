@@ -66,7 +66,7 @@ pub fn render(h: &HallLetterhead, version: Option<&CatalogVersionInfo>, items: &
                 ]
             })
             .collect();
-        s.heading(&format!("{}、{}", chinese_number(ci + 1), cat), 60.0);
+        s.heading(&format!("{}、{}", chinese_number(ci + 1), cat));
         s.table(&cols, &rows, SMALL);
     }
     let contact = [
