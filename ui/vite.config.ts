@@ -26,6 +26,14 @@ export default defineConfig({
           if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) {
             return 'element-plus'
           }
+          // Loaded only by the screens that need them (print preview; 统计图表).
+          // (the worker's `?url` module is only its file name: it stays with its importer)
+          if (id.includes('node_modules/pdfjs-dist') && !id.includes('?url')) {
+            return 'pdfjs'
+          }
+          if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) {
+            return 'echarts'
+          }
           if (id.includes('node_modules/')) {
             return 'vendor'
           }

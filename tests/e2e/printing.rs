@@ -78,7 +78,7 @@ async fn papers_preview_and_print_and_the_supervisor_sees_the_numbers() {
     assert!(drawn(&w).await >= 2);
     w.screenshot("22-period-report").await;
     w.click("[data-testid=nav-charts]").await;
-    w.el("[data-testid=charts] canvas").await;
+    w.el("[data-testid=charts-day] canvas").await;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     w.screenshot("23-charts").await;
     let f = w.invoke(serde_json::json!({"type": "figures", "from": "2026-10-22", "to": "2026-11-22"})).await.unwrap();

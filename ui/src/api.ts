@@ -5,6 +5,8 @@ import { invoke } from '@tauri-apps/api/core'
 import type { Request } from './bindings/Request'
 import type { Reply } from './bindings/Reply'
 import type { HallError } from './bindings/HallError'
+import type { DocRequest } from './bindings/DocRequest'
+import { looksLikePdf, toPdfBytes } from './documents'
 
 export type ReplyType = Reply['type']
 
@@ -63,4 +65,34 @@ export function unwrapReply<K extends ReplyType>(reply: Reply, expect: K): Reply
 export async function call<K extends ReplyType>(request: Request, expect: K): Promise<ReplyData<K>> {
   const reply = await invoke<Reply>('call', { request })
   return unwrapReply(reply, expect)
+}
+
+// ---- Documents (PDF) -------------------------------------------------------------------------
+// Three Tauri commands besides `call`, all taking a DocRequest and rejecting with a HallError:
+// `document` (the PDF bytes, a raw binary response), `print_document` (sends it to the printer,
+// resolves with a Chinese message) and `save_document` (Rust's native save dialog; resolves with
+// “已保存到 …” or “已取消保存”).
+
+/** The PDF bytes of a document. */
+export async function fetchDocument(request: DocRequest): Promise<Uint8Array> {
+  const raw = await invoke<unknown>('document', { request })
+  const bytes = toPdfBytes(raw)
+  if (!bytes || !looksLikePdf(bytes)) {
+    const err: HallError = {
+      code: 'internal',
+      message: '程序内部错误：生成的文书不是 PDF 文件，请重试；如仍有问题请联系县信息中心。',
+    }
+    throw err
+  }
+  return bytes
+}
+
+/** Sends the document to the printer; resolves with Rust's Chinese message (e.g. 已发送到打印机). */
+export function printDocument(request: DocRequest): Promise<string> {
+  return invoke<string>('print_document', { request })
+}
+
+/** Asks where to save (native dialog, in Rust) and writes the PDF; resolves with Rust's message. */
+export function saveDocument(request: DocRequest): Promise<string> {
+  return invoke<string>('save_document', { request, path: null })
 }

@@ -177,8 +177,8 @@ export function nextStepText(outcome: DeskOutcome, due: string | null, commitmen
     case 'notify_missing':
       return '已一次性告知。请把下列所缺材料一次性告诉群众（打印告知书交给群众）；补齐后带齐材料再来，可凭办件编号在“办件查询”中找到本件继续受理。'
     case 'refuse':
-      return '已不予受理。请向群众说明不予受理的理由，并出具不予受理告知书。'
+      return '已不予受理。请向群众说明不予受理的理由，并打印不予受理通知书（载明申请行政复议或提起行政诉讼的途径）交给群众。'
     case 'instant':
-      return '已当场办结。请在办件详情中办理出件，并请群众对本次服务评价。'
+      return '已当场办结。请打印受理回执交给群众，在办件详情中办理出件，并请群众对本次服务评价。'
   }
 }

@@ -2,7 +2,19 @@
 // (see menu.ts); the menu and the role guard follow from it.
 import { markRaw } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
-import { Box, DataBoard, Document, EditPen, HomeFilled, List, Search, Setting } from '@element-plus/icons-vue'
+import {
+  Box,
+  DataBoard,
+  Document,
+  EditPen,
+  HomeFilled,
+  List,
+  Notebook,
+  Search,
+  Setting,
+  Tickets,
+  TrendCharts,
+} from '@element-plus/icons-vue'
 import type { Role } from './bindings/Role'
 import type { MenuMeta } from './menu'
 
@@ -76,6 +88,36 @@ export const routes: RouteRecordRaw[] = [
           title: '中心主任',
           roles: ['supervisor'],
           menu: { label: '中心主任', icon: markRaw(DataBoard), testid: 'nav-supervisor', order: 50 },
+        },
+      },
+      {
+        path: 'daily',
+        name: 'daily',
+        component: () => import('./views/DailyView.vue'),
+        meta: {
+          title: '每日台账',
+          roles: ['supervisor'],
+          menu: { label: '每日台账', icon: markRaw(Notebook), testid: 'nav-daily', order: 52 },
+        },
+      },
+      {
+        path: 'report',
+        name: 'report',
+        component: () => import('./views/ReportView.vue'),
+        meta: {
+          title: '统计报告',
+          roles: ['supervisor'],
+          menu: { label: '统计报告', icon: markRaw(Tickets), testid: 'nav-report', order: 54 },
+        },
+      },
+      {
+        path: 'charts',
+        name: 'charts',
+        component: () => import('./views/ChartsView.vue'),
+        meta: {
+          title: '统计图表',
+          roles: ['supervisor'],
+          menu: { label: '统计图表', icon: markRaw(TrendCharts), testid: 'nav-charts', order: 56 },
         },
       },
       {

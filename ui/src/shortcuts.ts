@@ -58,4 +58,6 @@ export const INTAKE_KEYS = {
   agent: 'Alt+D',
   next: 'Alt+N',
   item: 'Alt+S',
+  /** On the result: preview the outcome's paper (受理回执 …), where 打印 has the focus. */
+  print: 'Alt+P',
 } as const

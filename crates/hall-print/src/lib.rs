@@ -79,9 +79,14 @@ pub fn send_to_printer(pdf: &[u8], title: &str) -> Result<String> {
     };
     args.push(file.path().display().to_string());
     let out = Command::new(&program).args(&args).output().map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("本机找不到打印程序 {program}（未安装打印服务 CUPS）"),
+            std::io::ErrorKind::PermissionDenied => format!("没有权限运行打印程序 {program}"),
+            _ => format!("无法运行打印程序 {program}（{e}）"),
+        };
         HallError::new(
             hall_core::ErrorCode::Storage,
-            format!("无法调用打印程序 {program}：{e}。请确认已安装打印服务（CUPS）并设置了默认打印机，或先另存为 PDF 再打印"),
+            format!("{why}。请联系县信息中心安装打印机，或先另存为 PDF 再打印"),
         )
     })?;
     if !out.status.success() {

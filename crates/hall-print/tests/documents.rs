@@ -13,6 +13,9 @@ use hall_core::store::{ActParams, Delivery, DeliveryMethod};
 use hall_core::Store;
 
 const PAGE_W: f64 = 595.28;
+
+/// Tests that point `YICHUANG_PRINT_COMMAND` somewhere take turns (the environment is shared).
+static PRINTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const PAGE_H: f64 = 841.89;
 
 struct Word {
@@ -381,6 +384,7 @@ fn a_print_goes_to_the_print_command_and_is_recorded() {
     let ok = script("lp-ok", &format!("cp \"$3\" '{}'; echo \"request id is hall-1 ($2)\"", printed.display()));
     let broken = script("lp-broken", "echo 'lp: Error - no default destination available.' >&2; exit 1");
 
+    let _turn = PRINTER.lock().unwrap_or_else(|p| p.into_inner());
     std::env::set_var("YICHUANG_PRINT_COMMAND", &broken);
     let before = s.case_detail(&number).unwrap().events.len();
     let e = hall_print::print(&mut s, "clerk1", &req).unwrap_err();
@@ -395,4 +399,16 @@ fn a_print_goes_to_the_print_command_and_is_recorded() {
     assert_has(&p, "printed", &["不予受理通知书", &number]);
     let last = s.case_detail(&number).unwrap().events.last().cloned().unwrap();
     assert_eq!((last.action.as_str(), last.note.contains("打印")), ("print", true));
+}
+
+#[test]
+fn no_print_service_is_said_in_chinese() {
+    let (dir, mut s) = hall();
+    let number = s.list_cases(Some(hall_core::lifecycle::CaseState::Refused), None, 1).unwrap()[0].number.clone();
+    let req = DocRequest::Case { number, paper: CasePaper::Refusal };
+    let _turn = PRINTER.lock().unwrap_or_else(|p| p.into_inner());
+    std::env::set_var("YICHUANG_PRINT_COMMAND", dir.path().join("no-such-lp"));
+    let e = hall_print::print(&mut s, "clerk1", &req).unwrap_err();
+    std::env::remove_var("YICHUANG_PRINT_COMMAND");
+    assert!(e.message.contains("找不到打印程序") && e.message.contains("另存为 PDF"), "{}", e.message);
 }

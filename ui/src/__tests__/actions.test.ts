@@ -107,6 +107,7 @@ function detail(p: Partial<CaseDetail>): CaseDetail {
     delivery: null,
     rating: null,
     follow_up_open: false,
+    documents: [],
     number: 'N1',
     item_code: 'C',
     item_name: '事项',

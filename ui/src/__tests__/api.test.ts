@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 const invoke = vi.fn()
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
 
-import { call, errorMessage, GENERIC_ERROR, isHallError, unwrapReply } from '../api'
+import { call, errorMessage, fetchDocument, GENERIC_ERROR, isHallError, printDocument, saveDocument, unwrapReply } from '../api'
 
 beforeEach(() => {
   invoke.mockReset()
@@ -76,5 +76,30 @@ describe('call', () => {
   it('rejects when the reply type is not the expected one', async () => {
     invoke.mockResolvedValue({ type: 'done' })
     await expect(call({ type: 'whoami' }, 'session')).rejects.toMatchObject({ code: 'internal' })
+  })
+})
+
+describe('documents', () => {
+  const req = { type: 'case' as const, number: '231221102-20261120-0001', paper: 'receipt' as const }
+
+  it('fetches the PDF bytes of a document from the `document` command', async () => {
+    invoke.mockResolvedValueOnce(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31]).buffer)
+    const bytes = await fetchDocument(req)
+    expect(invoke).toHaveBeenCalledWith('document', { request: req })
+    expect(bytes.length).toBe(6)
+  })
+
+  it('refuses bytes that are not a PDF with a Chinese HallError', async () => {
+    invoke.mockResolvedValueOnce(new Uint8Array([1, 2, 3]).buffer)
+    await expect(fetchDocument(req)).rejects.toMatchObject({ code: 'internal' })
+  })
+
+  it('prints and saves through their own commands (Rust asks where to save)', async () => {
+    invoke.mockResolvedValueOnce('已发送到打印机')
+    expect(await printDocument(req)).toBe('已发送到打印机')
+    expect(invoke).toHaveBeenLastCalledWith('print_document', { request: req })
+    invoke.mockResolvedValueOnce('已取消保存')
+    expect(await saveDocument(req)).toBe('已取消保存')
+    expect(invoke).toHaveBeenLastCalledWith('save_document', { request: req, path: null })
   })
 })

@@ -11,13 +11,16 @@ describe('menu from routes', () => {
     const labels = (role: 'clerk' | 'officer' | 'supervisor' | 'admin') => menuEntries(routes, role).map((e) => e.label)
     expect(labels('clerk')).toEqual(['首页', '前台受理', '统一出件', '办件查询', '事项清单'])
     expect(labels('officer')).toEqual(['首页', '后台办理', '办件查询', '事项清单'])
-    expect(labels('supervisor')).toEqual(['首页', '后台办理', '中心主任', '办件查询', '事项清单'])
+    expect(labels('supervisor')).toEqual(['首页', '后台办理', '中心主任', '每日台账', '统计报告', '统计图表', '办件查询', '事项清单'])
     expect(labels('admin')).toEqual(['首页', '办件查询', '事项清单', '系统管理'])
     expect(menuEntries(routes, 'clerk').map((e) => e.path)).toEqual(['/', '/intake', '/pickup', '/search', '/catalog'])
     expect(menuEntries(routes, 'supervisor').map((e) => e.testid)).toEqual([
       'nav-home',
       'nav-queue',
       'nav-supervisor',
+      'nav-daily',
+      'nav-report',
+      'nav-charts',
       'nav-search',
       'nav-catalog',
     ])

@@ -1,0 +1,74 @@
+// The figures of 每日台账 and 统计报告 as cards. Pure, unit-tested.
+import type { Figures } from './bindings/Figures'
+import { ratingAverage } from './format'
+import { percent } from './ranges'
+
+export interface FigureCard {
+  /** Last part of the card's data-testid (`daily-logged`, `report-on-time` …). */
+  key: string
+  title: string
+  /** Shown big. */
+  value: string
+  /** The number behind it (data-value), e.g. 0.923 for 92.3%. */
+  raw: number
+  /** Shown small under the value. */
+  note?: string
+  tone?: 'warn' | 'bad' | 'good'
+}
+
+/** Counts first (the day's or period's flow), then timeliness and satisfaction. */
+export function figureCards(f: Figures): FigureCard[] {
+  const c = f.counts
+  const n = (key: string, title: string, v: number, tone?: FigureCard['tone'], note?: string): FigureCard => ({
+    key,
+    title,
+    value: String(v),
+    raw: v,
+    tone,
+    note,
+  })
+  const r = f.ratings
+  return [
+    n('logged', '接件', c.logged),
+    n('accepted', '受理', c.accepted, undefined, '含容缺受理'),
+    n('instant', '即办件', c.instant),
+    n('notified', '一次性告知', c.notified),
+    n('refused', '不予受理', c.refused),
+    n('decided', '办结', c.decided, undefined, '含即办'),
+    n('delivered', '出件', c.delivered),
+    n('withdrawn', '撤件/撤回', c.withdrawn),
+    n('overdue', '逾期', c.overdue, c.overdue ? 'bad' : undefined),
+    {
+      key: 'on-time',
+      title: '按时办结率',
+      value: f.decided_with_due ? percent(f.on_time_rate) : '—',
+      raw: f.on_time_rate,
+      note: `按时 ${f.on_time} / 应办结 ${f.decided_with_due}`,
+      tone: f.decided_with_due && f.on_time_rate < 0.9 ? 'warn' : undefined,
+    },
+    {
+      key: 'ratings',
+      title: '好差评',
+      value: String(r.count),
+      raw: r.count,
+      note: r.count ? `平均 ${ratingAverage(r.average, r.count)} 分 · 满意率 ${percent(r.satisfied_rate)}` : '暂无评价',
+    },
+    {
+      key: 'bad',
+      title: '差评回访',
+      value: String(f.follow_ups.length),
+      raw: f.follow_ups.length,
+      note: f.follow_ups.length ? `其中未办结 ${f.follow_ups.filter((x) => !x.closed_at).length} 件` : '无',
+      tone: f.follow_ups.some((x) => !x.closed_at) ? 'warn' : undefined,
+    },
+  ]
+}
+
+/** The first `n` of a tally, the rest summed into 其他 (for short tables and charts). */
+export function topTally<T extends { name: string; count: number }>(list: readonly T[], n: number): { name: string; count: number }[] {
+  const sorted = [...list].sort((a, b) => b.count - a.count)
+  if (sorted.length <= n) return sorted.map(({ name, count }) => ({ name, count }))
+  const head = sorted.slice(0, n - 1).map(({ name, count }) => ({ name, count }))
+  const rest = sorted.slice(n - 1).reduce((s, x) => s + x.count, 0)
+  return [...head, { name: '其他', count: rest }]
+}
