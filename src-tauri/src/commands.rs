@@ -82,6 +82,69 @@ fn save_document(
     })
 }
 
+/// One sync pass at a time, whether the timer or the 立即同步 button started it.
+struct SyncGate(tokio::sync::Mutex<()>);
+
+/// A pass to the county hub, progress sent to the window as `sync-progress` events. `Ok(None)`
+/// when no hub is set (a hall that does not sync yet).
+async fn sync_pass(app: &tauri::AppHandle) -> Result<Option<hall_sync::Report>, HallError> {
+    use tauri::Emitter;
+    let hall = app.state::<Hall>();
+    let store = hall.store.as_ref().map_err(Clone::clone)?;
+    let (url, token) = {
+        let s = store.lock().unwrap_or_else(|p| p.into_inner());
+        (s.hub_url()?, s.hub_token()?)
+    };
+    let Some(url) = url else { return Ok(None) };
+    let hub = hall_sync::Hub::new(&url, &token.unwrap_or_default())?;
+    let gate = app.state::<SyncGate>();
+    let _one = gate.0.lock().await;
+    let window = app.clone();
+    let mut progress = move |p: hall_sync::Progress| {
+        let _ = window.emit(
+            "sync-progress",
+            serde_json::json!({ "sent": p.sent, "acknowledged": p.acknowledged, "conflicts": p.conflicts }),
+        );
+    };
+    Ok(Some(hall_sync::pass(store, &hub, &mut progress).await?))
+}
+
+/// The background sender: a pass every minute, backing off while the hub is away. It never
+/// holds the store between network calls, so the window never waits for the link.
+fn start_sync(app: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut failures = 0;
+        loop {
+            let wait = match sync_pass(&app).await {
+                Ok(_) => {
+                    failures = 0;
+                    std::time::Duration::from_secs(60)
+                }
+                Err(_) => {
+                    failures += 1;
+                    hall_sync::backoff(failures - 1)
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    });
+}
+
+/// 立即同步: a pass now; answers with the status afterwards (or why it failed).
+#[tauri::command(async)]
+async fn sync_now(
+    app: tauri::AppHandle,
+    hall: tauri::State<'_, Hall>,
+) -> Result<hall_core::store::SyncStatus, HallError> {
+    hall.with("sync_now", |_, session| {
+        hall_core::api::authorize(session, &hall_core::lifecycle::Role::ALL).map(|_| ())
+    })?;
+    if sync_pass(&app).await?.is_none() {
+        return Err(HallError::invalid("尚未设置县级平台地址：请系统管理员在“系统管理 → 县级平台”中设置"));
+    }
+    hall.with("sync_now", |store, _| store.sync_status())
+}
+
 /// The database: `--db PATH`, else `YICHUANG_DB`, else the default data dir (as hallctl).
 fn db_path() -> PathBuf {
     let mut args = std::env::args().skip(1);
@@ -142,11 +205,13 @@ pub fn run() {
             if let (Some(window), Some(name)) = (app.get_webview_window("main"), name) {
                 window.set_title(&format!("{} — {name}便民服务中心", hall_core::PRODUCT))?;
             }
+            start_sync(app.handle().clone());
             Ok(())
         })
         .manage(Hall { store, session: Mutex::new(None) })
+        .manage(SyncGate(tokio::sync::Mutex::new(())))
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![call, document, print_document, save_document])
+        .invoke_handler(tauri::generate_handler![call, document, print_document, save_document, sync_now])
         .run(tauri::generate_context!())
         .expect("一窗通 window failed to start");
 }

@@ -26,11 +26,29 @@ fn pdf_text(path: &Path) -> String {
     String::from_utf8_lossy(&o.stdout).split_whitespace().collect()
 }
 
-/// Waits for the preview to be drawn by pdf.js and returns its page count.
-async fn drawn(w: &Window) -> usize {
-    w.el("[data-testid=document-viewer][data-drawn=done]").await;
-    let pages = w.c().execute("return document.querySelectorAll('[data-testid=document-page]').length", vec![]).await;
-    pages.unwrap().as_u64().unwrap() as usize
+/// Waits until the preview shows at least `min` pages drawn by pdf.js; returns the count.
+async fn drawn(w: &Window, min: usize) -> usize {
+    let t = std::time::Instant::now();
+    loop {
+        let v = w
+            .c()
+            .execute(
+                "const v = document.querySelector('[data-testid=document-viewer]');
+                 return v && v.dataset.drawn === 'done' ? document.querySelectorAll('[data-testid=document-page]').length : 0;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let n = v.as_u64().unwrap_or(0) as usize;
+        if n >= min {
+            return n;
+        }
+        if t.elapsed() > std::time::Duration::from_secs(20) {
+            w.screenshot("failure").await;
+            panic!("the preview did not show {min} pages");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -53,7 +71,7 @@ async fn papers_preview_and_print_and_the_supervisor_sees_the_numbers() {
     w.el("[data-testid=case-paper-receipt]").await;
     w.click("[data-testid=case-paper-delivery]").await;
     w.el("[data-testid=document-dialog]").await;
-    assert_eq!(drawn(&w).await, 1);
+    assert_eq!(drawn(&w, 1).await, 1);
     w.screenshot("20-paper-preview").await;
     w.click("[data-testid=document-print]").await;
     let said = w.text_contains("[data-testid=document-notice]", "已发送到打印机").await;
@@ -72,10 +90,13 @@ async fn papers_preview_and_print_and_the_supervisor_sees_the_numbers() {
     w.login("director", "Demo@director").await;
     w.el("[data-testid=header-user]").await;
     w.click("[data-testid=nav-daily]").await;
-    assert!(drawn(&w).await >= 1);
+    w.el("[data-testid=daily-figures]").await;
+    drawn(&w, 1).await;
     w.screenshot("21-daily-sheet").await;
     w.click("[data-testid=nav-report]").await;
-    assert!(drawn(&w).await >= 2);
+    w.el("[data-testid=report-figures]").await;
+    w.click("[data-testid=report-range-last_month]").await;
+    drawn(&w, 2).await;
     w.screenshot("22-period-report").await;
     w.click("[data-testid=nav-charts]").await;
     w.el("[data-testid=charts-day] canvas").await;

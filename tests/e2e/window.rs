@@ -128,6 +128,17 @@ impl Window {
         }
     }
 
+    /// Clicks `button` inside the table row of `table` whose text contains `text`.
+    pub async fn click_in_row(&self, table: &str, text: &str, button: &str) {
+        let script = "const [table, text, button] = arguments;
+            const row = [...document.querySelectorAll(table + ' tr')].find(r => r.innerText.includes(text));
+            const b = row && row.querySelector(button);
+            if (b) b.click();
+            return !!b;";
+        let clicked = self.c().execute(script, vec![table.into(), text.into(), button.into()]).await.unwrap();
+        assert_eq!(clicked, serde_json::Value::Bool(true), "no {button} in the {table} row with “{text}”");
+    }
+
     pub async fn logout(&self) {
         self.click("[data-testid=logout]").await;
         self.el("[data-testid=login-submit]").await;

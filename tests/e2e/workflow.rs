@@ -191,12 +191,22 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
     w.screenshot("17b-supervisor-urgent").await;
     w.click("[data-testid=supervisor-tab-follow]").await;
     w.text_contains("[data-testid=follow-up-table]", &number).await;
-    w.click("[data-testid=follow-up-edit]").await;
+    // The sample hall has 差评 of its own: take this case's row.
+    w.click_in_row("[data-testid=follow-up-table]", &number, "[data-testid=follow-up-edit]").await;
     w.type_into("textarea[data-testid=follow-up-callback]", "已电话回访，群众反映排队时间长").await;
     w.type_into("textarea[data-testid=follow-up-fix]", "高峰时段增开综合窗口").await;
     w.click("[data-testid=follow-up-close]").await;
     w.click("[data-testid=follow-up-save]").await;
     w.text_contains("[data-testid=follow-up-table]", "已办结").await;
+    let row = w
+        .c()
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=follow-up-table] tr')].find(r => r.innerText.includes(arguments[0])).innerText",
+            vec![number.clone().into()],
+        )
+        .await
+        .unwrap();
+    assert!(row.as_str().unwrap_or("").contains("已办结"), "{row}");
     w.screenshot("18-follow-up-closed").await;
     open_case(&w, &number).await;
     let timeline = w.text("[data-testid=case-timeline]").await.unwrap();

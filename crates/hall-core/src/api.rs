@@ -16,8 +16,8 @@ use crate::store::{
     SessionUser, Store, SEARCH_LIMIT,
 };
 use crate::store::{
-    Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating, UserInfo, UserUpdate, RATING_LABELS,
-    SPECIAL_KINDS,
+    Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating, SyncStatus, UserInfo, UserUpdate,
+    RATING_LABELS, SPECIAL_KINDS,
 };
 
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
@@ -139,6 +139,13 @@ pub enum Request {
     SaveUnit {
         unit: Unit,
     },
+    /// The county hub link: what waits to go up and how the last sync ended.
+    SyncStatus,
+    /// The hub's address and (when given) a new township token; the token is never read back.
+    SaveHub {
+        url: String,
+        token: Option<String>,
+    },
 }
 
 /// Fixed word lists the screens offer.
@@ -185,6 +192,7 @@ pub enum Reply {
     Vocabulary(Vocabulary),
     Users(Vec<UserInfo>),
     Settings(HallSettings),
+    SyncStatus(SyncStatus),
 }
 
 /// Who may make a request.
@@ -209,7 +217,8 @@ impl Request {
             | Request::UpdateUser { .. }
             | Request::ResetPassword { .. }
             | Request::SaveSettings { .. }
-            | Request::SaveUnit { .. } => Access::Roles(&[Role::Admin]),
+            | Request::SaveUnit { .. }
+            | Request::SaveHub { .. } => Access::Roles(&[Role::Admin]),
             Request::Dashboard
             | Request::Figures { .. }
             | Request::FollowUps { .. }
@@ -397,6 +406,11 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         }
         Request::Settings => Reply::Settings(store.settings()?),
         Request::SaveSettings { settings } => Reply::Settings(store.save_settings(&settings, &actor)?),
+        Request::SyncStatus => Reply::SyncStatus(store.sync_status()?),
+        Request::SaveHub { url, token } => {
+            store.save_hub(&url, token.as_deref().filter(|t| !t.trim().is_empty()), &actor)?;
+            Reply::SyncStatus(store.sync_status()?)
+        }
         Request::SaveUnit { unit } => {
             store.save_unit(&unit, &actor)?;
             Reply::Units(store.units()?)

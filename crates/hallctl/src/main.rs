@@ -71,6 +71,18 @@ enum Command {
     /// 用户
     #[command(subcommand)]
     User(UserCmd),
+    /// 把已办结的办件上报县级平台，并取回县级发布的事项清单和节假日（见 docs/sync-protocol.md）
+    Sync {
+        /// 只同步一遍：全部确认则退出码 0，否则非 0
+        #[arg(long)]
+        once: bool,
+        /// 县级平台地址（覆盖已保存的设置）
+        #[arg(long)]
+        hub: Option<String>,
+        /// 本乡镇接入令牌（覆盖已保存的设置）
+        #[arg(long)]
+        token: Option<String>,
+    },
     /// 每日服务台账与统计报告（PDF）
     #[command(subcommand)]
     Report(ReportCmd),
@@ -297,6 +309,70 @@ fn emit_document(store: &mut Store, req: DocRequest, out: Option<PathBuf>, json:
     Ok(())
 }
 
+/// Pushes until nothing is pending (`--once`: one pass) and pulls the county's catalog and
+/// calendars; without `--once` it keeps going, retrying with backoff while the hub is away.
+fn sync(
+    store: Store,
+    once: bool,
+    hub: Option<String>,
+    token: Option<String>,
+    json: bool,
+) -> Result<ExitCode, HallError> {
+    let url = hub
+        .or(store.hub_url()?)
+        .ok_or_else(|| HallError::invalid("未设置县级平台地址：请用 --hub 给出，或在系统管理中设置"))?;
+    let token = token.or(store.hub_token()?).unwrap_or_default();
+    let hub = hall_sync::Hub::new(&url, &token)?;
+    let store = std::sync::Mutex::new(store);
+    let waiting = store.lock().map(|s| s.outbox_counts()).unwrap_or_else(|p| p.into_inner().outbox_counts())?.pending;
+    if !json {
+        println!("县级平台 {url}：待上报 {waiting} 件");
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut failures = 0;
+    loop {
+        let mut show = |p: hall_sync::Progress| {
+            if !json {
+                println!("已发送 {} 件，已确认 {} 件，冲突 {} 件", p.sent, p.acknowledged, p.conflicts);
+            }
+        };
+        match rt.block_on(hall_sync::pass(&store, &hub, &mut show)) {
+            Ok(r) => {
+                failures = 0;
+                if json {
+                    print_json(&serde_json::json!({
+                        "sent": r.progress.sent, "acknowledged": r.progress.acknowledged,
+                        "conflicts": r.progress.conflicts, "pending": r.pending,
+                        "catalog_versions": r.catalog_versions, "calendar_years": r.calendar_years
+                    }));
+                } else {
+                    for v in &r.catalog_versions {
+                        println!("已导入县级发布的事项清单 {v}");
+                    }
+                    for y in &r.calendar_years {
+                        println!("已导入县级发布的 {y} 年节假日安排");
+                    }
+                    println!("同步完成：待上报 {} 件，冲突累计 {} 件", r.pending, r.progress.conflicts);
+                }
+                if once {
+                    return Ok(if r.pending == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+                }
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+            Err(e) => {
+                eprintln!("错误：{}", e.message());
+                if once || !e.retryable() {
+                    return Ok(ExitCode::FAILURE);
+                }
+                let wait = hall_sync::backoff(failures);
+                failures += 1;
+                eprintln!("{} 秒后重试", wait.as_secs());
+                std::thread::sleep(wait);
+            }
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, HallError> {
     // check-id needs no database.
     if let Command::CheckId { org, number } = &cli.command {
@@ -424,6 +500,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
         Command::Report(ReportCmd::Period { from, to, out }) => {
             emit_document(&mut store, DocRequest::Period { from, to }, out, json)?
         }
+        Command::Sync { once, hub, token } => return sync(store, once, hub, token, json),
         Command::Print { paper, number, out } => {
             let paper = CasePaper::parse(&paper)?;
             emit_document(&mut store, DocRequest::Case { number, paper }, out, json)?

@@ -108,6 +108,7 @@ function detail(p: Partial<CaseDetail>): CaseDetail {
     rating: null,
     follow_up_open: false,
     documents: [],
+    sync_state: null,
     number: 'N1',
     item_code: 'C',
     item_name: '事项',

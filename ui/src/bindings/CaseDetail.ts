@@ -5,6 +5,7 @@ import type { CasePaper } from "./CasePaper";
 import type { CaseState } from "./CaseState";
 import type { PersonView } from "./PersonView";
 import type { Rating } from "./Rating";
+import type { SyncState } from "./SyncState";
 import type { Urgency } from "./Urgency";
 
 export type CaseDetail = { uuid: string, item_kind: string, catalog_version: string, promised_days: number, paused_days: number, paused_on: string | null, commitment_due: string | null, 
@@ -31,4 +32,8 @@ follow_up_open: boolean,
 /**
  * The papers the case can print now (受理回执, 一次性告知书...).
  */
-documents: Array<CasePaper>, number: string, item_code: string, item_name: string, applicant_name: string, applicant_id_masked: string, state: CaseState, state_label: string, unit: string, unit_name: string, logged_at: string, accepted_on: string | null, due_date: string | null, urgency: Urgency, };
+documents: Array<CasePaper>, 
+/**
+ * Where the case stands with the county hub (`None` until it is completed).
+ */
+sync_state: SyncState | null, number: string, item_code: string, item_name: string, applicant_name: string, applicant_id_masked: string, state: CaseState, state_label: string, unit: string, unit_name: string, logged_at: string, accepted_on: string | null, due_date: string | null, urgency: Urgency, };

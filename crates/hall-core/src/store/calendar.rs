@@ -1,6 +1,6 @@
 //! Calendar years in the store: imported whole per year, replacing that year in one transaction.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -55,6 +55,14 @@ impl Store {
         tx.commit()?;
         self.calendar.add(year);
         Ok(())
+    }
+
+    /// A year's calendar as it was imported.
+    pub fn calendar_document(&self, year: i32) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT document FROM calendar_years WHERE year = ?1", [year], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn calendar_years(&self) -> Result<Vec<CalendarYearInfo>> {

@@ -112,6 +112,8 @@ pub struct CaseDetail {
     pub follow_up_open: bool,
     /// The papers the case can print now (受理回执, 一次性告知书...).
     pub documents: Vec<crate::documents::CasePaper>,
+    /// Where the case stands with the county hub (`None` until it is completed).
+    pub sync_state: Option<super::SyncState>,
 }
 
 /// Details an action may carry (see the lifecycle table for which needs what).
@@ -231,6 +233,9 @@ impl Store {
         let plan = self.plan_intake(req, clerk)?;
         let tx = self.write()?;
         let number = write_intake(&tx, &self.calendar, &plan)?;
+        // A refusal at the desk completes the case at once.
+        let case_id: i64 = tx.query_row("SELECT id FROM cases WHERE number = ?1", [&number], |r| r.get(0))?;
+        super::outbox::queue(&tx, case_id, plan.now)?;
         tx.commit()?;
         log::info!("intake {number} item {} by {}", plan.item.code, clerk.username);
         self.case_detail(&number)
@@ -314,6 +319,7 @@ impl Store {
         let tx = self.write()?;
         apply(&tx, &self.calendar, now, case.id, case.state, action, user, &note, step.new_unit())?;
         step.write(&tx, &case, now, user)?;
+        super::outbox::queue(&tx, case.id, now)?;
         tx.commit()?;
         self.case_detail(&case.number)
     }
@@ -423,6 +429,7 @@ impl Store {
         )?;
         let mut detail = CaseDetail {
             documents: Vec::new(),
+            sync_state: self.sync_state(case_id)?,
             supplement_due,
             delivery,
             rating: self.rating(number)?,

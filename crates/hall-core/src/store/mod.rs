@@ -5,6 +5,7 @@ mod calendar;
 mod cases;
 mod catalog;
 mod checkpoint;
+mod outbox;
 mod papers;
 mod pickup;
 mod reports;
@@ -30,6 +31,7 @@ use crate::validate::text;
 pub use calendar::CalendarYearInfo;
 pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
+pub use outbox::{OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
 pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally};
@@ -42,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_hall.sql")),
     (2, include_str!("../../migrations/0002_workflow.sql")),
     (3, include_str!("../../migrations/0003_reports.sql")),
+    (4, include_str!("../../migrations/0004_sync.sql")),
 ];
 
 /// The calendars shipped with the product, imported when a database is created.

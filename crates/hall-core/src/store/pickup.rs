@@ -112,6 +112,7 @@ impl Store {
             note.push_str(&format!("；差评，已转中心主任回访整改，期限 {due}"));
         }
         insert_event(&tx, now, case.id, &user.username, "rate", (Some(case.state), Some(case.state)), &note)?;
+        super::outbox::queue(&tx, case.id, now)?;
         tx.commit()?;
         self.rating(&case.number)?.ok_or_else(|| HallError::not_found("评价未找到"))
     }
@@ -208,6 +209,7 @@ impl Store {
         )?;
         let note = format!("回访：{callback}；整改：{fix}{}", if u.close { "；已办结" } else { "" });
         insert_event(&tx, now, case.id, &user.username, "follow_up", (Some(case.state), Some(case.state)), &note)?;
+        super::outbox::queue(&tx, case.id, now)?;
         tx.commit()?;
         self.follow_ups(false)?
             .into_iter()

@@ -230,14 +230,16 @@ impl Store {
                 }
             }
             let mut st = c.prepare_cached(&format!(
-                "SELECT substr(at, 1, 10), sum(to_state IN ({decided})), sum(action = 'deliver') FROM events
+                "SELECT substr(at, 1, 10), total(coalesce(to_state IN ({decided}), 0)), total(action = 'deliver') FROM events
                  WHERE at >= ?1 AND at < ?2 AND case_id IS NOT NULL GROUP BY 1"
             ))?;
-            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get(2)?)))? {
+            for row in
+                st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?)))?
+            {
                 let (day, dec, del) = row?;
                 if let Some(e) = day.parse().ok().and_then(|d: NaiveDate| per_day.get_mut(&d)) {
-                    e.decided = dec;
-                    e.delivered = del;
+                    e.decided = dec as u32;
+                    e.delivered = del as u32;
                 }
             }
         }
@@ -400,5 +402,58 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDateTime;
+
+    use super::*;
+    use crate::documents::CasePaper;
+    use crate::intake::{IntakeOutcome, IntakeRequest, Party, PartyKind};
+    use crate::store::testing;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_day_with_only_prints_and_a_day_with_nothing_count_zero() {
+        let (_d, mut s) = testing::store();
+        let item =
+            s.catalog_items(None, None).unwrap().into_iter().map(|v| v.item).find(|i| !i.materials.is_empty()).unwrap();
+        s.set_now(Some(at("2026-11-20 09:30")));
+        let clerk = s.user("clerk1").unwrap();
+        let req = IntakeRequest {
+            item_code: item.code.clone(),
+            applicant: Party {
+                kind: PartyKind::Person,
+                id_number: "230102199003078519".into(),
+                name: "王小二".into(),
+                phone: "13800138000".into(),
+                address: String::new(),
+            },
+            agent: None,
+            materials: item.materials.iter().map(|m| m.name.clone()).collect(),
+            clerk: "clerk1".into(),
+            outcome: IntakeOutcome::Accept,
+            note: String::new(),
+            commitment_due: None,
+        };
+        let number = s.intake(&req, &clerk).unwrap().summary.number;
+        // The next day the receipt is printed again: an event with no state change.
+        s.set_now(Some(at("2026-11-23 10:00")));
+        s.record_paper(&DocRequest::Case { number, paper: CasePaper::Receipt }, "clerk1", "打印").unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let f = s.figures(d("2026-11-23"), d("2026-11-23")).unwrap();
+        assert_eq!((f.counts.logged, f.counts.decided, f.by_day[0].decided), (0, 0, 0));
+        let f = s.figures(d("2026-11-20"), d("2026-11-22")).unwrap();
+        assert_eq!((f.counts.logged, f.counts.accepted, f.by_day.len()), (1, 1, 3));
+        assert_eq!(f.by_hour[9], 1);
+        assert_eq!(f.on_time_rate, 1.0, "nothing decided yet counts as on time");
+        let empty = s.figures(d("2025-01-01"), d("2025-01-01")).unwrap();
+        assert_eq!(empty.counts.logged, 0);
+        assert!(s.figures(d("2026-11-23"), d("2026-11-20")).is_err());
     }
 }

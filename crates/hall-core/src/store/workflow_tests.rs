@@ -277,3 +277,78 @@ fn queues_dashboard_and_repeat_warning() {
     assert!(urgent.iter().all(|c| c.urgency == super::cases::Urgency::Overdue));
     assert_eq!(s.dashboard().unwrap().overdue, 2);
 }
+
+#[test]
+fn completed_cases_wait_in_the_outbox_until_the_hub_acknowledges_them() {
+    use super::SyncState;
+    use sync_protocol::{AckStatus, CaseAck};
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-20 09:00")));
+    let clerk = s.user("clerk1").unwrap();
+    // An open case has nothing to send; a withdrawn one does, in the same transaction.
+    let number = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    assert_eq!(s.case_detail(&number).unwrap().sync_state, None);
+    assert_eq!(s.outbox_counts().unwrap().pending, 0);
+    let p = ActParams { note: "申请人撤回".into(), ..Default::default() };
+    s.act(&number, Action::Withdraw, &clerk, &p).unwrap();
+    assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Pending));
+    let batch = s.outbox_batch(10).unwrap();
+    assert_eq!(batch.len(), 1);
+    let rec = &batch[0];
+    assert_eq!((rec.revision, rec.body.state.as_str()), (1, "withdrawn"));
+    assert_eq!(rec.content_hash, rec.body.content_hash());
+    assert!(rec.body.applicant_id_masked.contains("**********") && !rec.body.applicant_id_masked.contains(ID));
+    assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Sent));
+    // A lost answer: the row is sent again on the next pass.
+    assert_eq!(s.outbox_batch(10).unwrap().len(), 1);
+    // An answer for another revision acknowledges nothing.
+    let ack = |revision, status| CaseAck { uuid: rec.uuid.clone(), revision, status };
+    s.outbox_acknowledge(&[ack(7, AckStatus::Stored)]).unwrap();
+    assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Sent));
+    s.outbox_acknowledge(&[ack(1, AckStatus::Duplicate)]).unwrap();
+    assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Acknowledged));
+    assert_eq!(s.outbox_counts().unwrap().acknowledged, 1);
+    assert!(s.outbox_batch(10).unwrap().is_empty());
+    // After it went up, a change makes revision 2.
+    let delivered = intake(&mut s, CaseKind::Instant, IntakeOutcome::Instant);
+    let d = Delivery {
+        method: DeliveryMethod::InPerson,
+        collector_name: NAME.into(),
+        collector_id: ID.into(),
+        tracking: String::new(),
+    };
+    s.act(&delivered, Action::Deliver, &clerk, &ActParams { delivery: Some(d), ..Default::default() }).unwrap();
+    let first = s.outbox_batch(10).unwrap();
+    assert_eq!(first.len(), 1);
+    s.outbox_acknowledge(&[CaseAck { uuid: first[0].uuid.clone(), revision: 1, status: AckStatus::Stored }]).unwrap();
+    s.rate(&delivered, 5, "很方便", &clerk).unwrap();
+    let second = s.outbox_batch(10).unwrap();
+    assert_eq!(second[0].revision, 2);
+    assert_eq!(second[0].body.rating.as_ref().map(|r| r.level), Some(5));
+    // A failed send goes back to pending; a conflict is kept for the supervisor.
+    s.outbox_failed(&[second[0].uuid.clone()], "无法连接").unwrap();
+    assert_eq!(s.case_detail(&delivered).unwrap().sync_state, Some(SyncState::Pending));
+    let again = s.outbox_batch(10).unwrap();
+    s.outbox_acknowledge(&[CaseAck { uuid: again[0].uuid.clone(), revision: 2, status: AckStatus::Conflict }]).unwrap();
+    assert_eq!(s.case_detail(&delivered).unwrap().sync_state, Some(SyncState::Conflict));
+    assert_eq!(s.outbox_counts().unwrap().conflicts, 1);
+}
+
+#[test]
+fn the_hub_token_is_kept_beside_the_database_for_its_owner_only() {
+    let (_d, mut s) = testing::store();
+    assert_eq!(s.hub_token().unwrap(), None);
+    let e = s.save_hub("ftp://county", None, "admin").unwrap_err();
+    assert!(e.message.contains("http://"));
+    s.save_hub("https://hub.county.example", Some("t0ken-abc"), "admin").unwrap();
+    assert_eq!(s.hub_url().unwrap().as_deref(), Some("https://hub.county.example"));
+    assert_eq!(s.hub_token().unwrap().as_deref(), Some("t0ken-abc"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(s.path().with_file_name("hub-token")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the owner may read the token");
+    }
+    let settings: String = s.conn.query_row("SELECT group_concat(value) FROM settings", [], |r| r.get(0)).unwrap();
+    assert!(!settings.contains("t0ken"), "the token is not in the database");
+}

@@ -1,0 +1,326 @@
+//! The outbox of completed cases for the county hub. A row is written in the same
+//! transaction that completes a case (or adds a rating or a follow-up to a completed one), so a
+//! case the hall completed is always either acknowledged by the hub or still waiting to go.
+
+use chrono::NaiveDateTime;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use sync_protocol::{AckStatus, CaseAck, CaseBody, CaseRecord, EventRecord, RatingRecord};
+use ts_rs::TS;
+
+use super::{fmt_ts, Store};
+use crate::error::Result;
+use crate::lifecycle::CaseState;
+use crate::privacy::mask_id;
+
+/// Where a case stands with the county hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    /// Waiting to go up.
+    Pending,
+    /// Sent, no answer yet (sent again if none comes).
+    Sent,
+    Acknowledged,
+    /// The hub holds this revision with other content: for the supervisor and the county.
+    Conflict,
+}
+
+impl SyncState {
+    fn key(self) -> &'static str {
+        match self {
+            SyncState::Pending => "pending",
+            SyncState::Sent => "sent",
+            SyncState::Acknowledged => "acknowledged",
+            SyncState::Conflict => "conflict",
+        }
+    }
+    fn parse(s: &str) -> SyncState {
+        match s {
+            "sent" => SyncState::Sent,
+            "acknowledged" => SyncState::Acknowledged,
+            "conflict" => SyncState::Conflict,
+            _ => SyncState::Pending,
+        }
+    }
+}
+
+/// The window's sync indicator.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct OutboxCounts {
+    pub pending: u32,
+    pub acknowledged: u32,
+    pub conflicts: u32,
+}
+
+/// What the county needs of the case, read inside the writing transaction.
+fn body(tx: &Transaction, case_id: i64) -> Result<(String, CaseBody)> {
+    let (uuid, mut body, id_number): (String, CaseBody, String) = tx.query_row(
+        "SELECT c.uuid, c.number, c.item_code, c.item_name, v.version, c.unit, c.state, a.kind, c.applicant_name,
+                a.id_number, c.logged_at, c.accepted_on, c.due_date, c.closed_at
+         FROM cases c JOIN applicants a ON a.id = c.applicant_id JOIN catalog_versions v ON v.id = c.catalog_version
+         WHERE c.id = ?1",
+        [case_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                CaseBody {
+                    number: r.get(1)?,
+                    item_code: r.get(2)?,
+                    item_name: r.get(3)?,
+                    catalog_version: r.get(4)?,
+                    unit: r.get(5)?,
+                    state: r.get(6)?,
+                    applicant_kind: r.get(7)?,
+                    applicant_name: r.get(8)?,
+                    applicant_id_masked: String::new(),
+                    logged_at: r.get(10)?,
+                    accepted_on: r.get(11)?,
+                    due_date: r.get(12)?,
+                    closed_at: r.get(13)?,
+                    events: Vec::new(),
+                    rating: None,
+                },
+                r.get(9)?,
+            ))
+        },
+    )?;
+    body.applicant_id_masked = mask_id(&id_number);
+    let mut st = tx.prepare_cached(
+        "SELECT at, actor, action, from_state, to_state, note FROM events WHERE case_id = ?1 AND action != 'print' ORDER BY id",
+    )?;
+    body.events = st
+        .query_map([case_id], |r| {
+            Ok(EventRecord {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                from_state: r.get(3)?,
+                to_state: r.get(4)?,
+                note: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    body.rating = tx
+        .query_row(
+            "SELECT r.level, r.comment, r.rated_at, f.closed_at IS NOT NULL, f.case_id IS NOT NULL
+             FROM ratings r LEFT JOIN follow_ups f ON f.case_id = r.case_id WHERE r.case_id = ?1",
+            [case_id],
+            |r| {
+                let has_follow_up: bool = r.get(4)?;
+                Ok(RatingRecord {
+                    level: r.get(0)?,
+                    comment: r.get(1)?,
+                    rated_at: r.get(2)?,
+                    follow_up_closed: if has_follow_up { Some(r.get(3)?) } else { None },
+                })
+            },
+        )
+        .optional()?;
+    Ok((uuid, body))
+}
+
+/// Queues the case for the hub if it is completed and what the hub would hold changed. A new
+/// revision is made unless the previous one never left the hall.
+pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Result<()> {
+    let state: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+    if !CaseState::parse(&state).is_ok_and(|s| s.info().closed) {
+        return Ok(());
+    }
+    let (_, body) = body(tx, case_id)?;
+    let hash = body.content_hash();
+    let json = serde_json::to_string(&body).expect("a case body serialises");
+    let before: Option<(u32, String, u32)> = tx
+        .query_row("SELECT revision, content_hash, attempts FROM outbox WHERE case_id = ?1", [case_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let revision = match before {
+        Some((_, h, _)) if h == hash => return Ok(()),
+        Some((rev, _, 0)) => rev,
+        Some((rev, _, _)) => rev + 1,
+        None => 1,
+    };
+    tx.execute(
+        "INSERT INTO outbox(case_id, revision, content_hash, body, state, queued_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
+         ON CONFLICT(case_id) DO UPDATE SET revision = excluded.revision, content_hash = excluded.content_hash,
+            body = excluded.body, state = 'pending', queued_at = excluded.queued_at, attempts = 0, last_error = ''",
+        params![case_id, revision, hash, json, fmt_ts(now)],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// The next batch to send, oldest first: pending rows and rows sent without an answer
+    /// (a hall stopped mid-sync sends those again). They are marked sent.
+    pub fn outbox_batch(&mut self, limit: usize) -> Result<Vec<CaseRecord>> {
+        let now = fmt_ts(self.now());
+        let tx = self.write()?;
+        let rows: Vec<(i64, String, u32, String, String)> = {
+            let mut st = tx.prepare_cached(
+                "SELECT o.case_id, c.uuid, o.revision, o.content_hash, o.body FROM outbox o JOIN cases c ON c.id = o.case_id
+                 WHERE o.state IN ('pending', 'sent') ORDER BY o.queued_at, o.case_id LIMIT ?1",
+            )?;
+            let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (case_id, uuid, revision, content_hash, body) in rows {
+            tx.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1 WHERE case_id = ?2",
+                params![now, case_id],
+            )?;
+            let body: CaseBody = serde_json::from_str(&body)
+                .map_err(|e| crate::HallError::new(crate::ErrorCode::Storage, format!("待上报办件数据损坏：{e}")))?;
+            out.push(CaseRecord { uuid, revision, content_hash, body });
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Applies the hub's answers in one transaction. An answer for an older revision than the
+    /// row now holds (the case changed while in flight) leaves the row pending.
+    pub fn outbox_acknowledge(&mut self, acks: &[CaseAck]) -> Result<()> {
+        let now = fmt_ts(self.now());
+        let tx = self.write()?;
+        for a in acks {
+            let state = match a.status {
+                AckStatus::Conflict => SyncState::Conflict,
+                _ => SyncState::Acknowledged,
+            };
+            tx.execute(
+                "UPDATE outbox SET state = ?1, acked_at = ?2, last_error = ''
+                 WHERE revision = ?3 AND state = 'sent' AND case_id = (SELECT id FROM cases WHERE uuid = ?4)",
+                params![state.key(), now, a.revision, a.uuid],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A send failed: the rows go back to pending with the reason.
+    pub fn outbox_failed(&mut self, uuids: &[String], error: &str) -> Result<()> {
+        let tx = self.write()?;
+        for u in uuids {
+            tx.execute(
+                "UPDATE outbox SET state = 'pending', last_error = ?1
+                 WHERE state = 'sent' AND case_id = (SELECT id FROM cases WHERE uuid = ?2)",
+                params![error, u],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn outbox_counts(&self) -> Result<OutboxCounts> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(state IN ('pending', 'sent')), 0), coalesce(sum(state = 'acknowledged'), 0),
+                    coalesce(sum(state = 'conflict'), 0) FROM outbox",
+            [],
+            |r| Ok(OutboxCounts { pending: r.get(0)?, acknowledged: r.get(1)?, conflicts: r.get(2)? }),
+        )?)
+    }
+
+    /// Where one case stands with the hub (`None`: not completed, nothing to send).
+    pub fn sync_state(&self, case_id: i64) -> Result<Option<SyncState>> {
+        Ok(self
+            .conn
+            .query_row("SELECT state FROM outbox WHERE case_id = ?1", [case_id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|s| SyncState::parse(&s)))
+    }
+}
+
+/// The county hub the hall syncs with: its address (a setting) and the township's token, kept
+/// in a file beside the database that only the hall's user may read — never in the database,
+/// which travels in backups.
+impl Store {
+    fn token_path(&self) -> std::path::PathBuf {
+        self.path().with_file_name("hub-token")
+    }
+
+    pub fn hub_url(&self) -> Result<Option<String>> {
+        Ok(self.setting("hub_url")?.filter(|u| !u.is_empty()))
+    }
+
+    pub fn hub_token(&self) -> Result<Option<String>> {
+        match std::fs::read_to_string(self.token_path()) {
+            Ok(t) => Ok(Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Saves the hub's address and, when given, a new token (the token is never shown again).
+    pub fn save_hub(&mut self, url: &str, token: Option<&str>, actor: &str) -> Result<()> {
+        let url = crate::validate::text("县级平台地址", url, 200, false)?;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(crate::HallError::invalid("县级平台地址应以 http:// 或 https:// 开头"));
+        }
+        if let Some(t) = token {
+            let t = crate::validate::text("接入令牌", t, 200, true)?;
+            let path = self.token_path();
+            let mut f = tempfile_beside(&path)?;
+            std::io::Write::write_all(&mut f, t.as_bytes())?;
+            f.persist(&path).map_err(|e| e.error)?;
+        }
+        let tx = self.write()?;
+        super::put_setting(&tx, "hub_url", &url)?;
+        let note = if token.is_some() {
+            format!("县级平台 {url}，已更换接入令牌")
+        } else {
+            format!("县级平台 {url}")
+        };
+        super::hall_event(&tx, actor, "settings", &note)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A file next to `path` readable by its owner only (the token's permissions from the start).
+fn tempfile_beside(path: &std::path::Path) -> Result<tempfile::NamedTempFile> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    // tempfile creates files with mode 0600 on Unix.
+    Ok(tempfile::NamedTempFile::new_in(dir)?)
+}
+
+/// The window's sync indicator: what waits, what went, and how the last pass ended.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub hub_url: Option<String>,
+    pub token_set: bool,
+    pub counts: OutboxCounts,
+    pub last_attempt: Option<String>,
+    pub last_success: Option<String>,
+    /// The last pass's failure in Chinese (empty after a success).
+    pub last_error: String,
+}
+
+impl Store {
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        Ok(SyncStatus {
+            hub_url: self.hub_url()?,
+            token_set: self.hub_token()?.is_some(),
+            counts: self.outbox_counts()?,
+            last_attempt: self.setting("sync_last_attempt")?,
+            last_success: self.setting("sync_last_success")?,
+            last_error: self.setting("sync_last_error")?.unwrap_or_default(),
+        })
+    }
+
+    /// Records how a pass ended (`error` empty: it went through).
+    pub fn record_sync(&mut self, error: &str) -> Result<()> {
+        let now = fmt_ts(self.now());
+        let tx = self.write()?;
+        super::put_setting(&tx, "sync_last_attempt", &now)?;
+        if error.is_empty() {
+            super::put_setting(&tx, "sync_last_success", &now)?;
+        }
+        super::put_setting(&tx, "sync_last_error", error)?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,182 @@
+//! The protocol between a township hall and the county hub (docs/sync-protocol.md), shared by
+//! both sides so neither can drift: completed cases go up, catalog versions and calendars come
+//! down. Everything is JSON over HTTP(S); every request carries [`PROTOCOL_VERSION`].
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Bumped on any incompatible change; the hub refuses versions it does not speak.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The header every request carries the version in.
+pub const VERSION_HEADER: &str = "x-yichuang-protocol";
+/// Cases per push: small enough that a cut link loses little, large enough to be quick.
+pub const BATCH: usize = 200;
+/// The hub refuses bodies larger than this (a batch of 200 full cases is ~1 MB).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// One event of a case's log, as the county keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRecord {
+    pub level: u8,
+    pub comment: String,
+    pub rated_at: String,
+    pub follow_up_closed: Option<bool>,
+}
+
+/// What the county needs of a completed case, and no more: the applicant's ID number travels
+/// masked, phones and addresses not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseBody {
+    pub number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub catalog_version: String,
+    pub unit: String,
+    pub state: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_id_masked: String,
+    pub logged_at: String,
+    pub accepted_on: Option<String>,
+    pub due_date: Option<String>,
+    pub closed_at: Option<String>,
+    pub events: Vec<EventRecord>,
+    pub rating: Option<RatingRecord>,
+}
+
+impl CaseBody {
+    /// SHA-256 of the body's JSON (field order is the struct's, so both sides agree).
+    pub fn content_hash(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a case body serialises");
+        Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// A case as it goes up: its stable UUID, its revision (1, then +1 whenever what the county
+/// holds would change, e.g. a rating added after it went up) and the hash of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    pub uuid: String,
+    pub revision: u32,
+    pub content_hash: String,
+    pub body: CaseBody,
+}
+
+/// `POST /v1/cases`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    /// The township the hall belongs to; must be the token's.
+    pub township: String,
+    pub cases: Vec<CaseRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AckStatus {
+    /// Stored now.
+    Stored,
+    /// The hub already held this revision with this content: nothing changed.
+    Duplicate,
+    /// The hub already held a newer revision: nothing changed.
+    Stale,
+    /// The hub holds this revision with other content: kept aside, shown to both sides.
+    Conflict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseAck {
+    pub uuid: String,
+    pub revision: u32,
+    pub status: AckStatus,
+}
+
+/// The answer to a push: one acknowledgment per case, in the order sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub protocol: u32,
+    pub acks: Vec<CaseAck>,
+}
+
+/// One published catalog version (the hall imports `document` as it would a file).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogVersion {
+    pub version: String,
+    pub published_at: String,
+    /// The catalog JSON as published (the hall's import format).
+    pub document: serde_json::Value,
+}
+
+/// `GET /v1/catalog?since=VERSION`: versions published after the hall's, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogUpdate {
+    pub protocol: u32,
+    pub versions: Vec<CatalogVersion>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CalendarYear {
+    pub year: i32,
+    /// The holiday calendar JSON as published (the hall's import format).
+    pub document: serde_json::Value,
+}
+
+/// `GET /v1/calendars`: every published year.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CalendarUpdate {
+    pub protocol: u32,
+    pub years: Vec<CalendarYear>,
+}
+
+/// Every refusal: a stable code and a Chinese message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body() -> CaseBody {
+        CaseBody {
+            number: "231221102-20261120-0001".into(),
+            item_code: "X".into(),
+            item_name: "临时救助".into(),
+            catalog_version: "2026.11".into(),
+            unit: "T-SHSW".into(),
+            state: "delivered".into(),
+            applicant_kind: "person".into(),
+            applicant_name: "张三".into(),
+            applicant_id_masked: "2312**********1234".into(),
+            logged_at: "2026-11-20 09:00:00".into(),
+            accepted_on: Some("2026-11-20".into()),
+            due_date: Some("2026-12-01".into()),
+            closed_at: Some("2026-11-25 10:00:00".into()),
+            events: vec![],
+            rating: None,
+        }
+    }
+
+    #[test]
+    fn the_hash_follows_the_content() {
+        let a = body();
+        let mut b = body();
+        assert_eq!(a.content_hash(), b.content_hash());
+        assert_eq!(a.content_hash().len(), 64);
+        b.rating =
+            Some(RatingRecord { level: 5, comment: String::new(), rated_at: "x".into(), follow_up_closed: None });
+        assert_ne!(a.content_hash(), b.content_hash());
+    }
+}
