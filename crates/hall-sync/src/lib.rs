@@ -60,7 +60,12 @@ pub struct Hub {
 }
 
 impl Hub {
+    /// The hub at `url`, waiting at most 30 s for an answer.
     pub fn new(url: &str, token: &str) -> Result<Hub, HallError> {
+        Hub::with_timeout(url, token, Duration::from_secs(30))
+    }
+
+    pub fn with_timeout(url: &str, token: &str, timeout: Duration) -> Result<Hub, HallError> {
         let base = url.trim().trim_end_matches('/').to_string();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(HallError::invalid(format!("县级平台地址“{url}”有误：应以 http:// 或 https:// 开头")));
@@ -70,7 +75,7 @@ impl Hub {
         }
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
             .build()
             .map_err(|e| HallError::invalid(format!("无法建立网络连接组件：{e}")))?;
         Ok(Hub { base, token: token.trim().to_string(), client })

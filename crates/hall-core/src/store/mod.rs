@@ -190,6 +190,7 @@ impl Store {
         if current == latest {
             return Ok(());
         }
+        let now = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (n, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
             tx.execute_batch(sql).map_err(|e| {
@@ -200,6 +201,10 @@ impl Store {
                 )
             })?;
             log::info!("applied migration {n}");
+        }
+        // Cases completed before the outbox existed go up too, in the same transaction.
+        if current < 4 {
+            outbox::queue_all_completed(&tx, now)?;
         }
         tx.pragma_update(None, "user_version", latest)?;
         tx.commit()?;

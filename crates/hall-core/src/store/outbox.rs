@@ -152,6 +152,21 @@ pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Resul
     Ok(())
 }
 
+/// Queues every completed case (a hall upgraded to the version that syncs).
+pub(super) fn queue_all_completed(tx: &Transaction, now: NaiveDateTime) -> Result<()> {
+    let closed: Vec<String> =
+        crate::lifecycle::STATES.iter().filter(|s| s.closed).map(|s| format!("'{}'", s.key)).collect();
+    let ids: Vec<i64> = {
+        let mut st = tx.prepare(&format!("SELECT id FROM cases WHERE state IN ({}) ORDER BY id", closed.join(", ")))?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for id in ids {
+        queue(tx, id, now)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// The next batch to send, oldest first: pending rows and rows sent without an answer
     /// (a hall stopped mid-sync sends those again). They are marked sent.

@@ -352,3 +352,20 @@ fn the_hub_token_is_kept_beside_the_database_for_its_owner_only() {
     let settings: String = s.conn.query_row("SELECT group_concat(value) FROM settings", [], |r| r.get(0)).unwrap();
     assert!(!settings.contains("t0ken"), "the token is not in the database");
 }
+
+#[test]
+fn a_hall_upgraded_to_sync_sends_the_cases_it_completed_before() {
+    let (dir, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-20 09:00")));
+    let clerk = s.user("clerk1").unwrap();
+    let number = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    s.act(&number, Action::Withdraw, &clerk, &ActParams { note: "撤回".into(), ..Default::default() }).unwrap();
+    // As it was before schema 4.
+    s.conn.execute_batch("DROP TABLE outbox; PRAGMA user_version = 3;").unwrap();
+    let path = s.path().to_path_buf();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.outbox_counts().unwrap().pending, 1);
+    assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(super::SyncState::Pending));
+    drop(dir);
+}
