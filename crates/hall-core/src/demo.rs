@@ -447,3 +447,35 @@ pub fn seed(store: &mut Store, n: usize, span: Duration, progress: &mut dyn FnMu
     }
     Ok(done)
 }
+
+/// `n` requests refused at the desk, each a completed case waiting to go up to the county (for
+/// sync tests and benchmarks); applicants are named 测试{from}… so calls do not collide.
+pub fn seed_refused(store: &mut Store, n: usize, from: usize) -> Result<()> {
+    let clerk = store.user("clerk1")?;
+    let item = store
+        .catalog_items(None, None)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| HallError::not_found("尚未导入事项清单"))?
+        .item;
+    for i in from..from + n {
+        let req = IntakeRequest {
+            item_code: item.code.clone(),
+            applicant: Party {
+                kind: PartyKind::Person,
+                id_number: "230102199003078519".into(),
+                name: format!("测试{i}"),
+                phone: "13800138000".into(),
+                address: String::new(),
+            },
+            agent: None,
+            materials: vec![],
+            clerk: clerk.username.clone(),
+            outcome: IntakeOutcome::Refuse,
+            note: "不属于本中心受理范围".into(),
+            commitment_due: None,
+        };
+        store.intake(&req, &clerk)?;
+    }
+    Ok(())
+}

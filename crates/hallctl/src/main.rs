@@ -354,8 +354,15 @@ fn sync(
                     }
                     println!("同步完成：待上报 {} 件，冲突累计 {} 件", r.pending, r.progress.conflicts);
                 }
+                if r.progress.conflicts > 0 {
+                    eprintln!(
+                        "注意：{} 件办件与县级平台已有内容冲突，已保留待核对，请联系县信息中心",
+                        r.progress.conflicts
+                    );
+                }
                 if once {
-                    return Ok(if r.pending == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+                    let clean = r.pending == 0 && r.progress.conflicts == 0;
+                    return Ok(if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE });
                 }
                 std::thread::sleep(std::time::Duration::from_secs(60));
             }

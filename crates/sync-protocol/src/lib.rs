@@ -55,6 +55,27 @@ pub struct CaseBody {
 }
 
 impl CaseBody {
+    /// A handed-out case with no events, as the protocol's tests and documents show one.
+    pub fn example(number: &str) -> CaseBody {
+        CaseBody {
+            number: number.into(),
+            item_code: "X".into(),
+            item_name: "临时救助".into(),
+            catalog_version: "2026.11".into(),
+            unit: "T-SHSW".into(),
+            state: "delivered".into(),
+            applicant_kind: "person".into(),
+            applicant_name: "张三".into(),
+            applicant_id_masked: "2312**********1234".into(),
+            logged_at: "2026-11-20 09:00:00".into(),
+            accepted_on: Some("2026-11-20".into()),
+            due_date: Some("2026-12-01".into()),
+            closed_at: Some("2026-11-25 10:00:00".into()),
+            events: vec![],
+            rating: None,
+        }
+    }
+
     /// SHA-256 of the body's JSON (field order is the struct's, so both sides agree).
     pub fn content_hash(&self) -> String {
         let json = serde_json::to_vec(self).expect("a case body serialises");
@@ -150,23 +171,7 @@ mod tests {
     use super::*;
 
     fn body() -> CaseBody {
-        CaseBody {
-            number: "231221102-20261120-0001".into(),
-            item_code: "X".into(),
-            item_name: "临时救助".into(),
-            catalog_version: "2026.11".into(),
-            unit: "T-SHSW".into(),
-            state: "delivered".into(),
-            applicant_kind: "person".into(),
-            applicant_name: "张三".into(),
-            applicant_id_masked: "2312**********1234".into(),
-            logged_at: "2026-11-20 09:00:00".into(),
-            accepted_on: Some("2026-11-20".into()),
-            due_date: Some("2026-12-01".into()),
-            closed_at: Some("2026-11-25 10:00:00".into()),
-            events: vec![],
-            rating: None,
-        }
+        CaseBody::example("231221102-20261120-0001")
     }
 
     #[test]

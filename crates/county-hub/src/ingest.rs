@@ -1,0 +1,259 @@
+//! Storing a checked batch in one transaction, each case answered as the protocol says:
+//! stored, duplicate, stale or conflict. The writes are a few set-based statements over arrays,
+//! pipelined on one connection, and a COPY of the events, so a batch of 200 costs six round
+//! trips, not hundreds.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use deadpool_postgres::Client;
+use sync_protocol::{AckStatus, CaseAck};
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
+use uuid::Uuid;
+
+use crate::batch::CheckedCase;
+use crate::errors::ApiError;
+
+/// Serialises the pushes of one township, so a hall's retry racing its own first attempt sees
+/// the first one's outcome instead of a duplicate-key failure, and holds the township's row
+/// (which `cases` has no foreign key to) while its cases go in. Townships do not wait on each other.
+const LOCK_TOWNSHIP: &str = "SELECT 1 FROM townships WHERE code = $1 FOR NO KEY UPDATE";
+const HELD: &str = "SELECT uuid, township, revision, content_hash FROM cases WHERE uuid = ANY($1)";
+const HELD_BODIES: &str = "SELECT uuid, body::text FROM cases WHERE uuid = ANY($1)";
+/// The township check in `DO UPDATE` keeps another township's case untouched even if it
+/// appeared after `HELD` looked; the row count then falls short and the batch is refused.
+const UPSERT_CASES: &str = "
+    INSERT INTO cases (uuid, township, number, revision, content_hash, body, state, day, due_date, closed_on)
+    SELECT u, $2, n, r, h, b::jsonb, s, d, dd, co
+    FROM unnest($1::uuid[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[],
+                $10::date[]) AS t(u, n, r, h, b, s, d, dd, co)
+    ON CONFLICT (uuid) DO UPDATE SET
+        number = EXCLUDED.number, revision = EXCLUDED.revision, content_hash = EXCLUDED.content_hash,
+        body = EXCLUDED.body, state = EXCLUDED.state, day = EXCLUDED.day, due_date = EXCLUDED.due_date,
+        closed_on = EXCLUDED.closed_on, received_at = now()
+    WHERE cases.township = EXCLUDED.township";
+const DELETE_EVENTS: &str = "DELETE FROM events WHERE case_uuid = ANY($1)";
+const DELETE_RATINGS: &str = "DELETE FROM ratings WHERE case_uuid = ANY($1)";
+const COPY_EVENTS: &str =
+    "COPY events (case_uuid, seq, township, at, actor, action, from_state, to_state, note) FROM STDIN BINARY";
+const EVENT_TYPES: &[Type] =
+    &[Type::UUID, Type::INT4, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
+const INSERT_RATINGS: &str = "
+    INSERT INTO ratings (case_uuid, township, level, comment, rated_at, follow_up_closed)
+    SELECT u, $2, l, c, r, f FROM unnest($1::uuid[], $3::int2[], $4::text[], $5::text[], $6::bool[]) AS x(u, l, c, r, f)";
+const INSERT_CONFLICTS: &str = "
+    INSERT INTO conflicts (case_uuid, township, revision, stored_hash, stored_body, incoming_hash, incoming_body)
+    SELECT u, $2, r, sh, sb::jsonb, ih, ib::jsonb
+    FROM unnest($1::uuid[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(u, r, sh, sb, ih, ib)
+    ON CONFLICT (case_uuid, revision, incoming_hash) DO NOTHING";
+
+type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// Where the revision the hub holds of a case lives at this point of the batch.
+#[derive(Clone, Copy)]
+enum Holder {
+    Database,
+    Batch(usize),
+}
+
+struct Held {
+    revision: i64,
+    hash: String,
+    holder: Holder,
+}
+
+/// A case sent with the revision the hub holds, but other content.
+struct Conflict {
+    incoming: usize,
+    stored_hash: String,
+    stored: Holder,
+}
+
+/// Stores the batch and answers each case, in order; on any error nothing is stored.
+pub async fn store(client: &mut Client, township: &str, cases: &[CheckedCase]) -> Result<Vec<CaseAck>, ApiError> {
+    let tx = client.transaction().await?;
+    let (lock, held_stmt) = tokio::try_join!(tx.prepare_cached(LOCK_TOWNSHIP), tx.prepare_cached(HELD))?;
+    let uuids: Vec<Uuid> = cases.iter().map(|c| c.uuid).collect();
+    let (lock_params, held_params): (Params, Params) = (&[&township], &[&uuids]);
+    let (_, rows) = tokio::try_join!(tx.execute(&lock, lock_params), tx.query(&held_stmt, held_params))?;
+
+    let mut held = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let (uuid, owner): (Uuid, &str) = (row.get(0), row.get(1));
+        if owner != township {
+            return Err(ApiError::forbidden(format!("办件 {uuid} 属于乡镇 {owner}，不能由本乡镇改写，本批未保存")));
+        }
+        held.insert(uuid, Held { revision: row.get(2), hash: row.get(3), holder: Holder::Database });
+    }
+    let in_database: HashSet<Uuid> = held.keys().copied().collect();
+
+    let mut acks = Vec::with_capacity(cases.len());
+    let mut writes: HashMap<Uuid, usize> = HashMap::new();
+    let mut conflicts = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let status = match held.get(&case.uuid) {
+            None => AckStatus::Stored,
+            Some(h) if case.revision > h.revision => AckStatus::Stored,
+            Some(h) if case.revision < h.revision => AckStatus::Stale,
+            Some(h) if h.hash == case.record.content_hash => AckStatus::Duplicate,
+            Some(h) => {
+                conflicts.push(Conflict { incoming: i, stored_hash: h.hash.clone(), stored: h.holder });
+                AckStatus::Conflict
+            }
+        };
+        if status == AckStatus::Stored {
+            writes.insert(case.uuid, i);
+            let now_held =
+                Held { revision: case.revision, hash: case.record.content_hash.clone(), holder: Holder::Batch(i) };
+            held.insert(case.uuid, now_held);
+        }
+        acks.push(CaseAck { uuid: case.record.uuid.clone(), revision: case.record.revision, status });
+    }
+
+    // Read before the writes below can replace them.
+    let stored_bodies = database_bodies(&tx, cases, &conflicts).await?;
+    let mut written: Vec<&CheckedCase> = writes.into_values().map(|i| &cases[i]).collect();
+    written.sort_by_key(|c| c.uuid);
+    let replaced: Vec<Uuid> = written.iter().map(|c| c.uuid).filter(|u| in_database.contains(u)).collect();
+    let rows = Rows::of(&written);
+    let conflict_rows = ConflictRows::of(cases, &conflicts, &stored_bodies);
+
+    let (upsert, del_events, del_ratings, ins_ratings, ins_conflicts) = tokio::try_join!(
+        tx.prepare_cached(UPSERT_CASES),
+        tx.prepare_cached(DELETE_EVENTS),
+        tx.prepare_cached(DELETE_RATINGS),
+        tx.prepare_cached(INSERT_RATINGS),
+        tx.prepare_cached(INSERT_CONFLICTS),
+    )?;
+    let (c, x) = (&rows, &conflict_rows);
+    let upsert_params: Params =
+        &[&c.uuid, &township, &c.number, &c.revision, &c.hash, &c.body, &c.state, &c.day, &c.due_date, &c.closed_on];
+    let replaced_params: Params = &[&replaced];
+    let rating_params: Params = &[&c.r_case, &township, &c.r_level, &c.r_comment, &c.r_rated_at, &c.r_closed];
+    let conflict_params: Params =
+        &[&x.uuid, &township, &x.revision, &x.stored_hash, &x.stored_body, &x.incoming_hash, &x.incoming_body];
+    // Sent back to back and executed in this order; one wait for all five answers.
+    let (upserted, ..) = tokio::try_join!(
+        tx.execute(&upsert, upsert_params),
+        tx.execute(&del_events, replaced_params),
+        tx.execute(&del_ratings, replaced_params),
+        tx.execute(&ins_ratings, rating_params),
+        tx.execute(&ins_conflicts, conflict_params),
+    )?;
+    if upserted != written.len() as u64 {
+        return Err(ApiError::forbidden("本批中有办件已由其他乡镇上报，不能由本乡镇改写，本批未保存"));
+    }
+    copy_events(&tx, township, &written).await?;
+    tx.commit().await?;
+    Ok(acks)
+}
+
+/// The events of the cases written: the most rows by far, so COPY rather than INSERT (it took
+/// a fifth off the database's time per case in the benchmark).
+async fn copy_events(
+    tx: &deadpool_postgres::Transaction<'_>,
+    township: &str,
+    written: &[&CheckedCase],
+) -> Result<(), tokio_postgres::Error> {
+    let mut writer = std::pin::pin!(BinaryCopyInWriter::new(tx.copy_in(COPY_EVENTS).await?, EVENT_TYPES));
+    for case in written {
+        for (i, e) in case.record.body.events.iter().enumerate() {
+            let seq = i as i32 + 1;
+            let row: [&(dyn ToSql + Sync); 9] =
+                [&case.uuid, &seq, &township, &e.at, &e.actor, &e.action, &e.from_state, &e.to_state, &e.note];
+            writer.as_mut().write(&row).await?;
+        }
+    }
+    writer.finish().await?;
+    Ok(())
+}
+
+/// The stored bodies of the cases that conflict with what the database holds.
+async fn database_bodies(
+    tx: &deadpool_postgres::Transaction<'_>,
+    cases: &[CheckedCase],
+    conflicts: &[Conflict],
+) -> Result<HashMap<Uuid, String>, ApiError> {
+    let uuids: Vec<Uuid> =
+        conflicts.iter().filter(|x| matches!(x.stored, Holder::Database)).map(|x| cases[x.incoming].uuid).collect();
+    if uuids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let stmt = tx.prepare_cached(HELD_BODIES).await?;
+    Ok(tx.query(&stmt, &[&uuids]).await?.iter().map(|row| (row.get(0), row.get(1))).collect())
+}
+
+/// The batch's writes as one array per column.
+#[derive(Default)]
+struct Rows<'a> {
+    uuid: Vec<Uuid>,
+    number: Vec<&'a str>,
+    revision: Vec<i64>,
+    hash: Vec<&'a str>,
+    body: Vec<&'a str>,
+    state: Vec<&'a str>,
+    day: Vec<NaiveDate>,
+    due_date: Vec<Option<NaiveDate>>,
+    closed_on: Vec<Option<NaiveDate>>,
+    r_case: Vec<Uuid>,
+    r_level: Vec<i16>,
+    r_comment: Vec<&'a str>,
+    r_rated_at: Vec<&'a str>,
+    r_closed: Vec<Option<bool>>,
+}
+
+impl<'a> Rows<'a> {
+    fn of(cases: &[&'a CheckedCase]) -> Self {
+        let mut r = Rows::default();
+        for c in cases {
+            let b = &c.record.body;
+            r.uuid.push(c.uuid);
+            r.number.push(&b.number);
+            r.revision.push(c.revision);
+            r.hash.push(&c.record.content_hash);
+            r.body.push(&c.json);
+            r.state.push(&b.state);
+            r.day.push(c.day);
+            r.due_date.push(c.due_date);
+            r.closed_on.push(c.closed_on);
+            if let Some(rating) = &b.rating {
+                r.r_case.push(c.uuid);
+                r.r_level.push(rating.level.into());
+                r.r_comment.push(&rating.comment);
+                r.r_rated_at.push(&rating.rated_at);
+                r.r_closed.push(rating.follow_up_closed);
+            }
+        }
+        r
+    }
+}
+
+#[derive(Default)]
+struct ConflictRows<'a> {
+    uuid: Vec<Uuid>,
+    revision: Vec<i64>,
+    stored_hash: Vec<&'a str>,
+    stored_body: Vec<&'a str>,
+    incoming_hash: Vec<&'a str>,
+    incoming_body: Vec<&'a str>,
+}
+
+impl<'a> ConflictRows<'a> {
+    fn of(cases: &'a [CheckedCase], conflicts: &'a [Conflict], stored_bodies: &'a HashMap<Uuid, String>) -> Self {
+        let mut r = ConflictRows::default();
+        for x in conflicts {
+            let incoming = &cases[x.incoming];
+            r.uuid.push(incoming.uuid);
+            r.revision.push(incoming.revision);
+            r.stored_hash.push(&x.stored_hash);
+            r.stored_body.push(match x.stored {
+                Holder::Database => &stored_bodies[&incoming.uuid],
+                Holder::Batch(j) => &cases[j].json,
+            });
+            r.incoming_hash.push(&incoming.record.content_hash);
+            r.incoming_body.push(&incoming.json);
+        }
+        r
+    }
+}

@@ -1,0 +1,142 @@
+//! county-hub — the county's side of 一窗通 sync (docs/sync-protocol.md): takes the halls'
+//! completed cases, serves catalog versions and holiday calendars, shows the county overview.
+//! Without a subcommand it serves; the subcommands register townships and publish files.
+//! Exit 0 on success; otherwise non-zero with a Chinese message on stderr.
+
+mod auth;
+mod batch;
+mod beijing;
+mod db;
+mod errors;
+mod ingest;
+mod migrate;
+mod overview;
+mod publish;
+mod pull;
+mod rate_limit;
+mod server;
+mod tokens;
+mod townships;
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "county-hub",
+    version,
+    about = "一窗通 县级汇总平台：接收各乡镇办结件，下发事项清单和节假日日历",
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    /// PostgreSQL 地址，如 postgres://hub:密码@db.example:5432/yichuang（也可用环境变量 DATABASE_URL）
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: String,
+    /// 监听地址，如 0.0.0.0:8443（端口为 0 时自动选择，实际地址打印在标准输出）
+    #[arg(long, value_name = "ADDR", required = true)]
+    listen: Option<SocketAddr>,
+    /// TLS 证书（PEM，可含中间证书）；给出则以 HTTPS 服务
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS 私钥（PEM）
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// 每个实例的数据库连接数上限
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pool_size: u32,
+    /// 每个实例允许每个乡镇每秒的请求数
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: u32,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 乡镇登记与令牌
+    #[command(subcommand)]
+    Township(TownshipCmd),
+    /// 事项清单
+    #[command(subcommand)]
+    Catalog(PublishCmd),
+    /// 节假日日历
+    #[command(subcommand)]
+    Calendar(PublishCmd),
+}
+
+#[derive(Subcommand)]
+enum TownshipCmd {
+    /// 登记乡镇并签发令牌（令牌只打印这一次，是输出的最后一个词）
+    Add { code: String, name: String },
+    /// 为已登记的乡镇换发令牌，旧令牌立即失效
+    Token { code: String },
+}
+
+#[derive(Subcommand)]
+enum PublishCmd {
+    /// 发布文件（JSON，格式与乡镇 hallctl 导入的相同），各乡镇下次同步时导入
+    Publish { file: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let pool = db::pool(&cli.database_url, cli.pool_size as usize)?;
+    let mut client = pool.get().await.map_err(|e| format!("无法连接数据库：{e}"))?;
+    let applied = migrate::run(&mut client).await.map_err(|e| format!("数据库结构升级失败，未做任何改动：{e}"))?;
+    match cli.command {
+        None => {
+            drop(client);
+            let logger = simplelog::WriteLogger::init(
+                log::LevelFilter::Info,
+                simplelog::ConfigBuilder::new().add_filter_allow_str("county_hub").build(),
+                std::io::stderr(),
+            );
+            logger.expect("the logger is set once");
+            log::info!("database ready ({applied} migrations applied)");
+            let limiter = NonZeroU32::new(cli.rate_limit).expect("clap keeps it at 1 or more");
+            let state = server::AppState { pool, limiter: Arc::new(rate_limit::RateLimiter::new(limiter)) };
+            let tls = cli.tls_cert.zip(cli.tls_key);
+            rustls::crypto::ring::default_provider().install_default().expect("the crypto provider is set once");
+            server::serve(state, cli.listen.expect("clap requires --listen without a subcommand"), tls).await
+        }
+        Some(Command::Township(TownshipCmd::Add { code, name })) => {
+            let token = townships::add(&client, &code, &name).await?;
+            println!(
+                "已登记乡镇 {} {}。令牌只显示这一次，请交乡镇便民服务中心填入同步设置：",
+                code.trim(),
+                name.trim()
+            );
+            println!("{token}");
+            Ok(())
+        }
+        Some(Command::Township(TownshipCmd::Token { code })) => {
+            let token = townships::rotate(&client, &code).await?;
+            println!("已为乡镇 {} 换发令牌，旧令牌已失效。新令牌只显示这一次：", code.trim());
+            println!("{token}");
+            Ok(())
+        }
+        Some(Command::Catalog(PublishCmd::Publish { file })) => {
+            println!("{}", publish::catalog(&client, &file).await?);
+            Ok(())
+        }
+        Some(Command::Calendar(PublishCmd::Publish { file })) => {
+            println!("{}", publish::calendar(&client, &file).await?);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! What the halls pull: catalog versions published after theirs, and every calendar year.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use sync_protocol::{CalendarUpdate, CalendarYear, CatalogUpdate, CatalogVersion, PROTOCOL_VERSION};
+
+use crate::auth::Township;
+use crate::beijing;
+use crate::errors::ApiError;
+use crate::server::AppState;
+
+/// A version the hub does not know (imported by the hall from a file) counts as nothing, so
+/// the hall gets every version and skips the ones it has.
+const CATALOG_SINCE: &str = "
+    SELECT version, published_at, document FROM catalog_versions
+    WHERE seq > coalesce((SELECT seq FROM catalog_versions WHERE version = $1), 0)
+    ORDER BY seq";
+
+#[derive(Deserialize)]
+pub struct Since {
+    since: Option<String>,
+}
+
+pub async fn catalog(
+    State(state): State<AppState>,
+    _: Township,
+    query: Result<Query<Since>, QueryRejection>,
+) -> Result<Json<CatalogUpdate>, ApiError> {
+    let Query(Since { since }) = query.map_err(|_| ApiError::malformed("查询参数有误：应为 ?since=版本号"))?;
+    let client = state.pool.get().await?;
+    let stmt = client.prepare_cached(CATALOG_SINCE).await?;
+    let versions = client
+        .query(&stmt, &[&since])
+        .await?
+        .iter()
+        .map(|row| CatalogVersion {
+            version: row.get(0),
+            published_at: beijing::rfc3339(row.get::<_, DateTime<Utc>>(1)),
+            document: row.get(2),
+        })
+        .collect();
+    Ok(Json(CatalogUpdate { protocol: PROTOCOL_VERSION, versions }))
+}
+
+pub async fn calendars(State(state): State<AppState>, _: Township) -> Result<Json<CalendarUpdate>, ApiError> {
+    let client = state.pool.get().await?;
+    let stmt = client.prepare_cached("SELECT year, document FROM calendars ORDER BY year").await?;
+    let years = client
+        .query(&stmt, &[])
+        .await?
+        .iter()
+        .map(|row| CalendarYear { year: row.get(0), document: row.get(1) })
+        .collect();
+    Ok(Json(CalendarUpdate { protocol: PROTOCOL_VERSION, years }))
+}
