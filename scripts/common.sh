@@ -6,7 +6,7 @@ cd "$ROOT"
 # Build outputs outside the clone, so repeated runs reuse them (a fresh machine builds anew).
 HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 export HOME
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PATH:/usr/sbin:/sbin"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/yichuang/target}"
 export npm_config_cache="${npm_config_cache:-$HOME/.cache/yichuang/npm}"
 

@@ -72,7 +72,7 @@ impl Postgres {
         let program = self.bin.join(program);
         match &self.run_as {
             Some(user) => {
-                let mut c = Command::new("runuser");
+                let mut c = Command::new(runuser());
                 c.args(["-u", user, "--"]).arg(program);
                 c
             }
@@ -86,7 +86,7 @@ impl Postgres {
         let dir = self.data.parent().expect("data has a parent");
         let mut c = match &self.run_as {
             Some(user) => {
-                let mut c = Command::new("runuser");
+                let mut c = Command::new(runuser());
                 c.args(["-u", user, "--", "sh"]);
                 c
             }
@@ -108,6 +108,15 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         let _ = self.pg_command("pg_ctl").args(["-m", "fast", "-w", "-D"]).arg(&self.data).arg("stop").output();
     }
+}
+
+/// runuser lives in /usr/sbin, which a plain user's PATH (and a bare CI one) may not hold.
+fn runuser() -> PathBuf {
+    ["/usr/sbin/runuser", "/sbin/runuser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| "runuser".into())
 }
 
 trait Check {
