@@ -130,6 +130,24 @@ fn start_sync(app: tauri::AppHandle) {
     });
 }
 
+/// The day's automatic backup (hourly check; SQLite's online backup, so the desk keeps
+/// working), keeping the newest `backup_keep` (default 14).
+fn start_backups(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        let hall = app.state::<Hall>();
+        if let Ok(store) = hall.store.as_ref() {
+            let s = store.lock().unwrap_or_else(|p| p.into_inner());
+            let keep = s.setting("backup_keep").ok().flatten().and_then(|k| k.parse().ok()).unwrap_or(14);
+            match s.daily_backup(keep) {
+                Ok(Some(b)) => log::info!("daily backup {} ({} bytes)", b.path, b.bytes),
+                Ok(None) => {}
+                Err(e) => log::error!("daily backup failed: {}", e.message),
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    });
+}
+
 /// 立即同步: a pass now; answers with the status afterwards (or why it failed).
 #[tauri::command(async)]
 async fn sync_now(
@@ -206,6 +224,7 @@ pub fn run() {
                 window.set_title(&format!("{} — {name}便民服务中心", hall_core::PRODUCT))?;
             }
             start_sync(app.handle().clone());
+            start_backups(app.handle().clone());
             Ok(())
         })
         .manage(Hall { store, session: Mutex::new(None) })

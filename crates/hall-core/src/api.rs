@@ -16,8 +16,8 @@ use crate::store::{
     SessionUser, Store, SEARCH_LIMIT,
 };
 use crate::store::{
-    Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating, SyncStatus, UserInfo, UserUpdate,
-    RATING_LABELS, SPECIAL_KINDS,
+    AuditReport, BackupFacts, BackupInfo, Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating,
+    SyncStatus, UserInfo, UserUpdate, RATING_LABELS, SPECIAL_KINDS,
 };
 
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
@@ -139,6 +139,17 @@ pub enum Request {
     SaveUnit {
         unit: Unit,
     },
+    /// Walks the event log's hash chain and names the first broken link.
+    AuditVerify,
+    /// The automatic backups, newest first.
+    Backups,
+    /// A backup now, into the automatic backups' folder.
+    MakeBackup,
+    /// Replaces the database with a backup's content (checked first; the current content is
+    /// kept as a backup of its own).
+    RestoreBackup {
+        path: String,
+    },
     /// The county hub link: what waits to go up and how the last sync ended.
     SyncStatus,
     /// The hub's address and (when given) a new township token; the token is never read back.
@@ -193,6 +204,9 @@ pub enum Reply {
     Users(Vec<UserInfo>),
     Settings(HallSettings),
     SyncStatus(SyncStatus),
+    Audit(AuditReport),
+    Backups(Vec<BackupInfo>),
+    Restored(BackupFacts),
 }
 
 /// Who may make a request.
@@ -218,7 +232,11 @@ impl Request {
             | Request::ResetPassword { .. }
             | Request::SaveSettings { .. }
             | Request::SaveUnit { .. }
-            | Request::SaveHub { .. } => Access::Roles(&[Role::Admin]),
+            | Request::SaveHub { .. }
+            | Request::Backups
+            | Request::MakeBackup
+            | Request::RestoreBackup { .. } => Access::Roles(&[Role::Admin]),
+            Request::AuditVerify => Access::Roles(&[Role::Admin, Role::Supervisor]),
             Request::Dashboard
             | Request::Figures { .. }
             | Request::FollowUps { .. }
@@ -407,6 +425,19 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         Request::Settings => Reply::Settings(store.settings()?),
         Request::SaveSettings { settings } => Reply::Settings(store.save_settings(&settings, &actor)?),
         Request::SyncStatus => Reply::SyncStatus(store.sync_status()?),
+        Request::AuditVerify => Reply::Audit(store.audit_verify()?),
+        Request::Backups => Reply::Backups(store.backups()?),
+        Request::MakeBackup => {
+            let dest = store
+                .path()
+                .with_file_name("backups")
+                .join(format!("hall-{}-manual.db", store.now().format("%Y%m%d-%H%M%S")));
+            store.backup_to(&dest)?;
+            let tx_note = format!("手动备份到 {}", dest.display());
+            store.note_hall_event(&actor, "backup", &tx_note)?;
+            Reply::Backups(store.backups()?)
+        }
+        Request::RestoreBackup { path } => Reply::Restored(store.restore_from(std::path::Path::new(&path), &actor)?),
         Request::SaveHub { url, token } => {
             store.save_hub(&url, token.as_deref().filter(|t| !t.trim().is_empty()), &actor)?;
             Reply::SyncStatus(store.sync_status()?)

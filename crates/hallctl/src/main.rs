@@ -83,6 +83,16 @@ enum Command {
         #[arg(long)]
         token: Option<String>,
     },
+    /// 事件记录（审计日志）
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// 备份数据库（在线备份，不影响使用）
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 从备份恢复（先校验文件：损坏的或其他乡镇的备份一律拒绝；恢复前的数据另存一份）
+    Restore { file: PathBuf },
     /// 每日服务台账与统计报告（PDF）
     #[command(subcommand)]
     Report(ReportCmd),
@@ -95,6 +105,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// 校验事件记录的哈希链，指出第一处断裂
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -508,6 +524,42 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             emit_document(&mut store, DocRequest::Period { from, to }, out, json)?
         }
         Command::Sync { once, hub, token } => return sync(store, once, hub, token, json),
+        Command::Audit(AuditCmd::Verify) => {
+            let r = store.audit_verify()?;
+            if json {
+                print_json(&r);
+            } else if r.intact {
+                println!("事件记录完整：共 {} 条，哈希链无断裂", r.events);
+            } else {
+                println!("事件记录被改动：{}", r.broken);
+            }
+            if !r.intact {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Backup { out } => {
+            let made = store.backup_to(&out)?;
+            store.note_hall_event("hallctl", "backup", &format!("备份到 {}", out.display()))?;
+            if json {
+                print_json(&made);
+            } else {
+                println!("已备份到 {}（{:.1} MB）", made.path, made.bytes as f64 / 1e6);
+            }
+        }
+        Command::Restore { file } => {
+            let facts = store.restore_from(&file, "hallctl")?;
+            if json {
+                print_json(&facts);
+            } else {
+                println!(
+                    "已从 {} 恢复：{} {}，{} 件办件；恢复前的数据另存在 backups/ 目录",
+                    file.display(),
+                    facts.township_code,
+                    facts.township_name,
+                    facts.cases
+                );
+            }
+        }
         Command::Print { paper, number, out } => {
             let paper = CasePaper::parse(&paper)?;
             emit_document(&mut store, DocRequest::Case { number, paper }, out, json)?

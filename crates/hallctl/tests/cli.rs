@@ -411,3 +411,25 @@ fn reports_papers_and_the_catalog_list_print_to_pdf() {
         assert!(!path.exists(), "nothing is written for a refused request");
     }
 }
+
+#[test]
+fn backup_restore_and_audit_from_the_command_line() {
+    let (dir, db) = demo();
+    let o = hallctl(&db, &["audit", "verify"]);
+    assert!(o.status.success() && out(&o).contains("事件记录完整"), "{}{}", out(&o), err(&o));
+    let copy = dir.path().join("copy.db");
+    let o = hallctl(&db, &["backup", "--out", copy.to_str().unwrap()]);
+    assert!(o.status.success() && out(&o).contains("已备份到"), "{}", err(&o));
+    let before = case_count(&db);
+    let o = hallctl(&db, &["restore", dir.path().join("nothing.db").to_str().unwrap()]);
+    assert!(!o.status.success() && err(&o).contains("不能用于恢复"), "{}", err(&o));
+    let o = hallctl(&db, &["restore", copy.to_str().unwrap()]);
+    assert!(o.status.success() && out(&o).contains("已从"), "{}", err(&o));
+    assert_eq!(case_count(&db), before);
+    // A row changed behind the app's back is named.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch("DROP TRIGGER events_no_update; UPDATE events SET actor = 'someone' WHERE id = 5;").unwrap();
+    drop(c);
+    let o = hallctl(&db, &["audit", "verify"]);
+    assert!(!o.status.success() && out(&o).contains("#5"), "{}", out(&o));
+}

@@ -626,11 +626,19 @@ pub(super) fn insert_event(
     (from, to): (Option<CaseState>, Option<CaseState>),
     note: &str,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO events(case_id, at, actor, action, from_state, to_state, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![case_id, fmt_ts(now), actor, action, from.map(|s| s.key()), to.map(|s| s.key()), note])?;
-    Ok(())
+    super::audit::append(
+        tx,
+        &super::audit::NewEvent {
+            case_id: Some(case_id),
+            at: &fmt_ts(now),
+            actor,
+            action,
+            from_state: from.map(|s| s.key()),
+            to_state: to.map(|s| s.key()),
+            note,
+            data: "{}",
+        },
+    )
 }
 
 /// Moves a case along one row of the lifecycle table and keeps the clock: starts it on

@@ -1,6 +1,8 @@
 //! The hall store: one SQLite file in WAL mode with `synchronous=FULL`, so a case the clerk saw
 //! saved survives a power cut. Schema changes are numbered migrations applied in one transaction.
 
+mod audit;
+mod backup;
 mod calendar;
 mod cases;
 mod catalog;
@@ -8,6 +10,8 @@ mod checkpoint;
 mod outbox;
 mod papers;
 mod pickup;
+#[cfg(test)]
+mod reliability_tests;
 mod reports;
 mod search;
 mod steps;
@@ -28,6 +32,8 @@ use crate::catalog::Unit;
 use crate::error::{ErrorCode, HallError, Result};
 use crate::validate::text;
 
+pub use audit::AuditReport;
+pub use backup::{BackupFacts, BackupInfo};
 pub use calendar::CalendarYearInfo;
 pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
@@ -45,6 +51,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/0002_workflow.sql")),
     (3, include_str!("../../migrations/0003_reports.sql")),
     (4, include_str!("../../migrations/0004_sync.sql")),
+    (5, include_str!("../../migrations/0005_audit.sql")),
 ];
 
 /// The calendars shipped with the product, imported when a database is created.
@@ -94,11 +101,11 @@ pub(crate) fn now_ts() -> String {
 /// An event about the hall rather than a case (settings, users, imports): the log records
 /// every change of who may do what and of the data cases are judged by.
 pub(crate) fn hall_event(conn: &Connection, actor: &str, action: &str, note: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO events(at, actor, action, note) VALUES (?1, ?2, ?3, ?4)",
-        params![now_ts(), actor, action, note],
-    )?;
-    Ok(())
+    let at = now_ts();
+    audit::append(
+        conn,
+        &audit::NewEvent { case_id: None, at: &at, actor, action, from_state: None, to_state: None, note, data: "{}" },
+    )
 }
 
 /// Sets a key of the settings table.
@@ -156,6 +163,13 @@ impl Store {
         Ok(store)
     }
 
+    /// After a restore the file may be of an older schema and hold other calendars.
+    fn after_restore(&mut self) -> Result<()> {
+        self.migrate()?;
+        self.calendar = self.load_calendar()?;
+        Ok(())
+    }
+
     /// The hall's clock: case dates, deadlines and events are stamped with it.
     pub fn now(&self) -> NaiveDateTime {
         self.fixed_now.unwrap_or_else(|| Local::now().naive_local())
@@ -205,6 +219,9 @@ impl Store {
         // Cases completed before the outbox existed go up too, in the same transaction.
         if current < 4 {
             outbox::queue_all_completed(&tx, now)?;
+        }
+        if current < 5 {
+            audit::chain_existing(&tx)?;
         }
         tx.pragma_update(None, "user_version", latest)?;
         tx.commit()?;

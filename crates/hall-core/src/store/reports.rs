@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Timelike};
-use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -387,15 +386,18 @@ impl Store {
         match req {
             DocRequest::Case { number, paper } => {
                 let case_id: i64 = tx.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0))?;
-                tx.execute(
-                    "INSERT INTO events(case_id, at, actor, action, note, data) VALUES (?1, ?2, ?3, 'print', ?4, ?5)",
-                    params![
-                        case_id,
-                        super::fmt_ts(self.now()),
+                super::audit::append(
+                    &tx,
+                    &super::audit::NewEvent {
+                        case_id: Some(case_id),
+                        at: &super::fmt_ts(self.now()),
                         actor,
-                        note,
-                        serde_json::json!({ "paper": paper.key() }).to_string()
-                    ],
+                        action: "print",
+                        from_state: None,
+                        to_state: None,
+                        note: &note,
+                        data: &serde_json::json!({ "paper": paper.key() }).to_string(),
+                    },
                 )?;
             }
             _ => super::hall_event(&tx, actor, "print", &note)?,

@@ -361,7 +361,12 @@ fn a_hall_upgraded_to_sync_sends_the_cases_it_completed_before() {
     let number = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
     s.act(&number, Action::Withdraw, &clerk, &ActParams { note: "撤回".into(), ..Default::default() }).unwrap();
     // As it was before schema 4.
-    s.conn.execute_batch("DROP TABLE outbox; PRAGMA user_version = 3;").unwrap();
+    s.conn
+        .execute_batch(
+            "DROP TABLE outbox; ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
     let path = s.path().to_path_buf();
     drop(s);
     let s = Store::open(&path).unwrap();

@@ -1,0 +1,182 @@
+//! Backups through SQLite's online backup API: a consistent copy while the hall keeps working,
+//! written beside its destination and renamed into place only once checked. A daily copy goes
+//! to `backups/` next to the database, the newest `backup_keep` kept. A restore checks the file
+//! first — SQLite, intact, a schema this program knows, the same township — and refuses a
+//! damaged or foreign one with the database unchanged.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::backup::Progress;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, MAIN_DB};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{Store, MIGRATIONS};
+use crate::error::{ErrorCode, HallError, Result};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    pub path: String,
+    /// When it was made (file time), `YYYY-MM-DD HH:MM:SS`.
+    pub made_at: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// What a backup file holds, read before it is trusted.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupFacts {
+    pub township_code: String,
+    pub township_name: String,
+    #[ts(type = "number")]
+    pub cases: i64,
+    #[ts(type = "number")]
+    pub schema: i64,
+}
+
+fn storage(msg: String) -> HallError {
+    HallError::new(ErrorCode::Storage, msg)
+}
+
+fn info(path: &Path) -> Result<BackupInfo> {
+    let meta = std::fs::metadata(path)?;
+    let made: chrono::DateTime<chrono::Local> = meta.modified()?.into();
+    Ok(BackupInfo {
+        path: path.display().to_string(),
+        made_at: made.format("%Y-%m-%d %H:%M:%S").to_string(),
+        bytes: meta.len(),
+    })
+}
+
+/// Opens a backup read-only and checks it is one of ours and whole.
+fn read_facts(path: &Path) -> Result<BackupFacts> {
+    let bad = |why: String| HallError::invalid(format!("{} 不能用于恢复：{why}", path.display()));
+    if !path.is_file() {
+        return Err(bad("文件不存在".into()));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| bad(format!("无法打开（{e}）")))?;
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|_| bad("不是一窗通的数据库文件，或已损坏".into()))?;
+    if check != "ok" {
+        return Err(bad(format!("文件已损坏（{check}）")));
+    }
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if schema == 0 || schema > latest {
+        return Err(bad(format!("数据库结构版本 {schema} 不是本程序能恢复的（1 至 {latest}）")));
+    }
+    let get = |k: &str| -> Result<String> {
+        Ok(conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| r.get(0))
+            .optional()
+            .map_err(|_| bad("不是一窗通的数据库文件".into()))?
+            .unwrap_or_default())
+    };
+    let facts = BackupFacts {
+        township_code: get("township_code")?,
+        township_name: get("township_name")?,
+        cases: conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).map_err(|_| bad("缺少办件表".into()))?,
+        schema,
+    };
+    if facts.township_code.is_empty() {
+        return Err(bad("库中没有乡镇设置，不是一窗通的数据库".into()));
+    }
+    Ok(facts)
+}
+
+impl Store {
+    fn backup_dir(&self) -> PathBuf {
+        self.path().with_file_name("backups")
+    }
+
+    /// A consistent copy of the database at `dest`, whole or not at all.
+    pub fn backup_to(&self, dest: &Path) -> Result<BackupInfo> {
+        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| storage(format!("无法创建备份目录 {}：{e}", dir.display())))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".hall-backup-")
+            .tempfile_in(dir)
+            .map_err(|e| storage(format!("无法在 {} 写入备份：{e}", dir.display())))?;
+        self.conn
+            .backup(MAIN_DB, tmp.path(), None::<fn(Progress)>)
+            .map_err(|e| storage(format!("备份未完成：{}", HallError::from(e).message)))?;
+        read_facts(tmp.path())?;
+        tmp.persist(dest).map_err(|e| storage(format!("无法保存备份到 {}：{}", dest.display(), e.error)))?;
+        info(dest)
+    }
+
+    /// Records a hall-level event in its own transaction (a backup made by hand).
+    pub fn note_hall_event(&mut self, actor: &str, action: &str, note: &str) -> Result<()> {
+        let tx = self.write()?;
+        super::hall_event(&tx, actor, action, note)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The day's automatic backup (none if one was made today), keeping the newest `keep`.
+    pub fn daily_backup(&self, keep: usize) -> Result<Option<BackupInfo>> {
+        let dest = self.backup_dir().join(format!("hall-{}.db", self.today().format("%Y%m%d")));
+        if dest.exists() {
+            return Ok(None);
+        }
+        let made = self.backup_to(&dest)?;
+        for old in self.backups()?.into_iter().skip(keep.max(1)) {
+            let _ = std::fs::remove_file(&old.path);
+        }
+        Ok(Some(made))
+    }
+
+    /// The automatic backups, newest first.
+    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
+        let Ok(dir) = std::fs::read_dir(self.backup_dir()) else { return Ok(vec![]) };
+        let mut files: Vec<PathBuf> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("hall-") && n.ends_with(".db"))
+            })
+            .collect();
+        files.sort();
+        files.reverse();
+        files.iter().map(|p| info(p)).collect()
+    }
+
+    /// What a backup file holds, after checking it is whole and this hall's.
+    pub fn check_backup(&self, path: &Path) -> Result<BackupFacts> {
+        let facts = read_facts(path)?;
+        let ours = self.setting("township_code")?.unwrap_or_default();
+        if !ours.is_empty() && facts.township_code != ours {
+            return Err(HallError::invalid(format!(
+                "{} 是乡镇 {}（{}）的备份，与本机的乡镇 {ours} 不符，不能恢复",
+                path.display(),
+                facts.township_code,
+                facts.township_name
+            )));
+        }
+        Ok(facts)
+    }
+
+    /// Replaces the database with the backup's content (checked first; the current content is
+    /// kept as a backup of its own before it is replaced).
+    pub fn restore_from(&mut self, path: &Path, actor: &str) -> Result<BackupFacts> {
+        let facts = self.check_backup(path)?;
+        let keep = self.backup_dir().join(format!("before-restore-{}.db", self.now().format("%Y%m%d-%H%M%S")));
+        self.backup_to(&keep)?;
+        self.conn
+            .restore(MAIN_DB, path, None::<fn(Progress)>)
+            .map_err(|e| storage(format!("恢复未完成：{}", HallError::from(e).message)))?;
+        self.after_restore()?;
+        let tx = self.write()?;
+        super::hall_event(
+            &tx,
+            actor,
+            "restore",
+            &format!("从备份 {} 恢复（{} 件办件）；恢复前的数据另存为 {}", path.display(), facts.cases, keep.display()),
+        )?;
+        tx.commit()?;
+        Ok(facts)
+    }
+}

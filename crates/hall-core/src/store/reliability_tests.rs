@@ -1,0 +1,141 @@
+//! The event log's hash chain and the backups, on real files.
+
+use chrono::NaiveDateTime;
+
+use super::testing;
+use super::Store;
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn demo() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("hall.db")).unwrap();
+    s.set_now(Some(at("2026-11-20 17:00")));
+    crate::demo::load_demo(&mut s, 10, 6).unwrap();
+    (dir, s)
+}
+
+/// Someone with the file and the sqlite3 tool: triggers dropped, a row changed or removed.
+fn behind_the_apps_back(s: &Store, sql: &str) {
+    s.conn.execute_batch("DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;").unwrap();
+    s.conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn the_event_log_is_a_chain_and_a_changed_row_is_named() {
+    let (_d, s) = demo();
+    let r = s.audit_verify().unwrap();
+    assert!(r.intact && r.events > 100, "{r:?}");
+    behind_the_apps_back(&s, "UPDATE events SET note = '已改' WHERE id = 42;");
+    let r = s.audit_verify().unwrap();
+    assert!(!r.intact);
+    assert_eq!(r.broken_id, Some(42));
+    assert!(r.broken.contains("#42") && r.broken.contains("内容被改动"), "{}", r.broken);
+}
+
+#[test]
+fn a_removed_row_and_a_removed_newest_row_are_caught() {
+    let (_d, s) = demo();
+    behind_the_apps_back(&s, "DELETE FROM events WHERE id = 17;");
+    let r = s.audit_verify().unwrap();
+    assert_eq!(r.broken_id, Some(18));
+    assert!(r.broken.contains("删除"), "{}", r.broken);
+
+    let (_d, s) = demo();
+    let last: i64 = s.conn.query_row("SELECT max(id) FROM events", [], |r| r.get(0)).unwrap();
+    behind_the_apps_back(&s, &format!("DELETE FROM events WHERE id = {last};"));
+    let r = s.audit_verify().unwrap();
+    assert!(!r.intact && r.broken.contains("最新的事件记录被删除"), "{}", r.broken);
+}
+
+#[test]
+fn a_log_from_before_the_chain_is_chained_on_upgrade() {
+    let (_d, s) = demo();
+    let n: i64 = s.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+    // As it was at schema 4: no hashes.
+    behind_the_apps_back(
+        &s,
+        "ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
+         DELETE FROM settings WHERE key = 'audit_head';
+         CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;
+         PRAGMA user_version = 4;",
+    );
+    let path = s.path().to_path_buf();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    let r = s.audit_verify().unwrap();
+    assert!(r.intact && r.events as i64 == n, "{r:?}");
+    // And the log is append-only again.
+    assert!(s.conn.execute("UPDATE events SET note = 'x' WHERE id = 1", []).is_err());
+}
+
+#[test]
+fn a_backup_restores_what_it_held_and_keeps_what_it_replaced() {
+    let (dir, mut s) = demo();
+    let cases_then = s.case_count().unwrap();
+    let file = dir.path().join("copy.db");
+    let made = s.backup_to(&file).unwrap();
+    assert!(made.bytes > 0);
+    let facts = s.check_backup(&file).unwrap();
+    assert_eq!((facts.township_code.as_str(), facts.cases), ("231221102", cases_then));
+    // Work goes on after the backup…
+    crate::demo::seed_refused(&mut s, 3, 0).unwrap();
+    assert_eq!(s.case_count().unwrap(), cases_then + 3);
+    // …and the restore brings the backup's content back, the replaced content kept aside.
+    let restored = s.restore_from(&file, "admin").unwrap();
+    assert_eq!(restored.cases, cases_then);
+    assert_eq!(s.case_count().unwrap(), cases_then);
+    assert!(s.audit_verify().unwrap().intact, "the chain goes on after the restore event");
+    let kept: Vec<_> = std::fs::read_dir(dir.path().join("backups")).unwrap().filter_map(|e| e.ok()).collect();
+    assert!(kept.iter().any(|e| e.file_name().to_string_lossy().starts_with("before-restore-")));
+    // The same content compared table by table.
+    let copy = rusqlite::Connection::open(&file).unwrap();
+    for table in ["cases", "events", "applicants", "case_materials", "outbox", "ratings"] {
+        let q = format!("SELECT count(*) FROM {table}");
+        let here: i64 = s.conn.query_row(&q, [], |r| r.get(0)).unwrap();
+        let there: i64 = copy.query_row(&q, [], |r| r.get(0)).unwrap();
+        // The restore itself is one more event.
+        assert_eq!(here, there + i64::from(table == "events"), "{table}");
+    }
+}
+
+#[test]
+fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
+    let (dir, mut s) = demo();
+    let before = s.case_count().unwrap();
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, b"not a database at all, just text").unwrap();
+    let e = s.restore_from(&garbage, "admin").unwrap_err();
+    assert!(e.message.contains("不能用于恢复"), "{}", e.message);
+    // A copy cut short.
+    let good = dir.path().join("good.db");
+    s.backup_to(&good).unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+    let cut = dir.path().join("cut.db");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let e = s.restore_from(&cut, "admin").unwrap_err();
+    assert!(e.message.contains("不能用于恢复"), "{}", e.message);
+    // Another township's hall.
+    let (_d2, other) = testing::store();
+    let foreign = dir.path().join("foreign.db");
+    other.backup_to(&foreign).unwrap();
+    let e = s.restore_from(&foreign, "admin").unwrap_err();
+    assert!(e.message.contains("不符"), "{}", e.message);
+    assert_eq!(s.case_count().unwrap(), before);
+    assert!(s.audit_verify().unwrap().intact);
+}
+
+#[test]
+fn the_daily_backup_is_made_once_a_day_and_old_ones_go() {
+    let (_d, mut s) = demo();
+    for day in 1..=5 {
+        s.set_now(Some(at(&format!("2026-12-0{day} 08:00"))));
+        assert!(s.daily_backup(3).unwrap().is_some());
+        assert!(s.daily_backup(3).unwrap().is_none(), "once a day");
+    }
+    let kept = s.backups().unwrap();
+    assert_eq!(kept.len(), 3);
+    assert!(kept[0].path.ends_with("hall-20261205.db") && kept[2].path.ends_with("hall-20261203.db"));
+}
