@@ -3,6 +3,7 @@
 //! and webkit2gtk-driver, which that script installs): `cargo test --test e2e -- --ignored`.
 
 mod printing;
+mod security;
 mod window;
 mod workflow;
 

@@ -139,3 +139,48 @@ fn the_daily_backup_is_made_once_a_day_and_old_ones_go() {
     assert_eq!(kept.len(), 3);
     assert!(kept[0].path.ends_with("hall-20261205.db") && kept[2].path.ends_with("hall-20261203.db"));
 }
+
+/// Table sizes and the log's end: what "nothing half-saved" is checked against.
+fn fingerprint(s: &Store) -> Vec<i64> {
+    ["cases", "events", "applicants", "case_materials", "name_grams", "outbox", "case_serials"]
+        .iter()
+        .map(|t| s.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_full_disk_is_said_in_chinese_and_nothing_is_half_saved() {
+    let (_d, mut s) = demo();
+    let pages: i64 = s.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    // The database may not grow: as when the disk is full.
+    s.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(())).unwrap();
+    let before = fingerprint(&s);
+    let mut refused = 0;
+    for i in 0..40 {
+        if let Err(e) = crate::demo::seed_refused(&mut s, 1, 1000 + i) {
+            assert!(e.message.contains("磁盘空间已满") && e.message.contains("未保存"), "{}", e.message);
+            refused += 1;
+            assert_eq!(fingerprint(&s), before, "a refused intake leaves nothing behind");
+            break;
+        }
+    }
+    assert_eq!(refused, 1, "the pages ran out");
+    // Room again: the hall goes on, the log intact.
+    s.conn.query_row("PRAGMA max_page_count = 1073741823", [], |_| Ok(())).unwrap();
+    crate::demo::seed_refused(&mut s, 1, 2000).unwrap();
+    assert!(s.audit_verify().unwrap().intact);
+}
+
+#[test]
+fn a_read_only_database_is_said_in_chinese_and_the_hall_reads_on() {
+    let (_d, mut s) = demo();
+    s.conn.execute_batch("PRAGMA query_only = ON").unwrap();
+    let before = fingerprint(&s);
+    let e = crate::demo::seed_refused(&mut s, 1, 0).unwrap_err();
+    assert!(e.message.contains("只读") && e.message.contains("未保存"), "{}", e.message);
+    assert_eq!(fingerprint(&s), before);
+    // Reading still works.
+    assert!(!s.list_cases(None, None, 5).unwrap().is_empty());
+    s.conn.execute_batch("PRAGMA query_only = OFF").unwrap();
+    crate::demo::seed_refused(&mut s, 1, 0).unwrap();
+}
