@@ -29,7 +29,7 @@ impl Hall {
         let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
         let r = f(&mut store, &mut session);
         if let Err(e) = &r {
-            log::warn!("{what} refused: {:?} {}", e.code, e.message);
+            log::warn!("{what} refused: {:?} {}", e.code, hall_core::privacy::scrub(&e.message));
         }
         r
     }

@@ -215,6 +215,12 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
         assert!(timeline.contains(step), "{step} missing from the timeline:\n{timeline}");
     }
     w.close().await;
+    // The app's log after a whole case: no full ID number, no phone (等保: personal information).
+    let log = std::fs::read_to_string(dir.path().join("logs/yichuang.log")).unwrap();
+    assert!(log.contains(&number), "the log is the app's, written during the test");
+    for secret in [ID, "13800138000"] {
+        assert!(!log.contains(secret), "the log holds {secret}");
+    }
     drop(dir);
 }
 

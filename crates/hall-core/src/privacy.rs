@@ -33,6 +33,31 @@ pub fn mask_address(addr: &str) -> String {
     }
 }
 
+/// Text for the log: every run of 11 or more digits (an ID number, with a trailing X, or a
+/// phone) masked, since a refusal's message may repeat what was typed.
+pub fn scrub(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().filter(char::is_ascii_digit).count() >= 11 {
+            out.push_str(&if run.len() == 11 { mask_phone(run) } else { mask_id(run) });
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || (matches!(c, 'X' | 'x') && run.len() >= 14) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +69,14 @@ mod tests {
         assert_eq!(mask_phone("13800138000"), "138****8000");
         assert_eq!(mask_address("前进村三组12号"), "前进村***");
         assert_eq!(mask_address("前进村"), "前进村");
+    }
+
+    #[test]
+    fn the_log_gets_no_whole_number() {
+        assert_eq!(
+            scrub("身份证号 23010219900307851X 与申请人不符，电话13800138000"),
+            "身份证号 2301**********851X 与申请人不符，电话138****8000"
+        );
+        assert_eq!(scrub("办件 231221102-20261120-0001 共 12 件"), "办件 231221102-20261120-0001 共 12 件");
     }
 }
