@@ -22,7 +22,7 @@ async fn the_admin_backs_up_and_checks_the_event_log() {
     w.screenshot("30-admin-security").await;
 
     // Someone edits the file with sqlite3 while the app runs.
-    let c = rusqlite::Connection::open(&db).unwrap();
+    let c = hall_core::store::open_keyed(&db, &db, false).unwrap();
     c.execute_batch("DROP TRIGGER events_no_update; UPDATE events SET note = '改过' WHERE id = 3;").unwrap();
     drop(c);
     w.click("[data-testid=audit-verify]").await;

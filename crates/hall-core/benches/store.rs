@@ -65,7 +65,7 @@ fn main() {
     let sample = store.list_cases(None, None, 1).unwrap();
     assert!(!sample.is_empty());
     let mut rng = StdRng::seed_from_u64(7);
-    let raw = rusqlite::Connection::open(&db).unwrap();
+    let raw = hall_core::store::open_keyed(&db, &db, true).unwrap();
     let pick = |sql: &str| -> Vec<String> {
         raw.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     };

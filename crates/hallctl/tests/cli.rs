@@ -427,7 +427,7 @@ fn backup_restore_and_audit_from_the_command_line() {
     assert!(o.status.success() && out(&o).contains("已从"), "{}", err(&o));
     assert_eq!(case_count(&db), before);
     // A row changed behind the app's back is named.
-    let c = rusqlite::Connection::open(&db).unwrap();
+    let c = hall_core::store::open_keyed(&db, &db, false).unwrap();
     c.execute_batch("DROP TRIGGER events_no_update; UPDATE events SET actor = 'someone' WHERE id = 5;").unwrap();
     drop(c);
     let o = hallctl(&db, &["audit", "verify"]);

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::backup::Progress;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, MAIN_DB};
+use rusqlite::backup::Backup;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -50,17 +50,17 @@ fn info(path: &Path) -> Result<BackupInfo> {
     })
 }
 
-/// Opens a backup read-only and checks it is one of ours and whole.
-fn read_facts(path: &Path) -> Result<BackupFacts> {
+/// Opens a backup read-only with this hall's key (`key_of`: the hall's database) and checks it
+/// is one of ours and whole.
+fn read_facts(path: &Path, key_of: &Path) -> Result<BackupFacts> {
     let bad = |why: String| HallError::invalid(format!("{} 不能用于恢复：{why}", path.display()));
     if !path.is_file() {
         return Err(bad("文件不存在".into()));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| bad(format!("无法打开（{e}）")))?;
+    let conn = super::cipher::open_keyed(path, key_of, true).map_err(|e| bad(format!("无法打开（{}）", e.message)))?;
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|_| bad("不是一窗通的数据库文件，或已损坏".into()))?;
+        .map_err(|_| bad("不是本机的一窗通数据库备份（用本机密钥无法读取），或文件已损坏".into()))?;
     if check != "ok" {
         return Err(bad(format!("文件已损坏（{check}）")));
     }
@@ -101,10 +101,14 @@ impl Store {
             .prefix(".hall-backup-")
             .tempfile_in(dir)
             .map_err(|e| storage(format!("无法在 {} 写入备份：{e}", dir.display())))?;
-        self.conn
-            .backup(MAIN_DB, tmp.path(), None::<fn(Progress)>)
-            .map_err(|e| storage(format!("备份未完成：{}", HallError::from(e).message)))?;
-        read_facts(tmp.path())?;
+        // The copy is encrypted with the hall's own key, page for page.
+        let copied = (|| -> Result<()> {
+            let mut dst = super::cipher::open_keyed(tmp.path(), self.path(), false)?;
+            Backup::new(&self.conn, &mut dst)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            Ok(())
+        })();
+        copied.map_err(|e| storage(format!("备份未完成：{}", e.message)))?;
+        read_facts(tmp.path(), self.path())?;
         tmp.persist(dest).map_err(|e| storage(format!("无法保存备份到 {}：{}", dest.display(), e.error)))?;
         info(dest)
     }
@@ -146,7 +150,7 @@ impl Store {
 
     /// What a backup file holds, after checking it is whole and this hall's.
     pub fn check_backup(&self, path: &Path) -> Result<BackupFacts> {
-        let facts = read_facts(path)?;
+        let facts = read_facts(path, self.path())?;
         let ours = self.setting("township_code")?.unwrap_or_default();
         if !ours.is_empty() && facts.township_code != ours {
             return Err(HallError::invalid(format!(
@@ -165,9 +169,12 @@ impl Store {
         let facts = self.check_backup(path)?;
         let keep = self.backup_dir().join(format!("before-restore-{}.db", self.now().format("%Y%m%d-%H%M%S")));
         self.backup_to(&keep)?;
-        self.conn
-            .restore(MAIN_DB, path, None::<fn(Progress)>)
-            .map_err(|e| storage(format!("恢复未完成：{}", HallError::from(e).message)))?;
+        let restored = (|| -> Result<()> {
+            let src = super::cipher::open_keyed(path, self.path(), true)?;
+            Backup::new(&src, &mut self.conn)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            Ok(())
+        })();
+        restored.map_err(|e| storage(format!("恢复未完成：{}", e.message)))?;
         self.after_restore()?;
         let tx = self.write()?;
         super::hall_event(

@@ -19,6 +19,7 @@ pub(super) struct Checkpointer {
 impl Checkpointer {
     pub(super) fn start(path: &Path) -> Option<Checkpointer> {
         let conn = rusqlite::Connection::open(path).ok()?;
+        super::cipher::unlock(&conn, path).ok()?;
         conn.busy_timeout(Duration::from_secs(1)).ok()?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();

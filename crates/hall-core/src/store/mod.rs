@@ -7,6 +7,7 @@ mod calendar;
 mod cases;
 mod catalog;
 mod checkpoint;
+mod cipher;
 mod outbox;
 mod papers;
 mod pickup;
@@ -37,6 +38,7 @@ pub use backup::{BackupFacts, BackupInfo};
 pub use calendar::CalendarYearInfo;
 pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
+pub use cipher::open_keyed;
 pub use outbox::{OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
@@ -130,12 +132,14 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|e| HallError::new(ErrorCode::Storage, format!("无法创建数据目录 {}：{e}", dir.display())))?;
         }
+        cipher::prepare(&path)?;
         let conn = Connection::open(&path).map_err(|e| {
             HallError::new(
                 ErrorCode::Storage,
                 format!("无法打开数据库 {}：{}", path.display(), HallError::from(e).message),
             )
         })?;
+        cipher::unlock(&conn, &path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // A file that is not SQLite fails on the first statement; say so plainly.
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| {

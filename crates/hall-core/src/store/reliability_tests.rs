@@ -91,7 +91,7 @@ fn a_backup_restores_what_it_held_and_keeps_what_it_replaced() {
     let kept: Vec<_> = std::fs::read_dir(dir.path().join("backups")).unwrap().filter_map(|e| e.ok()).collect();
     assert!(kept.iter().any(|e| e.file_name().to_string_lossy().starts_with("before-restore-")));
     // The same content compared table by table.
-    let copy = rusqlite::Connection::open(&file).unwrap();
+    let copy = super::open_keyed(&file, s.path(), true).unwrap();
     for table in ["cases", "events", "applicants", "case_materials", "outbox", "ratings"] {
         let q = format!("SELECT count(*) FROM {table}");
         let here: i64 = s.conn.query_row(&q, [], |r| r.get(0)).unwrap();
@@ -117,11 +117,21 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
     let e = s.restore_from(&cut, "admin").unwrap_err();
     assert!(e.message.contains("不能用于恢复"), "{}", e.message);
-    // Another township's hall.
-    let (_d2, other) = testing::store();
+    // Another township's hall: its own key, so this hall cannot even read it…
+    let (d2, other) = testing::store();
     let foreign = dir.path().join("foreign.db");
     other.backup_to(&foreign).unwrap();
     let e = s.restore_from(&foreign, "admin").unwrap_err();
+    assert!(e.message.contains("用本机密钥无法读取"), "{}", e.message);
+    // …and with its key copied over, it is still another township's.
+    let (_d3, mut mine) = {
+        let d3 = tempfile::tempdir().unwrap();
+        std::fs::copy(d2.path().join("hall.key"), d3.path().join("hall.key")).unwrap();
+        let mut m = Store::open(d3.path().join("hall.db")).unwrap();
+        m.init("231221102", "卫星镇", "test").unwrap();
+        (d3, m)
+    };
+    let e = mine.restore_from(&foreign, "admin").unwrap_err();
     assert!(e.message.contains("不符"), "{}", e.message);
     assert_eq!(s.case_count().unwrap(), before);
     assert!(s.audit_verify().unwrap().intact);
@@ -183,4 +193,54 @@ fn a_read_only_database_is_said_in_chinese_and_the_hall_reads_on() {
     assert!(!s.list_cases(None, None, 5).unwrap().is_empty());
     s.conn.execute_batch("PRAGMA query_only = OFF").unwrap();
     crate::demo::seed_refused(&mut s, 1, 0).unwrap();
+}
+
+#[test]
+fn the_database_on_disk_gives_up_no_id_numbers_and_opens_only_with_its_key() {
+    let (dir, mut s) = demo();
+    crate::demo::seed_refused(&mut s, 1, 0).unwrap();
+    let path = s.path().to_path_buf();
+    drop(s);
+    // Every byte the hall wrote: database, WAL, backups.
+    for entry in std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()) {
+        if entry.path().is_file() && entry.file_name() != "hall.key" {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("230102199003078519"), "{:?} shows an ID number", entry.file_name());
+            assert!(!bytes.starts_with(b"SQLite format 3"), "{:?} is plaintext", entry.file_name());
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("hall.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the key is its owner's only");
+    }
+    // Without the key the file is refused in Chinese.
+    std::fs::rename(dir.path().join("hall.key"), dir.path().join("hall.key.away")).unwrap();
+    let e = Store::open(&path).err().unwrap();
+    assert!(e.message.contains("密钥文件"), "{}", e.message);
+    std::fs::rename(dir.path().join("hall.key.away"), dir.path().join("hall.key")).unwrap();
+    assert!(Store::open(&path).unwrap().case_count().unwrap() > 0);
+}
+
+#[test]
+fn a_plaintext_database_from_before_is_encrypted_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hall.db");
+    {
+        // As an older 一窗通 left it: plain SQLite with a case in it.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode=WAL; CREATE TABLE t(x TEXT); INSERT INTO t VALUES ('230102199003078519');",
+        )
+        .unwrap();
+    }
+    // It is not a hall database (no schema) but shows the conversion: encrypted, data kept.
+    super::cipher::prepare(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3") && !String::from_utf8_lossy(&bytes).contains("230102199003078519"));
+    let c = super::open_keyed(&path, &path, true).unwrap();
+    let x: String = c.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, "230102199003078519");
 }
