@@ -31,8 +31,14 @@ pub struct Window {
 
 fn start_xvfb() -> (Child, String) {
     for n in 90..200 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
+        let lock = format!("/tmp/.X{n}-lock");
+        if let Ok(pid) = std::fs::read_to_string(&lock) {
+            // A lock whose server is gone (killed hard earlier) is stale: take the display.
+            if Path::new(&format!("/proc/{}", pid.trim())).exists() {
+                continue;
+            }
+            let _ = std::fs::remove_file(&lock);
+            let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
         }
         let display = format!(":{n}");
         let mut child = Command::new("Xvfb")
@@ -245,20 +251,24 @@ impl Window {
     }
 }
 
+/// SIGTERM, then SIGKILL after five seconds: killed hard, tauri-driver leaves WebKitWebDriver
+/// on its port and Xvfb leaves its display's lock file behind.
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(5) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 impl Drop for Window {
     fn drop(&mut self) {
-        // SIGTERM, not SIGKILL: killed hard, tauri-driver leaves WebKitWebDriver on its port.
-        let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
-        let t = Instant::now();
-        while t.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.driver.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
+        stop(&mut self.driver);
+        stop(&mut self.xvfb);
     }
 }
