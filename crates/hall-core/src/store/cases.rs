@@ -317,6 +317,16 @@ impl Store {
         let step = self.plan_step(&case, action, p, now.date())?;
         let note = step.describe(&note);
         let tx = self.write()?;
+        // The checks above read the case before the write lock was held: another desk (or
+        // hallctl) may have moved it since. Then nothing is written.
+        let state_now: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
+        if state_now != case.state.key() {
+            return Err(HallError::conflict(format!(
+                "办件 {} 刚被他人处理（现为“{}”），请刷新后再操作",
+                case.number,
+                CaseState::parse(&state_now).map(|s| s.label()).unwrap_or("未知")
+            )));
+        }
         apply(&tx, &self.calendar, now, case.id, case.state, action, user, &note, step.new_unit())?;
         step.write(&tx, &case, now, user)?;
         super::outbox::queue(&tx, case.id, now)?;

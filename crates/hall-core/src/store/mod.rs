@@ -152,7 +152,10 @@ impl Store {
             log::warn!("journal_mode is {mode}, not WAL");
         }
         // Checkpoints run on their own thread (see checkpoint.rs), not inside a clerk's commit.
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;")?;
+        // secure_delete: freed pages (an old password hash, a corrected ID number) are zeroed.
+        conn.execute_batch(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA secure_delete=ON;",
+        )?;
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(HallError::new(

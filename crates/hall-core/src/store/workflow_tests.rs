@@ -374,3 +374,29 @@ fn a_hall_upgraded_to_sync_sends_the_cases_it_completed_before() {
     assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(super::SyncState::Pending));
     drop(dir);
 }
+
+#[test]
+fn two_desks_acting_on_one_case_cannot_both_move_it_from_the_same_state() {
+    let (d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-20 09:00")));
+    let number = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    let officer = officer(&s, &number);
+    let before = events(&s);
+    // Another desk holds the write lock…
+    let other = super::open_keyed(s.path(), s.path(), false).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // …while this one reads the case (accepted), checks the claim and waits for the lock…
+    let claim = std::thread::spawn(move || {
+        let r = s.act(&number, Action::Claim, &officer, &ActParams::default());
+        (s, number, r)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    // …and the other desk withdraws the case meanwhile.
+    other.execute_batch("UPDATE cases SET state = 'withdrawn'; COMMIT;").unwrap();
+    let (s, number, r) = claim.join().unwrap();
+    let e = r.unwrap_err();
+    assert!(e.message.contains("刚被他人处理"), "{}", e.message);
+    assert_eq!(events(&s), before, "the claim wrote nothing");
+    assert_eq!(s.case_row(&number).unwrap().state, CaseState::Withdrawn);
+    drop(d);
+}
