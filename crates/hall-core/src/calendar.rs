@@ -35,7 +35,8 @@ pub struct Holiday {
 impl CalendarYear {
     /// Parses and checks a calendar file; every error names what is wrong in Chinese.
     pub fn parse_json(text: &str) -> Result<CalendarYear> {
-        let year: CalendarYear = serde_json::from_str(text).map_err(|e| {
+        // Notepad on Windows saves UTF-8 with a byte-order mark.
+        let year: CalendarYear = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             HallError::invalid(format!(
                 "日历文件格式错误（第 {} 行第 {} 列）：{}。应为 {{\"year\":2026,\"holidays\":[{{\"name\":..,\"from\":\"YYYY-MM-DD\",\"to\":\"YYYY-MM-DD\"}}],\"workdays\":[\"YYYY-MM-DD\"]}}",
                 e.line(),
@@ -51,21 +52,30 @@ impl CalendarYear {
         if !(2000..=2100).contains(&self.year) {
             return Err(HallError::invalid(format!("日历年份 {} 不合理，应在 2000 至 2100 之间", self.year)));
         }
+        crate::validate::text("日历来源", &self.source, 500, false)?;
         let mut off = BTreeSet::new();
         for (i, h) in self.holidays.iter().enumerate() {
             let n = i + 1;
             if h.name.trim().is_empty() {
                 return Err(HallError::invalid(format!("第 {n} 个节假日缺少名称")));
             }
+            crate::validate::text("节假日名称", &h.name, 50, true)
+                .map_err(|e| HallError::invalid(format!("第 {n} 个节假日：{}", e.message)))?;
             if h.from > h.to {
                 return Err(HallError::invalid(format!(
                     "节假日“{}”的开始日期 {} 晚于结束日期 {}",
-                    h.name, h.from, h.to
+                    crate::validate::clip(&h.name, 50),
+                    h.from,
+                    h.to
                 )));
             }
             for d in [h.from, h.to] {
                 if d.year() != self.year {
-                    return Err(HallError::invalid(format!("节假日“{}”的日期 {d} 不在 {} 年内", h.name, self.year)));
+                    return Err(HallError::invalid(format!(
+                        "节假日“{}”的日期 {d} 不在 {} 年内",
+                        crate::validate::clip(&h.name, 50),
+                        self.year
+                    )));
                 }
             }
             let mut d = h.from;

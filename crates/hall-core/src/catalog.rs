@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{HallError, Result};
-use crate::validate::{json_error_zh, text};
+use crate::validate::{clip, json_error_zh, text};
 
 /// Categories of domain.md: the six basic public services and the other township services.
 pub const CATEGORIES: &[&str] = &[
@@ -211,14 +211,15 @@ struct CsvCols {
 /// Where a problem sits in an import file, so the message can name it.
 fn at(line: Option<usize>, item: &str, field: &str) -> String {
     match line {
-        Some(l) => format!("第 {l} 行（事项“{item}”）的“{field}”"),
-        None => format!("事项“{item}”的“{field}”"),
+        Some(l) => format!("第 {l} 行（事项“{}”）的“{field}”", clip(item, 64)),
+        None => format!("事项“{}”的“{field}”", clip(item, 64)),
     }
 }
 
 impl CatalogFile {
     pub fn parse_json(text: &str) -> Result<CatalogFile> {
-        let f: CatalogFile = serde_json::from_str(text).map_err(|e| {
+        // Notepad on Windows saves UTF-8 with a byte-order mark.
+        let f: CatalogFile = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             HallError::invalid(format!(
                 "事项清单 JSON 第 {} 行第 {} 列有误：{}",
                 e.line(),
@@ -260,6 +261,12 @@ impl CatalogFile {
             m_deferrable: col(&["可容缺", "deferrable"]),
             m_source: col(&["材料来源", "source"]),
         };
+        // A CSV saved by Excel as GBK and read as UTF-8 comes with U+FFFD where the Chinese was.
+        let encoding_hint = if headers.iter().any(|h| h.contains('\u{FFFD}')) {
+            "。文件中有无法识别的字符，可能不是 UTF-8 编码：请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后再导入"
+        } else {
+            ""
+        };
         for (need, names) in [
             (cols.code, "事项编码"),
             (cols.name, "事项名称"),
@@ -271,7 +278,7 @@ impl CatalogFile {
             (cols.promised_days, "承诺时限"),
         ] {
             if need.is_none() {
-                return Err(HallError::invalid(format!("事项清单 CSV 缺少“{names}”列")));
+                return Err(HallError::invalid(format!("事项清单 CSV 缺少“{names}”列{encoding_hint}")));
             }
         }
         let mut file = CatalogFile { version: String::new(), effective_date: None, units: vec![], items: vec![] };
@@ -289,28 +296,35 @@ impl CatalogFile {
                 if v.is_empty() {
                     return Ok(default);
                 }
-                v.parse::<u32>()
-                    .map_err(|_| HallError::invalid(format!("{}应为非负整数，现为“{v}”", at(Some(line), code, field))))
+                v.parse::<u32>().map_err(|_| {
+                    HallError::invalid(format!("{}应为非负整数，现为“{}”", at(Some(line), code, field), clip(v, 40)))
+                })
             };
             let flag = |c: Option<usize>, field: &str, default: bool| -> Result<bool> {
                 match get(c) {
                     "" => Ok(default),
                     "是" | "Y" | "y" | "true" | "1" | "必需" | "必要" => Ok(true),
                     "否" | "N" | "n" | "false" | "0" | "非必需" | "可选" => Ok(false),
-                    v => Err(HallError::invalid(format!("{}应为“是”或“否”，现为“{v}”", at(Some(line), code, field)))),
+                    v => Err(HallError::invalid(format!(
+                        "{}应为“是”或“否”，现为“{}”",
+                        at(Some(line), code, field),
+                        clip(v, 40)
+                    ))),
                 }
             };
             if file.items.last().map(|it: &CatalogItem| it.code.as_str()) != Some(code) {
                 if file.items.iter().any(|it| it.code == code) {
                     return Err(HallError::invalid(format!(
-                        "第 {line} 行：事项编码“{code}”的材料行应连续排列，或该编码重复"
+                        "第 {line} 行：事项编码“{}”的材料行应连续排列，或该编码重复",
+                        clip(code, 64)
                     )));
                 }
                 let kind_s = get(cols.kind);
                 let kind = CaseKind::parse(kind_s).ok_or_else(|| {
                     HallError::invalid(format!(
-                        "{}应为 即办件、承诺件、上报件 或 联办件，现为“{kind_s}”",
-                        at(Some(line), code, "办件类型")
+                        "{}应为 即办件、承诺件、上报件 或 联办件，现为“{}”",
+                        at(Some(line), code, "办件类型"),
+                        clip(kind_s, 40)
                     ))
                 })?;
                 let unit = get(cols.unit).to_string();
@@ -320,8 +334,9 @@ impl CatalogFile {
                         "" | "乡镇" | "township" | "乡镇内设机构" => UnitLevel::Township,
                         v => {
                             return Err(HallError::invalid(format!(
-                                "{}应为“乡镇”或“县级”，现为“{v}”",
-                                at(Some(line), code, "实施机关层级")
+                                "{}应为“乡镇”或“县级”，现为“{}”",
+                                at(Some(line), code, "实施机关层级"),
+                                clip(v, 40)
                             )))
                         }
                     };
@@ -353,8 +368,9 @@ impl CatalogFile {
                 } else {
                     MaterialForm::parse(form_s).ok_or_else(|| {
                         HallError::invalid(format!(
-                            "{}应为 原件、复印件 或 原件和复印件，现为“{form_s}”",
-                            at(Some(line), code, "材料形式")
+                            "{}应为 原件、复印件 或 原件和复印件，现为“{}”",
+                            at(Some(line), code, "材料形式"),
+                            clip(form_s, 40)
                         ))
                     })?
                 };
@@ -389,17 +405,22 @@ impl CatalogFile {
                 r.map_err(|e| HallError::invalid(format!("{}：{}", f(field), e.message)))
             };
             wrap("事项编码", text("事项编码", &it.code, 64, true))?;
+            if it.code.trim() != it.code {
+                // The desk looks items up by the trimmed code: this one could never be found.
+                return Err(HallError::invalid(format!("{}前后不能有空格", f("事项编码"))));
+            }
             if self.items[..i].iter().any(|o| o.code == it.code) {
                 return Err(HallError::invalid(format!("{}重复：同一清单中编码必须唯一", f("事项编码"))));
             }
             wrap("事项名称", text("事项名称", &it.name, 200, true))?;
             wrap("设定依据", text("设定依据", &it.basis, 2000, false))?;
             wrap("收费", text("收费", &it.fee, 200, false))?;
+            wrap("收费依据", text("收费依据", &it.fee_basis, 500, false))?;
             if !ITEM_TYPES.contains(&it.item_type.as_str()) {
                 return Err(HallError::invalid(format!(
                     "{}“{}”不是有效类型，应为：{}",
                     f("事项类型"),
-                    it.item_type,
+                    clip(&it.item_type, 40),
                     ITEM_TYPES.join("、")
                 )));
             }
@@ -407,16 +428,23 @@ impl CatalogFile {
                 return Err(HallError::invalid(format!(
                     "{}“{}”不在服务类别中，应为：{}",
                     f("类别"),
-                    it.category,
+                    clip(&it.category, 40),
                     CATEGORIES.join("、")
                 )));
             }
             wrap("实施机关编码", text("实施机关编码", &it.unit, 64, true))?;
+            if let Some(h) = &it.handled_by {
+                wrap("承办单位编码", text("承办单位编码", h, 64, true))?;
+            }
             for (field, code) in [("实施机关编码", Some(&it.unit)), ("承办单位编码", it.handled_by.as_ref())]
             {
                 if let Some(code) = code {
                     if !self.units.is_empty() && !self.units.iter().any(|u| &u.code == code) {
-                        return Err(HallError::invalid(format!("{}“{code}”不在清单的单位列表中", f(field))));
+                        return Err(HallError::invalid(format!(
+                            "{}“{}”不在清单的单位列表中",
+                            f(field),
+                            clip(code, 64)
+                        )));
                     }
                 }
             }
@@ -436,11 +464,22 @@ impl CatalogFile {
             }
             for m in &it.materials {
                 wrap("材料名称", text("材料名称", &m.name, 200, true))?;
+                if let Some(src) = &m.source {
+                    wrap("材料来源", text("材料来源", src, 200, false))?;
+                }
                 if m.copies == 0 || m.copies > 99 {
-                    return Err(HallError::invalid(format!("{}“{}”的份数应在 1 至 99 之间", f("材料"), m.name)));
+                    return Err(HallError::invalid(format!(
+                        "{}“{}”的份数应在 1 至 99 之间",
+                        f("材料"),
+                        clip(&m.name, 64)
+                    )));
                 }
                 if m.deferrable && !m.required {
-                    return Err(HallError::invalid(format!("{}“{}”：可容缺只适用于必需材料", f("材料"), m.name)));
+                    return Err(HallError::invalid(format!(
+                        "{}“{}”：可容缺只适用于必需材料",
+                        f("材料"),
+                        clip(&m.name, 64)
+                    )));
                 }
             }
         }

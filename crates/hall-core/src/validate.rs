@@ -30,10 +30,13 @@ pub fn resident_id(input: &str, today: NaiveDate) -> Result<String> {
     }
     let b = s.as_bytes();
     if let Some(pos) = b[..17].iter().position(|c| !c.is_ascii_digit()) {
-        return Err(HallError::invalid(format!("身份证号第{}位应为数字", pos + 1)));
+        // Every byte before `pos` is an ASCII digit, so `pos` is also the character's index.
+        let c = s[pos..].chars().next().unwrap_or_default();
+        return Err(HallError::invalid(format!("身份证号第{}位{}应为数字{}", pos + 1, quote_char(c), width_hint(c))));
     }
     if !(b[17].is_ascii_digit() || b[17] == b'X') {
-        return Err(HallError::invalid("身份证号最后一位应为数字或X"));
+        let c = s[17..].chars().next().unwrap_or_default();
+        return Err(HallError::invalid(format!("身份证号最后一位{}应为数字或X{}", quote_char(c), width_hint(c))));
     }
     let province = (b[0] - b'0') as u32 * 10 + (b[1] - b'0') as u32;
     if !PROVINCES.contains(&province) {
@@ -82,8 +85,10 @@ pub fn credit_code(input: &str) -> Result<String> {
             Some(v) => values.push(v as u32),
             None => {
                 return Err(HallError::invalid(format!(
-                    "统一社会信用代码第{}位“{c}”不是允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）",
-                    i + 1
+                    "统一社会信用代码第{}位{}不是允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）{}",
+                    i + 1,
+                    quote_char(c),
+                    width_hint(c)
                 )))
             }
         }
@@ -121,13 +126,14 @@ pub fn phone(input: &str) -> Result<String> {
     Ok(digits)
 }
 
-/// A free-text field: trimmed, no control or bidi-override characters, within `max` characters.
+/// A free-text field: trimmed, no control, bidi-override or zero-width characters, within `max`
+/// characters.
 pub fn text(field: &str, input: &str, max: usize, required: bool) -> Result<String> {
     let s = input.trim();
     if s.is_empty() {
         return if required { Err(HallError::invalid(format!("{field}不能为空"))) } else { Ok(String::new()) };
     }
-    if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t' || is_bidi_control(*c)) {
+    if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t' || is_invisible(*c)) {
         return Err(HallError::invalid(format!("{field}中含有不可见的控制字符（U+{:04X}），请重新输入", c as u32)));
     }
     let n = s.chars().count();
@@ -137,15 +143,65 @@ pub fn text(field: &str, input: &str, max: usize, required: bool) -> Result<Stri
     Ok(s.to_string())
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+/// Bidi overrides and marks (a name that reads backwards), and characters that take no space
+/// (a name that looks like another one but is not found by search): zero-width space, word
+/// joiner and invisible operators, the byte-order mark, interlinear annotation and tag
+/// characters. The zero-width (non-)joiners stay allowed: scripts and emoji need them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// A character as an error message may quote it: visible ones in quotes, control and invisible
+/// ones by their code point, so the message itself cannot be reordered or hidden.
+fn quote_char(c: char) -> String {
+    if c.is_control() || is_invisible(c) {
+        format!("（U+{:04X}）", c as u32)
+    } else {
+        format!("“{c}”")
+    }
+}
+
+/// A hint for full-width letters and digits (an input method left in full-width mode).
+fn width_hint(c: char) -> &'static str {
+    if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        "（全角字符），请切换为半角（英文）输入后重新输入"
+    } else {
+        ""
+    }
 }
 
 /// The first characters of a value, for quoting it in an error without echoing a page of text.
 pub fn text_preview(s: &str) -> String {
-    let mut p: String = s.chars().take(20).collect();
-    if s.chars().count() > 20 {
-        p.push('…');
+    clip(s, 20)
+}
+
+/// `s` with control and invisible characters shown as `U+XXXX`, cut to at most `max`
+/// characters as shown (with “…” when cut): for putting text we were handed into a message or
+/// a log line.
+pub fn clip(s: &str, max: usize) -> String {
+    let mut p = String::new();
+    let mut shown = 0;
+    for c in s.chars() {
+        let piece = if c.is_control() || is_invisible(c) { format!("U+{:04X}", c as u32) } else { c.to_string() };
+        let n = piece.chars().count();
+        if shown + n > max {
+            p.push('…');
+            break;
+        }
+        p.push_str(&piece);
+        shown += n;
     }
     p
 }
@@ -158,7 +214,8 @@ pub fn json_error_zh(e: &serde_json::Error) -> String {
         Category::Syntax => "不是有效的 JSON".into(),
         Category::Eof => "文件不完整（提前结束）".into(),
         Category::Data => {
-            let raw = e.to_string();
+            // serde quotes the offending value, which may be a page long or hold control characters.
+            let raw = clip(&e.to_string(), 200);
             let field = raw.split('`').nth(1).map(|f| format!("字段“{f}”")).unwrap_or_else(|| "某个字段".into());
             if raw.contains("missing field") {
                 format!("缺少{field}")
@@ -215,6 +272,14 @@ mod tests {
             let e = credit_code(c).unwrap_err();
             assert!(e.message.contains(needle), "{c}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn clip_counts_what_it_shows() {
+        assert_eq!(clip("张三", 20), "张三");
+        assert_eq!(clip("张\u{202E}三", 20), "张U+202E三");
+        assert_eq!(clip(&"\u{0}".repeat(100), 12), "U+0000U+0000…");
+        assert_eq!(clip(&"长".repeat(30), 20), format!("{}…", "长".repeat(20)));
     }
 
     #[test]

@@ -6,13 +6,25 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use std::collections::HashMap;
+
+use hall_core::calendar::CalendarYear;
 use hall_core::catalog::CatalogFile;
+use hall_core::validate::clip;
 use hall_core::{ErrorCode, HallError, Store};
 use serde::de::DeserializeOwned;
 use sync_protocol::{
-    AckStatus, CalendarUpdate, CatalogUpdate, ErrorBody, PushRequest, PushResponse, BATCH, PROTOCOL_VERSION,
-    VERSION_HEADER,
+    AckStatus, CalendarUpdate, CaseAck, CaseRecord, CatalogUpdate, ErrorBody, PushRequest, PushResponse, BATCH,
+    MAX_BODY_BYTES, PROTOCOL_VERSION, VERSION_HEADER,
 };
+
+/// The most the hall reads of a successful answer: a county's whole catalog is far smaller. A
+/// larger body is refused unread rather than filling the hall's memory.
+pub const MAX_ANSWER_BYTES: usize = 8 * MAX_BODY_BYTES;
+/// The most the hall reads of a refusal's body (it wants only `{code, message}`).
+const MAX_REFUSAL_BYTES: usize = 64 * 1024;
+/// The most of the hub's own words the hall repeats (into the outbox rows and the indicator).
+const MAX_SAID_CHARS: usize = 200;
 
 /// Why a pass stopped.
 #[derive(Debug, Clone)]
@@ -76,27 +88,74 @@ impl Hub {
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(timeout)
+            // The protocol has no redirects: a 302 would turn the push into a GET, and a loop
+            // would only waste the pass. A 3xx is reported as a wrong address instead.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| HallError::invalid(format!("无法建立网络连接组件：{e}")))?;
         Ok(Hub { base, token: token.trim().to_string(), client })
     }
 
-    async fn answer<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, SyncError> {
-        let resp = req
+    /// The body of a successful answer, or why there is none. The whole exchange, body
+    /// included, is bounded by the client's timeout, so a hub that drips its answer byte by byte
+    /// ends as a timeout like any other.
+    async fn answer(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, SyncError> {
+        let mut resp = req
             .bearer_auth(&self.token)
             .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
             .send()
             .await
             .map_err(|e| SyncError::Unreachable(format!("无法连接县级平台 {}：{}", self.base, plain(&e))))?;
         let status = resp.status();
-        let bytes =
-            resp.bytes().await.map_err(|e| SyncError::Unreachable(format!("县级平台的应答中断：{}", plain(&e))))?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map_err(|e| SyncError::Unreachable(format!("县级平台的应答无法识别（{e}），稍后重试")));
+        if status.is_redirection() {
+            let to = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let to = if to.is_empty() { String::new() } else { format!("，跳转到 {}", clip(to, 100)) };
+            return Err(SyncError::Refused(format!(
+                "县级平台地址 {} 返回了跳转（HTTP {}{to}）：请在系统管理中核对县级平台地址",
+                self.base,
+                status.as_u16()
+            )));
         }
-        let said = serde_json::from_slice::<ErrorBody>(&bytes).map(|b| b.message).unwrap_or_default();
-        let said = if said.is_empty() { format!("HTTP {status}") } else { said };
+        let cap = if status.is_success() { MAX_ANSWER_BYTES } else { MAX_REFUSAL_BYTES };
+        let too_big = || {
+            SyncError::Unreachable(format!(
+                "县级平台的应答过大（超过 {} MB），已停止接收，稍后重试",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            ))
+        };
+        if status.is_success() && resp.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_big());
+        }
+        if status.is_success() {
+            // The hall asks for no compression; a body it cannot read as sent is not guessed at.
+            if let Some(enc) = resp.headers().get(reqwest::header::CONTENT_ENCODING) {
+                let enc = enc.to_str().unwrap_or("?");
+                if !enc.trim().eq_ignore_ascii_case("identity") {
+                    return Err(SyncError::Unreachable(format!(
+                        "县级平台的应答使用了未约定的编码（{}），无法识别，稍后重试",
+                        clip(enc, 40)
+                    )));
+                }
+            }
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) =
+            resp.chunk().await.map_err(|e| SyncError::Unreachable(format!("县级平台的应答中断：{}", plain(&e))))?
+        {
+            if bytes.len() + chunk.len() > cap {
+                if status.is_success() {
+                    return Err(too_big());
+                }
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if status.is_success() {
+            return Ok(bytes);
+        }
+        let said =
+            serde_json::from_slice::<ErrorBody>(&bytes).map(|b| clip(&b.message, MAX_SAID_CHARS)).unwrap_or_default();
+        let said = if said.trim().is_empty() { format!("HTTP {status}") } else { said };
         if status.is_server_error() || status.as_u16() == 429 {
             Err(SyncError::Unreachable(format!("县级平台暂时无法处理（{said}），稍后自动重试")))
         } else {
@@ -104,20 +163,138 @@ impl Hub {
         }
     }
 
+    /// Sends one batch; the answer is checked against it (see [`read_push_answer`]).
     pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
-        self.answer(self.client.post(format!("{}/v1/cases", self.base)).json(req)).await
+        let body = self.answer(self.client.post(format!("{}/v1/cases", self.base)).json(req)).await?;
+        let acks = read_push_answer(&body, &req.cases)?;
+        Ok(PushResponse { protocol: PROTOCOL_VERSION, acks })
     }
 
-    pub async fn catalog_since(&self, since: Option<&str>) -> Result<CatalogUpdate, SyncError> {
+    /// The county's catalog versions after `since`, each parsed and checked as an import would.
+    pub async fn catalog_since(&self, since: Option<&str>) -> Result<Vec<(String, CatalogFile)>, SyncError> {
         let mut r = self.client.get(format!("{}/v1/catalog", self.base));
         if let Some(v) = since {
             r = r.query(&[("since", v)]);
         }
-        self.answer(r).await
+        read_catalog_answer(&self.answer(r).await?)
     }
 
-    pub async fn calendars(&self) -> Result<CalendarUpdate, SyncError> {
-        self.answer(self.client.get(format!("{}/v1/calendars", self.base))).await
+    /// Every published year's calendar, checked.
+    pub async fn calendars(&self) -> Result<Vec<HubCalendar>, SyncError> {
+        read_calendar_answer(&self.answer(self.client.get(format!("{}/v1/calendars", self.base))).await?)
+    }
+}
+
+/// A year's calendar as the hub published it.
+#[derive(Debug, Clone)]
+pub struct HubCalendar {
+    pub year: i32,
+    /// The published JSON, for comparing with the hall's copy.
+    pub document: serde_json::Value,
+    /// The same, as the text the hall imports.
+    pub text: String,
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, SyncError> {
+    serde_json::from_slice(body).map_err(|e| {
+        // serde quotes the offending value, which a hostile answer can make a page long.
+        SyncError::Unreachable(format!("县级平台的应答无法识别（{}），稍后重试", clip(&e.to_string(), MAX_SAID_CHARS)))
+    })
+}
+
+fn check_protocol(protocol: u32) -> Result<(), SyncError> {
+    if protocol == PROTOCOL_VERSION {
+        return Ok(());
+    }
+    Err(SyncError::Refused(format!(
+        "县级平台应答的协议版本为 {protocol}，本机为 {PROTOCOL_VERSION}：请联系县信息中心核对版本"
+    )))
+}
+
+/// What the hall makes of a successful answer to a push of `sent`: exactly one
+/// acknowledgment for every case sent, for the revision sent. Anything else (an ack for a case
+/// not in the batch, a missing or repeated one, another revision) means the answer is not for
+/// this batch, and none of it is applied: the batch stays pending and is sent again (the hub
+/// answers a repeat with `duplicate`).
+pub fn read_push_answer(body: &[u8], sent: &[CaseRecord]) -> Result<Vec<CaseAck>, SyncError> {
+    let resp: PushResponse = parse(body)?;
+    check_protocol(resp.protocol)?;
+    let mismatch = |why: String| {
+        SyncError::Unreachable(format!(
+            "县级平台的应答与本批发送的办件不符（{why}），本批 {} 件仍待上报，稍后重试",
+            sent.len()
+        ))
+    };
+    if resp.acks.len() != sent.len() {
+        return Err(mismatch(format!("发送 {} 件，确认 {} 件", sent.len(), resp.acks.len())));
+    }
+    let mut waiting: HashMap<&str, u32> = sent.iter().map(|c| (c.uuid.as_str(), c.revision)).collect();
+    for a in &resp.acks {
+        match waiting.remove(a.uuid.as_str()) {
+            Some(rev) if rev == a.revision => {}
+            Some(rev) => {
+                return Err(mismatch(format!(
+                    "办件 {} 发送的是第 {rev} 版，确认的是第 {} 版",
+                    clip(&a.uuid, 40),
+                    a.revision
+                )))
+            }
+            None => return Err(mismatch(format!("确认了未在本批发送或重复的办件 {}", clip(&a.uuid, 40)))),
+        }
+    }
+    Ok(resp.acks)
+}
+
+/// What the hall makes of a catalog answer: each version's document parsed and checked as an
+/// import of the file would be.
+pub fn read_catalog_answer(body: &[u8]) -> Result<Vec<(String, CatalogFile)>, SyncError> {
+    let update: CatalogUpdate = parse(body)?;
+    check_protocol(update.protocol)?;
+    update
+        .versions
+        .into_iter()
+        .map(|v| {
+            let file = CatalogFile::parse_json(&v.document.to_string()).map_err(|e| {
+                SyncError::Unreachable(format!(
+                    "县级平台下发的事项清单“{}”有误：{}，稍后重试",
+                    clip(&v.version, 64),
+                    e.message
+                ))
+            })?;
+            Ok((v.version, file))
+        })
+        .collect()
+}
+
+/// What the hall makes of a calendar answer: each year's document checked as an import would
+/// be, and for the year it is listed under.
+pub fn read_calendar_answer(body: &[u8]) -> Result<Vec<HubCalendar>, SyncError> {
+    let update: CalendarUpdate = parse(body)?;
+    check_protocol(update.protocol)?;
+    update
+        .years
+        .into_iter()
+        .map(|y| {
+            let text = y.document.to_string();
+            let bad = |why: String| {
+                SyncError::Unreachable(format!("县级平台下发的 {} 年节假日安排有误：{why}，稍后重试", y.year))
+            };
+            let parsed = CalendarYear::parse_json(&text).map_err(|e| bad(e.message))?;
+            if parsed.year != y.year {
+                return Err(bad(format!("文件内的年份是 {}", parsed.year)));
+            }
+            Ok(HubCalendar { year: y.year, document: y.document, text })
+        })
+        .collect()
+}
+
+/// An import of what the hub sent failed: the hall's own store failing is the hall's problem;
+/// anything else is the content's, to be fixed at the county (and retried meanwhile, so the
+/// cases keep going up).
+fn import_failed(what: String, e: HallError) -> SyncError {
+    match e.code {
+        ErrorCode::Storage | ErrorCode::Internal => SyncError::Store(e),
+        _ => SyncError::Unreachable(format!("{what}无法导入：{}，稍后重试", e.message)),
     }
 }
 
@@ -186,18 +363,20 @@ pub async fn sync_once(
     let mut report = Report { progress: p, ..Default::default() };
     // The county's catalog versions after ours, each imported whole (or not at all).
     let since = lock(store).catalog_versions()?.first().map(|v| v.version.clone());
-    for v in hub.catalog_since(since.as_deref()).await?.versions {
-        let file = CatalogFile::parse_json(&v.document.to_string())?;
-        let out = lock(store).import_catalog(&file, "county-hub")?;
+    for (version, file) in hub.catalog_since(since.as_deref()).await? {
+        let out = lock(store)
+            .import_catalog(&file, "county-hub")
+            .map_err(|e| import_failed(format!("县级平台下发的事项清单“{}”", clip(&version, 64)), e))?;
         if !out.unchanged {
-            report.catalog_versions.push(v.version);
+            report.catalog_versions.push(version);
         }
     }
-    for y in hub.calendars().await?.years {
+    for y in hub.calendars().await? {
         let mut s = lock(store);
         let same = s.calendar_document(y.year)?.and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok());
         if same.as_ref() != Some(&y.document) {
-            s.import_calendar(&y.document.to_string(), "county-hub")?;
+            s.import_calendar(&y.text, "county-hub")
+                .map_err(|e| import_failed(format!("县级平台下发的 {} 年节假日安排", y.year), e))?;
             report.calendar_years.push(y.year);
         }
     }

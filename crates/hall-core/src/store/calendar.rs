@@ -6,7 +6,8 @@ use ts_rs::TS;
 
 use super::{hall_event, now_ts, Store};
 use crate::calendar::{Calendar, CalendarYear};
-use crate::error::Result;
+use crate::error::{ErrorCode, HallError, Result};
+use crate::validate::json_error_zh;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -18,18 +19,29 @@ pub struct CalendarYearInfo {
     pub workdays: usize,
 }
 
+/// A year as stored. It was checked when it was imported; it is not checked again, so a rule
+/// added later (a longer name refused, say) cannot keep a database from opening.
+fn stored(doc: &str) -> Result<CalendarYear> {
+    serde_json::from_str(doc.trim_start_matches('\u{feff}')).map_err(|e| {
+        HallError::new(
+            ErrorCode::Storage,
+            format!("数据库中保存的节假日安排已损坏（{}），请重新导入该年日历", json_error_zh(&e)),
+        )
+    })
+}
+
 impl Store {
     pub(super) fn load_calendar(&self) -> Result<Calendar> {
         let mut st = self.conn.prepare("SELECT document FROM calendar_years ORDER BY year")?;
         let docs = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let years = docs.iter().map(|d| CalendarYear::parse_json(d)).collect::<Result<Vec<_>>>()?;
+        let years = docs.iter().map(|d| stored(d)).collect::<Result<Vec<_>>>()?;
         Ok(Calendar::new(years))
     }
 
     /// Imports one year's schedule from the published JSON; re-importing a year replaces it.
     pub fn import_calendar(&mut self, text: &str, actor: &str) -> Result<CalendarYear> {
         let year = CalendarYear::parse_json(text)?;
-        self.import_calendar_year(&year, text, actor)?;
+        self.import_calendar_year(&year, text.trim_start_matches('\u{feff}'), actor)?;
         Ok(year)
     }
 
@@ -72,7 +84,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(doc, imported_at)| {
-                let y = CalendarYear::parse_json(&doc)?;
+                let y = stored(&doc)?;
                 Ok(CalendarYearInfo {
                     year: y.year,
                     source: y.source,

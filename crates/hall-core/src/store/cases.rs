@@ -344,7 +344,7 @@ impl Store {
                 self.summary_from_row(r, warn, today)
             })
             .optional()?
-            .ok_or_else(|| HallError::not_found(format!("没有编号为“{number}”的办件")))?;
+            .ok_or_else(|| HallError::not_found(format!("没有编号为“{}”的办件", crate::validate::clip(number, 40))))?;
         type Row9 = (i64, String, i64, i64, Option<i64>, u32, u32, Option<String>, Option<String>);
         let (case_id, uuid, version, applicant_id, agent_id, promised_days, paused_days, paused_on, commitment_due): Row9 =
             self.conn.query_row(

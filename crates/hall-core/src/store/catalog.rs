@@ -247,10 +247,9 @@ impl Store {
             "SELECT {ITEM_COLUMNS} FROM catalog_items i JOIN units u ON u.code = i.unit
                JOIN catalog_versions v ON v.id = i.version_id WHERE i.version_id = ?1 AND i.code = ?2"
         );
-        self.conn
-            .query_row(&sql, params![vid, code.trim()], item_view)
-            .optional()?
-            .ok_or_else(|| HallError::not_found(format!("事项清单中没有编码为“{}”的事项", code.trim())))
+        self.conn.query_row(&sql, params![vid, code.trim()], item_view).optional()?.ok_or_else(|| {
+            HallError::not_found(format!("事项清单中没有编码为“{}”的事项", crate::validate::clip(code.trim(), 64)))
+        })
     }
 
     /// Categories of the current catalog with their item counts, in the catalog's order.

@@ -96,7 +96,7 @@ impl Store {
                 },
             )
             .optional()?
-            .ok_or_else(|| HallError::not_found(format!("没有编号为“{number}”的办件")))
+            .ok_or_else(|| HallError::not_found(format!("没有编号为“{}”的办件", crate::validate::clip(number, 40))))
     }
 
     /// Checks what `action` carries; nothing is written here.
