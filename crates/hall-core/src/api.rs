@@ -6,14 +6,23 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::admission::{AdmissionRule, RULES};
 use crate::calendar::WorkingDate;
 use crate::catalog::{CatalogFile, Unit};
+use crate::consult::ConsultInput;
+use crate::coordination::{IssueAnswer, IssueInput};
+use crate::demands::{DemandInput, DemandState};
+use crate::duties::{DutyFile, DutyList};
 use crate::error::{HallError, Result};
 use crate::intake::IntakeRequest;
 use crate::lifecycle::{self, Action, CaseState, LifecycleTable, Role};
 use crate::store::{
     ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo, HallInfo, ImportOutcome,
     SessionUser, Store, SEARCH_LIMIT,
+};
+use crate::store::{
+    AdmissionCheck, AdmissionInput, AdmissionTask, ConsultFilter, Consultation, CoordIssue, Demand, DutyEntryView,
+    DutyImport, DutyVersionInfo, TaskState,
 };
 use crate::store::{
     AuditReport, BackupFacts, BackupInfo, Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating,
@@ -157,6 +166,68 @@ pub enum Request {
         url: String,
         token: Option<String>,
     },
+    /// One list (权力清单 / 责任清单 / 职责清单) of the version in force.
+    DutyEntries {
+        list: DutyList,
+        query: Option<String>,
+    },
+    DutyVersions,
+    DutyImport {
+        text: String,
+        csv: bool,
+    },
+    /// 准入: the check alone, nothing recorded (the form shows the outcome as it is filled in).
+    AdmissionCheck {
+        input: Box<AdmissionInput>,
+    },
+    AdmissionRecord {
+        input: Box<AdmissionInput>,
+    },
+    AdmissionFinish {
+        number: String,
+        note: String,
+    },
+    AdmissionTasks {
+        state: Option<TaskState>,
+    },
+    ConsultLog {
+        input: Box<ConsultInput>,
+    },
+    ConsultClose {
+        number: String,
+        result: String,
+    },
+    Consultations {
+        filter: ConsultFilter,
+        date: Option<NaiveDate>,
+    },
+    DemandLog {
+        input: Box<DemandInput>,
+    },
+    DemandReview {
+        number: String,
+        adopt: bool,
+        note: String,
+    },
+    DemandAnswer {
+        number: String,
+        answer: String,
+    },
+    Demands {
+        state: Option<DemandState>,
+    },
+    /// Villages named before, for the demand form.
+    DemandVillages,
+    IssueRaise {
+        input: Box<IssueInput>,
+    },
+    IssueAnswer {
+        number: String,
+        answer: Box<IssueAnswer>,
+    },
+    Issues {
+        open_only: bool,
+    },
 }
 
 /// Fixed word lists the screens offer.
@@ -166,6 +237,21 @@ pub struct Vocabulary {
     pub special_kinds: Vec<String>,
     /// Index 0 is level 1 (非常不满意) … index 4 is level 5 (非常满意).
     pub rating_labels: Vec<String>,
+    pub demand_categories: Vec<String>,
+    pub issue_kinds: Vec<String>,
+    pub issue_results: Vec<String>,
+    pub satisfaction: Vec<String>,
+    pub admission_rules: Vec<RuleView>,
+}
+
+/// A 准入 rule as the screens explain it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RuleView {
+    pub rule: AdmissionRule,
+    pub admitted: bool,
+    pub label: String,
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -207,6 +293,19 @@ pub enum Reply {
     Audit(AuditReport),
     Backups(Vec<BackupInfo>),
     Restored(BackupFacts),
+    DutyEntries(Vec<DutyEntryView>),
+    DutyVersions(Vec<DutyVersionInfo>),
+    DutyImported(DutyImport),
+    AdmissionCheck(AdmissionCheck),
+    AdmissionTask(AdmissionTask),
+    AdmissionTasks(Vec<AdmissionTask>),
+    Consultation(Consultation),
+    Consultations(Vec<Consultation>),
+    Demand(Demand),
+    Demands(Vec<Demand>),
+    Villages(Vec<String>),
+    Issue(CoordIssue),
+    Issues(Vec<CoordIssue>),
 }
 
 /// Who may make a request.
@@ -236,6 +335,22 @@ impl Request {
             | Request::Backups
             | Request::MakeBackup
             | Request::RestoreBackup { .. } => Access::Roles(&[Role::Admin]),
+            Request::DutyImport { .. } => Access::Roles(&[Role::Admin, Role::Supervisor]),
+            Request::ConsultLog { .. }
+            | Request::ConsultClose { .. }
+            | Request::Consultations { .. }
+            | Request::DemandLog { .. }
+            | Request::Demands { .. }
+            | Request::DemandVillages => Access::Roles(&[Role::Clerk, Role::Supervisor]),
+            Request::AdmissionCheck { .. }
+            | Request::AdmissionRecord { .. }
+            | Request::AdmissionFinish { .. }
+            | Request::AdmissionTasks { .. }
+            | Request::DemandReview { .. }
+            | Request::DemandAnswer { .. }
+            | Request::IssueRaise { .. }
+            | Request::IssueAnswer { .. }
+            | Request::Issues { .. } => Access::Roles(&[Role::Supervisor]),
             Request::AuditVerify => Access::Roles(&[Role::Admin, Role::Supervisor]),
             Request::Dashboard
             | Request::Figures { .. }
@@ -397,6 +512,19 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
         Request::Vocabulary => Reply::Vocabulary(Vocabulary {
             special_kinds: SPECIAL_KINDS.iter().map(|s| s.to_string()).collect(),
             rating_labels: RATING_LABELS.iter().map(|s| s.to_string()).collect(),
+            demand_categories: words(crate::demands::CATEGORIES),
+            issue_kinds: words(crate::coordination::KINDS),
+            issue_results: words(crate::coordination::RESULTS),
+            satisfaction: words(crate::coordination::SATISFACTION),
+            admission_rules: RULES
+                .iter()
+                .map(|r| RuleView {
+                    rule: r.rule,
+                    admitted: r.admitted,
+                    label: r.label.to_string(),
+                    basis: r.basis.to_string(),
+                })
+                .collect(),
         }),
         Request::Lock => {
             if let Some(u) = session.as_mut() {
@@ -446,7 +574,41 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
             store.save_unit(&unit, &actor)?;
             Reply::Units(store.units()?)
         }
+        Request::DutyEntries { list, query } => Reply::DutyEntries(store.duty_entries(list, query.as_deref())?),
+        Request::DutyVersions => Reply::DutyVersions(store.duty_versions()?),
+        Request::DutyImport { text, csv } => {
+            let file = if csv { DutyFile::parse_csv(&text)? } else { DutyFile::parse_json(&text)? };
+            Reply::DutyImported(store.import_duties(&file, &actor)?)
+        }
+        Request::AdmissionCheck { input } => Reply::AdmissionCheck(store.check_admission(&input)?),
+        Request::AdmissionRecord { input } => Reply::AdmissionTask(store.record_admission(&input, &actor)?),
+        Request::AdmissionFinish { number, note } => {
+            Reply::AdmissionTask(store.finish_admission(&number, &note, &actor)?)
+        }
+        Request::AdmissionTasks { state } => Reply::AdmissionTasks(store.admission_tasks(state, LIST_LIMIT)?),
+        Request::ConsultLog { input } => Reply::Consultation(store.log_consultation(&input, &actor)?),
+        Request::ConsultClose { number, result } => {
+            Reply::Consultation(store.close_callback(&number, &result, &actor)?)
+        }
+        Request::Consultations { filter, date } => Reply::Consultations(store.consultations(filter, date, LIST_LIMIT)?),
+        Request::DemandLog { input } => Reply::Demand(store.log_demand(&input, &actor)?),
+        Request::DemandReview { number, adopt, note } => {
+            Reply::Demand(store.review_demand(&number, adopt, &note, &actor)?)
+        }
+        Request::DemandAnswer { number, answer } => Reply::Demand(store.answer_demand(&number, &answer, &actor)?),
+        Request::Demands { state } => Reply::Demands(store.demands(state, LIST_LIMIT)?),
+        Request::DemandVillages => Reply::Villages(store.demand_villages()?),
+        Request::IssueRaise { input } => Reply::Issue(store.raise_issue(&input, &actor)?),
+        Request::IssueAnswer { number, answer } => Reply::Issue(store.answer_issue(&number, &answer, &actor)?),
+        Request::Issues { open_only } => Reply::Issues(store.issues(open_only, LIST_LIMIT)?),
     })
+}
+
+/// The most records a list request returns (newest first).
+const LIST_LIMIT: usize = 500;
+
+fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
 }
 
 #[cfg(test)]

@@ -2,11 +2,16 @@
 //! working-day calendar, validation — and its SQLite store. No Tauri, no webview: the desktop
 //! shell, `hallctl` and the tests all stand on this crate.
 
+pub mod admission;
 pub mod api;
 pub mod calendar;
 pub mod catalog;
+pub mod consult;
+pub mod coordination;
+pub mod demands;
 pub mod demo;
 pub mod documents;
+pub mod duties;
 pub mod error;
 pub mod intake;
 pub mod lifecycle;

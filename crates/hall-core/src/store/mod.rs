@@ -1,6 +1,7 @@
 //! The hall store: one SQLite file in WAL mode with `synchronous=FULL`, so a case the clerk saw
 //! saved survives a power cut. Schema changes are numbered migrations applied in one transaction.
 
+mod admission;
 mod audit;
 mod backup;
 mod calendar;
@@ -8,9 +9,14 @@ mod cases;
 mod catalog;
 mod checkpoint;
 mod cipher;
+mod consult;
+mod coordination;
+mod demands;
+mod duties;
 mod outbox;
 mod papers;
 mod pickup;
+mod records;
 #[cfg(test)]
 mod reliability_tests;
 mod reports;
@@ -33,12 +39,17 @@ use crate::catalog::Unit;
 use crate::error::{ErrorCode, HallError, Result};
 use crate::validate::text;
 
+pub use admission::{AdmissionCheck, AdmissionInput, AdmissionTask, TaskState};
 pub use audit::AuditReport;
 pub use backup::{BackupFacts, BackupInfo};
 pub use calendar::CalendarYearInfo;
 pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
 pub use cipher::open_keyed;
+pub use consult::{ConsultFilter, Consultation};
+pub use coordination::CoordIssue;
+pub use demands::Demand;
+pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
 pub use outbox::{OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
@@ -54,6 +65,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/0003_reports.sql")),
     (4, include_str!("../../migrations/0004_sync.sql")),
     (5, include_str!("../../migrations/0005_audit.sql")),
+    (6, include_str!("../../migrations/0006_duties.sql")),
 ];
 
 /// The calendars shipped with the product, imported when a database is created.

@@ -1,0 +1,218 @@
+//! The lists in the store: versions imported whole like the catalog's (same version, same
+//! content: nothing changes; same version, other content: refused), the current version's
+//! entries for the screens, the wall and the web page, and the 准入 check's lookup.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::{hall_event, now_ts, Store};
+use crate::catalog::UnitLevel;
+use crate::duties::{DutyEntry, DutyFile, DutyList, DutySide};
+use crate::error::{HallError, Result};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DutyVersionInfo {
+    pub version: String,
+    pub effective_date: String,
+    pub imported_at: String,
+    pub imported_by: String,
+    #[ts(type = "number")]
+    pub entry_count: i64,
+    /// Entries per list, in [`DutyList::ALL`] order.
+    pub per_list: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DutyImport {
+    pub version: DutyVersionInfo,
+    pub unchanged: bool,
+}
+
+/// An entry as the hall shows it: with its department's name and its version.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DutyEntryView {
+    #[serde(flatten)]
+    pub entry: DutyEntry,
+    pub department_name: Option<String>,
+    pub version: String,
+}
+
+const ENTRY_COLUMNS: &str = "e.list, e.code, e.name, e.category, e.basis, e.side, e.department, e.township_duty, \
+     e.department_duty, u.name, v.version";
+
+fn entry_view(r: &Row) -> rusqlite::Result<DutyEntryView> {
+    let list: String = r.get(0)?;
+    let side: String = r.get(5)?;
+    Ok(DutyEntryView {
+        entry: DutyEntry {
+            list: DutyList::parse(&list).unwrap_or(DutyList::Duty),
+            code: r.get(1)?,
+            name: r.get(2)?,
+            category: r.get(3)?,
+            basis: r.get(4)?,
+            side: DutySide::parse(&side).unwrap_or(DutySide::Township),
+            department: r.get(6)?,
+            township_duty: r.get(7)?,
+            department_duty: r.get(8)?,
+        },
+        department_name: r.get(9)?,
+        version: r.get(10)?,
+    })
+}
+
+fn content_hash(file: &DutyFile) -> String {
+    let canonical = serde_json::to_string(&(&file.units, &file.entries)).expect("lists serialise");
+    format!("{:x}", Sha256::digest(canonical.as_bytes()))
+}
+
+impl Store {
+    pub fn import_duties(&mut self, file: &DutyFile, actor: &str) -> Result<DutyImport> {
+        file.check(&[])?;
+        let hash = content_hash(file);
+        let version = if file.version.trim().is_empty() {
+            self.now().format("%Y%m%d-%H%M%S").to_string()
+        } else {
+            crate::validate::text("版本号", &file.version, 64, true)?
+        };
+        let effective = file.effective_date.unwrap_or_else(|| self.today()).to_string();
+        let tx = self.write()?;
+        let existing: Option<String> = tx
+            .query_row("SELECT content_hash FROM duty_versions WHERE version = ?1", [&version], |r| r.get(0))
+            .optional()?;
+        if let Some(old) = existing {
+            drop(tx);
+            if old == hash {
+                return Ok(DutyImport { version: self.duty_version(&version)?, unchanged: true });
+            }
+            return Err(HallError::conflict(format!(
+                "清单版本“{version}”已导入过且内容不同：请为新清单使用新的版本号"
+            )));
+        }
+        for u in &file.units {
+            let level = if u.level == UnitLevel::County { "county" } else { "township" };
+            tx.execute(
+                "INSERT INTO units(code, name, level) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
+                params![u.code, u.name, level],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO duty_versions(version, effective_date, imported_at, imported_by, content_hash, entry_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![version, effective, now_ts(), actor, hash, file.entries.len() as i64],
+        )?;
+        let vid = tx.last_insert_rowid();
+        for (seq, e) in file.entries.iter().enumerate() {
+            if let Some(d) = &e.department {
+                let known: bool =
+                    tx.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [d], |r| r.get(0))?;
+                if !known {
+                    return Err(HallError::invalid(format!(
+                        "{}“{}”引用的县级部门编码“{d}”不存在：请在清单文件的 units 中列出该部门",
+                        e.list.label(),
+                        e.code
+                    )));
+                }
+            }
+            tx.prepare_cached(
+                "INSERT INTO duty_entries(version_id, list, seq, code, name, category, basis, side, department,
+                    township_duty, department_duty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                vid,
+                e.list.key(),
+                seq as i64,
+                e.code,
+                e.name,
+                e.category,
+                e.basis,
+                e.side.key(),
+                e.department,
+                e.township_duty,
+                e.department_duty
+            ])?;
+        }
+        let counts: Vec<String> = DutyList::ALL
+            .iter()
+            .map(|l| format!("{} {} 项", l.label(), file.entries.iter().filter(|e| e.list == *l).count()))
+            .collect();
+        hall_event(&tx, actor, "duties_import", &format!("导入清单版本 {version}：{}", counts.join("，")))?;
+        tx.commit()?;
+        Ok(DutyImport { version: self.duty_version(&version)?, unchanged: false })
+    }
+
+    fn duty_version(&self, version: &str) -> Result<DutyVersionInfo> {
+        let (id, mut info): (i64, DutyVersionInfo) = self.conn.query_row(
+            "SELECT id, version, effective_date, imported_at, imported_by, entry_count FROM duty_versions WHERE version = ?1",
+            [version],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    DutyVersionInfo {
+                        version: r.get(1)?,
+                        effective_date: r.get(2)?,
+                        imported_at: r.get(3)?,
+                        imported_by: r.get(4)?,
+                        entry_count: r.get(5)?,
+                        per_list: vec![],
+                    },
+                ))
+            },
+        )?;
+        for l in DutyList::ALL {
+            info.per_list.push(self.conn.query_row(
+                "SELECT count(*) FROM duty_entries WHERE version_id = ?1 AND list = ?2",
+                params![id, l.key()],
+                |r| r.get(0),
+            )?);
+        }
+        Ok(info)
+    }
+
+    /// Newest first.
+    pub fn duty_versions(&self) -> Result<Vec<DutyVersionInfo>> {
+        let mut st = self.conn.prepare("SELECT version FROM duty_versions ORDER BY id DESC")?;
+        let names: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        names.iter().map(|v| self.duty_version(v)).collect()
+    }
+
+    /// The version in force (the latest imported), if any.
+    pub fn current_duty_version(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT version FROM duty_versions ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A list of the version in force in published order, filtered by code, name, category or
+    /// duty text when `query` is given.
+    pub fn duty_entries(&self, list: DutyList, query: Option<&str>) -> Result<Vec<DutyEntryView>> {
+        let q = query.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM duty_entries e JOIN duty_versions v ON v.id = e.version_id
+             LEFT JOIN units u ON u.code = e.department
+             WHERE e.version_id = (SELECT max(id) FROM duty_versions) AND e.list = ?1
+               AND (?2 IS NULL OR e.code LIKE ?2 OR e.name LIKE ?2 OR e.category LIKE ?2 OR e.township_duty LIKE ?2
+                    OR e.department_duty LIKE ?2)
+             ORDER BY e.seq"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(params![list.key(), q], entry_view)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One entry of the version in force.
+    pub fn duty_entry(&self, list: DutyList, code: &str) -> Result<Option<DutyEntryView>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM duty_entries e JOIN duty_versions v ON v.id = e.version_id
+             LEFT JOIN units u ON u.code = e.department
+             WHERE e.version_id = (SELECT max(id) FROM duty_versions) AND e.list = ?1 AND e.code = ?2"
+        );
+        Ok(self.conn.query_row(&sql, params![list.key(), code.trim()], entry_view).optional()?)
+    }
+}
