@@ -98,6 +98,10 @@ pub enum DocRequest {
     },
     /// 事项公示: the wall list of the current catalog.
     CatalogWall,
+    /// The wall version of 权力清单, 责任清单 or 职责清单.
+    DutyWall {
+        list: crate::duties::DutyList,
+    },
 }
 
 /// The longest range a period report covers.
@@ -123,6 +127,7 @@ impl DocRequest {
             DocRequest::Daily { date } => format!("每日服务台账（{date}）"),
             DocRequest::Period { from, to } => format!("服务统计报告（{from} 至 {to}）"),
             DocRequest::CatalogWall => "政务服务事项公示".to_string(),
+            DocRequest::DutyWall { list } => format!("{}公示", list.label()),
         }
     }
 
@@ -133,6 +138,7 @@ impl DocRequest {
             DocRequest::Daily { date } => format!("每日服务台账-{date}.pdf"),
             DocRequest::Period { from, to } => format!("服务统计报告-{from}至{to}.pdf"),
             DocRequest::CatalogWall => "政务服务事项公示.pdf".to_string(),
+            DocRequest::DutyWall { list } => format!("{}公示.pdf", list.label()),
         }
     }
 }

@@ -33,6 +33,14 @@ pub fn render(store: &Store, req: &DocRequest) -> Result<Vec<u8>> {
             let versions = store.catalog_versions()?;
             wall::render(&store.letterhead()?, versions.first(), &items)
         }
+        DocRequest::DutyWall { list } => {
+            let entries = store.duty_entries(*list, None)?;
+            if entries.is_empty() {
+                return Err(HallError::not_found(format!("尚未导入{}，没有可公示的条目", list.label())));
+            }
+            let versions = store.duty_versions()?;
+            wall::duties(&store.letterhead()?, *list, versions.first(), &entries)
+        }
     })
 }
 

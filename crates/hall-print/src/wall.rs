@@ -1,19 +1,17 @@
-//! 事项公示: the public wall list of the catalog in force — every item with its deciding unit,
-//! time limits, fee, visits and materials, grouped by category.
+//! The public wall lists: 事项公示 of the catalog in force — every item with its deciding unit,
+//! time limits, fee, visits and materials — and the 权力清单 / 责任清单 / 职责清单 with each
+//! entry's basis and who carries what, each grouped by category.
 
-use hall_core::store::{CatalogItemView, CatalogVersionInfo, HallLetterhead};
+use hall_core::duties::DutyList;
+use hall_core::store::{CatalogItemView, CatalogVersionInfo, DutyEntryView, DutyVersionInfo, HallLetterhead};
 
 use crate::layout::{col, Align, Sheet};
 
 const SMALL: f32 = 8.5;
 
 pub fn render(h: &HallLetterhead, version: Option<&CatalogVersionInfo>, items: &[CatalogItemView]) -> Vec<u8> {
-    let mut s = Sheet::new("政务服务事项公示", &format!("{} · 政务服务事项公示", h.hall_name));
-    s.para(&h.hall_name, 13.0, false, Align::Center);
-    s.title("政务服务事项公示", 20.0);
     let v = version.map(|v| format!("目录版本 {}，{} 起施行，", v.version, v.effective_date)).unwrap_or_default();
-    s.para(&format!("{v}共 {} 项。欢迎群众监督。", items.len()), 10.0, false, Align::Center);
-    s.gap(6.0);
+    let mut s = masthead(h, "政务服务事项公示", &format!("{v}共 {} 项。欢迎群众监督。", items.len()));
     let cols = [
         col("序号", 0.06, Align::Center),
         col("事项名称及实施机关", 0.27, Align::Left),
@@ -23,14 +21,8 @@ pub fn render(h: &HallLetterhead, version: Option<&CatalogVersionInfo>, items: &
         col("申请材料", 0.36, Align::Left),
     ];
     // Categories in the order the catalog lists them.
-    let mut categories: Vec<&str> = Vec::new();
-    for i in items {
-        if !categories.contains(&i.item.category.as_str()) {
-            categories.push(&i.item.category);
-        }
-    }
     let mut n = 0;
-    for (ci, cat) in categories.iter().enumerate() {
+    for (ci, cat) in in_order(items.iter().map(|i| i.item.category.as_str())).iter().enumerate() {
         let rows: Vec<Vec<String>> = items
             .iter()
             .filter(|i| i.item.category == *cat)
@@ -69,6 +61,82 @@ pub fn render(h: &HallLetterhead, version: Option<&CatalogVersionInfo>, items: &
         s.heading(&format!("{}、{}", chinese_number(ci + 1), cat));
         s.table(&cols, &rows, SMALL);
     }
+    footer(&mut s, h);
+    s.finish()
+}
+
+/// A wall list of the lists: entries grouped by category, each with its basis, who carries it
+/// and what the township and the department each do.
+pub fn duties(
+    h: &HallLetterhead,
+    list: DutyList,
+    version: Option<&DutyVersionInfo>,
+    entries: &[DutyEntryView],
+) -> Vec<u8> {
+    let title = format!("{}{}", h.township_name, list.label());
+    let v = version.map(|v| format!("清单版本 {}，{} 起施行，", v.version, v.effective_date)).unwrap_or_default();
+    let mut s =
+        masthead(h, &title, &format!("{v}共 {} 项。照清单履职、按清单办事、依清单问责，欢迎群众监督。", entries.len()));
+    let cols = [
+        col("序号", 0.06, Align::Center),
+        col("事项名称", 0.2, Align::Left),
+        col("依据来源", 0.22, Align::Left),
+        col("责任主体", 0.12, Align::Center),
+        col("乡镇职责", 0.2, Align::Left),
+        col("县级部门职责", 0.2, Align::Left),
+    ];
+    let mut n = 0;
+    for (ci, cat) in in_order(entries.iter().map(|e| e.entry.category.as_str())).iter().enumerate() {
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .filter(|e| e.entry.category == *cat)
+            .map(|e| {
+                n += 1;
+                let d = &e.entry;
+                let dept = match (&e.department_name, d.department_duty.is_empty()) {
+                    (Some(name), false) => format!("{name}：{}", d.department_duty),
+                    (Some(name), true) => name.clone(),
+                    (None, _) => d.department_duty.clone(),
+                };
+                vec![
+                    n.to_string(),
+                    format!("{}\n编码 {}", d.name, d.code),
+                    d.basis.clone(),
+                    d.side.label().to_string(),
+                    if d.township_duty.is_empty() { "—".to_string() } else { d.township_duty.clone() },
+                    if dept.is_empty() { "—".to_string() } else { dept },
+                ]
+            })
+            .collect();
+        let heading = if cat.is_empty() { "其他" } else { cat };
+        s.heading(&format!("{}、{}", chinese_number(ci + 1), heading));
+        s.table(&cols, &rows, SMALL);
+    }
+    footer(&mut s, h);
+    s.finish()
+}
+
+fn masthead(h: &HallLetterhead, title: &str, lead: &str) -> Sheet {
+    let mut s = Sheet::new(title, &format!("{} · {title}", h.hall_name));
+    s.para(&h.hall_name, 13.0, false, Align::Center);
+    s.title(title, 20.0);
+    s.para(lead, 10.0, false, Align::Center);
+    s.gap(6.0);
+    s
+}
+
+/// Distinct values in the order first met (categories as the county lists them).
+fn in_order<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn footer(s: &mut Sheet, h: &HallLetterhead) {
     let contact = [
         (!h.address.is_empty()).then(|| format!("地址：{}", h.address)),
         (!h.phone.is_empty()).then(|| format!("咨询电话：{}", h.phone)),
@@ -77,7 +145,6 @@ pub fn render(h: &HallLetterhead, version: Option<&CatalogVersionInfo>, items: &
     if !contact.is_empty() {
         s.para(&contact.join("　"), 10.0, false, Align::Left);
     }
-    s.finish()
 }
 
 /// 1 → 一, 12 → 十二, 20 → 二十 (section numbers up to 99).

@@ -3,7 +3,7 @@
 /**
  * The hall's own lines on every paper.
  */
-export type HallLetterhead = { township_code: string, 
+export type HallLetterhead = { township_code: string, township_name: string, 
 /**
  * e.g. 卫星镇便民服务中心
  */

@@ -16,6 +16,7 @@ use crate::privacy::mask_id;
 #[ts(export)]
 pub struct HallLetterhead {
     pub township_code: String,
+    pub township_name: String,
     /// e.g. 卫星镇便民服务中心
     pub hall_name: String,
     pub address: String,
@@ -65,6 +66,7 @@ impl Store {
         Ok(HallLetterhead {
             hall_name: format!("{}便民服务中心", info.township_name),
             township_code: info.township_code,
+            township_name: info.township_name,
             address: s.hall_address,
             phone: s.hall_phone,
             appeal_text: if s.appeal_text.trim().is_empty() { DEFAULT_APPEAL_TEXT.into() } else { s.appeal_text },
