@@ -17,6 +17,7 @@ use crate::store::{ActParams, Delivery, DeliveryMethod, NewUser, SessionUser, St
 
 pub const SAMPLE_CATALOG: &str = include_str!("../../../assets/demo/catalog.json");
 pub const SAMPLE_HALL: &str = include_str!("../../../assets/demo/hall.json");
+pub const SAMPLE_DUTIES: &str = include_str!("../../../assets/demo/duties.json");
 
 /// Password of the officers added for units the sample file gives none.
 const EXTRA_OFFICER_PASSWORD: &str = "Demo@officer";
@@ -218,6 +219,9 @@ pub fn load_demo(store: &mut Store, days: i64, per_day: u32) -> Result<DemoSumma
         }
         day += Duration::days(1);
     }
+    if let Some(sup) = &supervisor {
+        sample_duties_and_voices(store, &mut f, &clerks, sup, start, real_now)?;
+    }
     store.set_now(None);
     let info = store.hall_info()?;
     Ok(DemoSummary {
@@ -227,6 +231,222 @@ pub fn load_demo(store: &mut Store, days: i64, per_day: u32) -> Result<DemoSumma
         users,
         already_loaded: false,
     })
+}
+
+/// The lists, and a month of consultations, demands, 准入 records and 县乡联动 issues, each
+/// taken as far along its life as fits before `now`.
+fn sample_duties_and_voices(
+    store: &mut Store,
+    f: &mut Faker,
+    clerks: &[SessionUser],
+    sup: &SessionUser,
+    start: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use crate::admission::TaskTerms;
+    use crate::consult::ConsultInput;
+    use crate::coordination::{IssueAnswer, IssueInput, IssueUrgency, KINDS, RESULTS, SATISFACTION};
+    use crate::demands::{DemandInput, DemandKind, CATEGORIES};
+    use crate::duties::DutyFile;
+    use crate::store::AdmissionInput;
+
+    store.set_now(Some(start.and_hms_opt(8, 30, 0).expect("valid time")));
+    store.import_duties(&DutyFile::parse_json(SAMPLE_DUTIES)?, "demo")?;
+    const TOPICS: &[(&str, &str)] = &[
+        ("医保报销比例和起付线", "已告知本年度城乡居民医保住院报销比例和起付标准，并提供政策明白纸"),
+        ("耕地地力保护补贴发放时间", "已告知补贴按季度由县财政统一发放，可持一卡通到银行查询"),
+        ("户口迁入需要什么材料", "已一次性告知所需材料：居民户口簿、居民身份证、迁入地住房证明"),
+        ("养老保险缴费档次", "已说明各缴费档次及政府补贴标准"),
+        ("宅基地翻建手续", "已告知先向村委会提出申请，再到中心窗口办理乡村建设规划许可"),
+        ("残疾证办理流程", "已告知先到县残联指定医院评定，再到窗口提交申请"),
+    ];
+    let items = store.catalog_items(None, None)?;
+    let mut day = start;
+    while day <= now.date() {
+        if store.calendar().is_working_day(day) {
+            for _ in 0..f.rng.gen_range(1..=4) {
+                let t = f.office_time(day);
+                if t > now {
+                    continue;
+                }
+                store.set_now(Some(t));
+                let clerk = clerks.choose(&mut f.rng).expect("clerks");
+                let callback = f.rng.gen_bool(0.3);
+                let person = f.person(day);
+                let input = if f.rng.gen_bool(0.5) {
+                    let it = items.choose(&mut f.rng).expect("items");
+                    ConsultInput {
+                        item_code: Some(it.item.code.clone()),
+                        answer: format!("已告知“{}”的办理条件、材料和时限", it.item.name),
+                        ..Default::default()
+                    }
+                } else {
+                    let (topic, answer) = TOPICS.choose(&mut f.rng).expect("topics");
+                    ConsultInput { topic: topic.to_string(), answer: answer.to_string(), ..Default::default() }
+                };
+                let input = ConsultInput {
+                    citizen_name: person.name.clone(),
+                    phone: if callback { person.phone.clone() } else { String::new() },
+                    callback,
+                    ..input
+                };
+                let c = store.log_consultation(&input, &clerk.username)?;
+                let n = f.rng.gen_range(0..=2);
+                let back = later(store, f, t, n);
+                if callback && back <= now && f.rng.gen_bool(0.8) {
+                    store.set_now(Some(back));
+                    store.close_callback(&c.number, "已电话回复咨询人，问题已解答", &clerk.username)?;
+                }
+            }
+            if f.rng.gen_bool(0.4) {
+                let t = f.office_time(day);
+                if t <= now {
+                    store.set_now(Some(t));
+                    let person = f.person(day);
+                    const CONTENT: &[&str] = &[
+                        "村路冬季积雪清理不及时，希望增加清雪设备",
+                        "希望在村卫生室增加慢性病取药服务",
+                        "建议村里路灯晚上多开一个小时",
+                        "希望组织一次农机操作和维修培训",
+                        "村屯垃圾收运次数偏少，夏季气味大",
+                        "建议在中心增设老年人代办服务",
+                    ];
+                    let input = DemandInput {
+                        kind: if f.rng.gen_bool(0.3) { DemandKind::Suggestion } else { DemandKind::Demand },
+                        category: CATEGORIES.choose(&mut f.rng).expect("categories").to_string(),
+                        village: f.hall.villages.choose(&mut f.rng).expect("villages").clone(),
+                        content: CONTENT.choose(&mut f.rng).expect("content").to_string(),
+                        citizen_name: person.name,
+                        phone: person.phone,
+                    };
+                    let clerk = clerks.choose(&mut f.rng).expect("clerks");
+                    let d = store.log_demand(&input, &clerk.username)?;
+                    let reviewed = later(store, f, t, 1);
+                    if reviewed <= now && f.rng.gen_bool(0.8) {
+                        store.set_now(Some(reviewed));
+                        let adopt = f.rng.gen_bool(0.75);
+                        let note = if adopt {
+                            "已转相关办公室研究落实"
+                        } else {
+                            "暂不具备实施条件，纳入明年计划统筹考虑"
+                        };
+                        store.review_demand(&d.number, adopt, note, &sup.username)?;
+                        let n = f.rng.gen_range(1..=3);
+                        let answered = later(store, f, reviewed, n);
+                        if answered <= now && f.rng.gen_bool(0.8) {
+                            store.set_now(Some(answered));
+                            store.answer_demand(&d.number, &format!("已电话答复反映人：{note}"), &sup.username)?;
+                        }
+                    }
+                }
+            }
+            if f.rng.gen_bool(0.2) {
+                let t = f.office_time(day);
+                if t <= now {
+                    store.set_now(Some(t));
+                    const TASKS: &[(&str, &str, Option<&str>, TaskTerms)] = &[
+                        (
+                            "C-MZJ",
+                            "开展农村低保年度核查",
+                            Some("ZZ-101"),
+                            TaskTerms { deployed: false, veto: false, central: false, transfer: false },
+                        ),
+                        (
+                            "C-HBJ",
+                            "辖区企业排污许可证核查",
+                            None,
+                            TaskTerms { deployed: false, veto: false, central: false, transfer: false },
+                        ),
+                        (
+                            "C-JTJ",
+                            "道路运输车辆检查执法",
+                            Some("ZZ-201"),
+                            TaskTerms { deployed: false, veto: false, central: false, transfer: false },
+                        ),
+                        (
+                            "C-YJJ",
+                            "签订安全生产目标责任状",
+                            Some("ZR-001"),
+                            TaskTerms { deployed: false, veto: false, central: false, transfer: true },
+                        ),
+                        (
+                            "C-SWJ",
+                            "冬季河道巡查",
+                            Some("ZZ-115"),
+                            TaskTerms { deployed: false, veto: false, central: false, transfer: false },
+                        ),
+                        (
+                            "C-TJJ",
+                            "第五次全国经济普查入户登记",
+                            None,
+                            TaskTerms { deployed: true, veto: false, central: false, transfer: false },
+                        ),
+                        (
+                            "C-JYJ",
+                            "控辍保学工作实行一票否决",
+                            Some("ZZ-206"),
+                            TaskTerms { deployed: false, veto: true, central: false, transfer: false },
+                        ),
+                    ];
+                    let (dept, title, entry, terms) = TASKS.choose(&mut f.rng).expect("tasks");
+                    let input = AdmissionInput {
+                        department: dept.to_string(),
+                        title: title.to_string(),
+                        content: String::new(),
+                        doc_ref: format!("望{}发〔2026〕{}号", &dept[2..], f.rng.gen_range(1..60)),
+                        received_on: Some(day),
+                        entry_code: entry.map(str::to_string),
+                        terms: *terms,
+                        due_on: Some(store.calendar().add_working_days(day, 10).date),
+                    };
+                    let task = store.record_admission(&input, &sup.username)?;
+                    let n = f.rng.gen_range(3..=8);
+                    let done = later(store, f, t, n);
+                    if task.state == crate::store::TaskState::Tracking && done <= now {
+                        store.set_now(Some(done));
+                        store.finish_admission(&task.number, "已按要求完成并报送", &sup.username)?;
+                    }
+                }
+            }
+            if f.rng.gen_bool(0.15) {
+                let t = f.office_time(day);
+                if t <= now {
+                    store.set_now(Some(t));
+                    const ISSUES: &[(&str, &str, &str)] = &[
+                        ("C-ZFJ", "惠头村主路两侧私搭乱建，乡镇劝阻无效", "惠头村主路"),
+                        ("C-SWJ", "水二村排水沟淤堵，雨季易内涝", "水二村三组"),
+                        ("C-JTJ", "信头村桥梁护栏损毁，存在安全隐患", "信头村村东桥"),
+                        ("C-HBJ", "敏头村附近养殖场粪污直排", "敏头村北侧"),
+                        ("C-YJJ", "厢兰头村废弃砖窑存在坍塌风险", "厢兰头村西"),
+                    ];
+                    let (dept, title, place) = ISSUES.choose(&mut f.rng).expect("issues");
+                    let urgency = *IssueUrgency::ALL.choose(&mut f.rng).expect("urgency");
+                    let input = IssueInput {
+                        kind: KINDS[f.rng.gen_range(0..3)].to_string(),
+                        title: title.to_string(),
+                        location: place.to_string(),
+                        urgency,
+                        department: dept.to_string(),
+                    };
+                    let issue = store.raise_issue(&input, &sup.username)?;
+                    let n = f.rng.gen_range(1..=urgency.answer_days() + 2);
+                    let answered = later(store, f, t, n);
+                    if answered <= now && f.rng.gen_bool(0.75) {
+                        store.set_now(Some(answered));
+                        let a = IssueAnswer {
+                            answer: "已派员到现场核查并处理".to_string(),
+                            answered_on: Some(answered.date()),
+                            result: RESULTS[f.rng.gen_range(0..RESULTS.len())].to_string(),
+                            satisfaction: SATISFACTION[f.rng.gen_range(0..SATISFACTION.len())].to_string(),
+                        };
+                        store.answer_issue(&issue.number, &a, &sup.username)?;
+                    }
+                }
+            }
+        }
+        day += Duration::days(1);
+    }
+    Ok(())
 }
 
 /// One sample case: its intake at `t`, then as much of its life as fits before `now`.
