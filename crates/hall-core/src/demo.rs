@@ -298,7 +298,7 @@ fn sample_duties_and_voices(
                     store.close_callback(&c.number, "已电话回复咨询人，问题已解答", &clerk.username)?;
                 }
             }
-            if f.rng.gen_bool(0.4) {
+            if f.rng.gen_bool(0.6) {
                 let t = f.office_time(day);
                 if t <= now {
                     store.set_now(Some(t));
@@ -340,7 +340,7 @@ fn sample_duties_and_voices(
                     }
                 }
             }
-            if f.rng.gen_bool(0.2) {
+            if f.rng.gen_bool(0.35) {
                 let t = f.office_time(day);
                 if t <= now {
                     store.set_now(Some(t));
@@ -408,7 +408,7 @@ fn sample_duties_and_voices(
                     }
                 }
             }
-            if f.rng.gen_bool(0.15) {
+            if f.rng.gen_bool(0.3) {
                 let t = f.office_time(day);
                 if t <= now {
                     store.set_now(Some(t));

@@ -2,6 +2,8 @@
 //! desktop app. Chinese output by default, `--json` for machines; exit 0 on success, non-zero
 //! with a Chinese message on stderr otherwise.
 
+mod records;
+
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,6 +98,41 @@ enum Command {
     /// 每日服务台账与统计报告（PDF）
     #[command(subcommand)]
     Report(ReportCmd),
+    /// 权力清单、责任清单、职责清单：导入、查看
+    Lists {
+        #[command(flatten)]
+        actor: records::Actor,
+        #[command(subcommand)]
+        cmd: records::ListsCmd,
+    },
+    /// 职责准入：县级部门下派任务对照职责清单审查、登记、跟踪
+    Admission {
+        #[command(flatten)]
+        actor: records::Actor,
+        #[command(subcommand)]
+        cmd: records::AdmissionCmd,
+    },
+    /// 咨询登记与回访（首问负责）
+    Consult {
+        #[command(flatten)]
+        actor: records::Actor,
+        #[command(subcommand)]
+        cmd: records::ConsultCmd,
+    },
+    /// 群众需求与人民建议：登记、审核、答复
+    Demand {
+        #[command(flatten)]
+        actor: records::Actor,
+        #[command(subcommand)]
+        cmd: records::DemandCmd,
+    },
+    /// 县乡联动：向县级部门提请事项、记录答复
+    Coord {
+        #[command(flatten)]
+        actor: records::Actor,
+        #[command(subcommand)]
+        cmd: records::CoordCmd,
+    },
     /// 打印办件文书：receipt 受理回执、notice 一次性告知书、refusal 不予受理通知书、
     /// commitment 容缺受理承诺书、delivery 出件签收单
     Print {
@@ -134,18 +171,22 @@ enum ReportCmd {
     },
 }
 
+/// A file the county publishes (catalog, lists), with what may override its version.
+#[derive(Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// 版本号（覆盖文件中的版本号；CSV 不含版本号时使用）
+    #[arg(long)]
+    version: Option<String>,
+    /// 生效日期 YYYY-MM-DD
+    #[arg(long)]
+    effective: Option<NaiveDate>,
+}
+
 #[derive(Subcommand)]
 enum CatalogCmd {
     /// 导入事项清单（JSON 或 CSV，整体成功或整体不导入）
-    Import {
-        file: PathBuf,
-        /// 版本号（覆盖文件中的版本号；CSV 不含版本号时使用）
-        #[arg(long)]
-        version: Option<String>,
-        /// 生效日期 YYYY-MM-DD
-        #[arg(long)]
-        effective: Option<NaiveDate>,
-    },
+    Import(ImportArgs),
     /// 列出当前清单的事项
     List {
         #[arg(long)]
@@ -478,7 +519,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                 }
             }
         }
-        Command::Catalog(CatalogCmd::Import { file, version, effective }) => {
+        Command::Catalog(CatalogCmd::Import(ImportArgs { file, version, effective })) => {
             let text = read_input(&file.to_string_lossy())?;
             let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             let mut cat = if is_csv { CatalogFile::parse_csv(&text)? } else { CatalogFile::parse_json(&text)? };
@@ -524,6 +565,11 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             emit_document(&mut store, DocRequest::Period { from, to }, out, json)?
         }
         Command::Sync { once, hub, token } => return sync(store, once, hub, token, json),
+        Command::Lists { actor, cmd } => records::run(&mut store, actor, records::RecordCmd::Lists(cmd), json)?,
+        Command::Admission { actor, cmd } => records::run(&mut store, actor, records::RecordCmd::Admission(cmd), json)?,
+        Command::Consult { actor, cmd } => records::run(&mut store, actor, records::RecordCmd::Consult(cmd), json)?,
+        Command::Demand { actor, cmd } => records::run(&mut store, actor, records::RecordCmd::Demand(cmd), json)?,
+        Command::Coord { actor, cmd } => records::run(&mut store, actor, records::RecordCmd::Coord(cmd), json)?,
         Command::Audit(AuditCmd::Verify) => {
             let r = store.audit_verify()?;
             if json {

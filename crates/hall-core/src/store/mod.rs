@@ -18,6 +18,8 @@ mod papers;
 mod pickup;
 mod records;
 #[cfg(test)]
+mod records_tests;
+#[cfg(test)]
 mod reliability_tests;
 mod reports;
 mod search;
