@@ -365,8 +365,8 @@ fn sample_duties_and_voices(
                         ),
                         (
                             "C-YJJ",
-                            "签订安全生产目标责任状",
-                            Some("ZR-001"),
+                            "签订应急管理目标责任状",
+                            Some("ZZ-117"),
                             TaskTerms { deployed: false, veto: false, central: false, transfer: true },
                         ),
                         (

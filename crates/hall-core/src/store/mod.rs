@@ -423,6 +423,10 @@ pub(crate) mod testing {
         crate::demo::add_sample_users(&mut s).unwrap();
         (dir, s)
     }
+
+    /// SQL that takes a database back from schema 6 (for tests that rebuild an older hall).
+    pub const UNDO_SCHEMA_6: &str = "DROP TABLE coordination_issues; DROP TABLE demands; DROP TABLE consultations;
+        DROP TABLE admission_tasks; DROP TABLE record_serials; DROP TABLE duty_entries; DROP TABLE duty_versions;";
 }
 
 #[cfg(test)]

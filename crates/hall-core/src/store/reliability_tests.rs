@@ -57,10 +57,13 @@ fn a_log_from_before_the_chain_is_chained_on_upgrade() {
     // As it was at schema 4: no hashes.
     behind_the_apps_back(
         &s,
-        "ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
-         DELETE FROM settings WHERE key = 'audit_head';
-         CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;
-         PRAGMA user_version = 4;",
+        &format!(
+            "{} ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
+             DELETE FROM settings WHERE key = 'audit_head';
+             CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;
+             PRAGMA user_version = 4;",
+            testing::UNDO_SCHEMA_6
+        ),
     );
     let path = s.path().to_path_buf();
     drop(s);

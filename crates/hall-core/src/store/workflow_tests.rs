@@ -362,10 +362,11 @@ fn a_hall_upgraded_to_sync_sends_the_cases_it_completed_before() {
     s.act(&number, Action::Withdraw, &clerk, &ActParams { note: "撤回".into(), ..Default::default() }).unwrap();
     // As it was before schema 4.
     s.conn
-        .execute_batch(
-            "DROP TABLE outbox; ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
-             PRAGMA user_version = 3;",
-        )
+        .execute_batch(&format!(
+            "{} DROP TABLE outbox; ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
+                 PRAGMA user_version = 3;",
+            testing::UNDO_SCHEMA_6
+        ))
         .unwrap();
     let path = s.path().to_path_buf();
     drop(s);
