@@ -4,6 +4,7 @@ fn main() {
         "document",
         "print_document",
         "save_document",
+        "save_export",
         "sync_now",
     ])))
     .expect("tauri build step");

@@ -1,12 +1,15 @@
 //! The thin shell: `call` passes the window's typed request to the core's dispatcher with the
 //! window's session; `document`, `print_document` and `save_document` hand a document request
-//! to the printing crate. Roles are checked there, in Rust.
+//! to the printing crate, `save_export` a list for the township's web page. Roles are checked
+//! there, in Rust.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use hall_core::api::{dispatch, Reply, Request};
 use hall_core::documents::DocRequest;
+use hall_core::lifecycle::Role;
+use hall_core::publish::{ExportFormat, PublicList};
 use hall_core::store::SessionUser;
 use hall_core::{HallError, Store};
 use tauri::Manager;
@@ -82,6 +85,40 @@ fn save_document(
     })
 }
 
+/// 政务公开: a list as a web page or in the county's import format, for anyone logged in. The
+/// list is exported once before the dialog, so that one never imported is refused before
+/// asking where to save, and the file is named after its version.
+#[tauri::command(async)]
+fn save_export(
+    list: PublicList,
+    format: ExportFormat,
+    app: tauri::AppHandle,
+    hall: tauri::State<'_, Hall>,
+) -> Result<String, HallError> {
+    use tauri_plugin_dialog::DialogExt;
+    let export = hall.with("save_export", |store, session| {
+        hall_core::api::authorize(session, &Role::ALL)?;
+        hall_core::publish::export(store, list, format)
+    })?;
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(format!("导出{}", list.label()))
+        .set_file_name(&export.file_name)
+        .add_filter(format.label(), &[format.extension()]);
+    if let Some(dir) = dirs::document_dir().filter(|d| d.is_dir()) {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(path) = dialog.blocking_save_file().and_then(|p| p.into_path().ok()) else {
+        return Ok("已取消导出".into());
+    };
+    hall.with("save_export", |store, session| {
+        let actor = hall_core::api::authorize(session, &Role::ALL)?.username.clone();
+        hall_print::save_export(store, &actor, list, format, &path)?;
+        Ok(format!("已导出到 {}", path.display()))
+    })
+}
+
 /// One sync pass at a time, whether the timer or the 立即同步 button started it.
 struct SyncGate(tokio::sync::Mutex<()>);
 
@@ -154,9 +191,7 @@ async fn sync_now(
     app: tauri::AppHandle,
     hall: tauri::State<'_, Hall>,
 ) -> Result<hall_core::store::SyncStatus, HallError> {
-    hall.with("sync_now", |_, session| {
-        hall_core::api::authorize(session, &hall_core::lifecycle::Role::ALL).map(|_| ())
-    })?;
+    hall.with("sync_now", |_, session| hall_core::api::authorize(session, &Role::ALL).map(|_| ()))?;
     if sync_pass(&app).await?.is_none() {
         return Err(HallError::invalid("尚未设置县级平台地址：请系统管理员在“系统管理 → 县级平台”中设置"));
     }
@@ -230,7 +265,7 @@ pub fn run() {
         .manage(Hall { store, session: Mutex::new(None) })
         .manage(SyncGate(tokio::sync::Mutex::new(())))
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![call, document, print_document, save_document, sync_now])
+        .invoke_handler(tauri::generate_handler![call, document, print_document, save_document, save_export, sync_now])
         .run(tauri::generate_context!())
         .expect("一窗通 window failed to start");
 }

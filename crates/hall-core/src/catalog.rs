@@ -183,6 +183,33 @@ pub struct CatalogFile {
     pub items: Vec<CatalogItem>,
 }
 
+/// The CSV columns [`CatalogFile::to_csv`] writes, each one a header [`CatalogFile::parse_csv`]
+/// reads: one row per material, the item's columns repeated on each.
+pub const CSV_HEADERS: [&str; 22] = [
+    "事项编码",
+    "事项名称",
+    "事项类型",
+    "类别",
+    "实施机关编码",
+    "实施机关",
+    "实施机关层级",
+    "承办单位编码",
+    "承办单位",
+    "设定依据",
+    "办件类型",
+    "法定时限",
+    "承诺时限",
+    "收费",
+    "收费依据",
+    "到场次数",
+    "材料名称",
+    "材料形式",
+    "份数",
+    "是否必需",
+    "可容缺",
+    "材料来源",
+];
+
 /// Column positions of a catalog CSV (by Chinese or English header).
 struct CsvCols {
     code: Option<usize>,
@@ -191,6 +218,7 @@ struct CsvCols {
     category: Option<usize>,
     unit: Option<usize>,
     handled_by: Option<usize>,
+    handled_by_name: Option<usize>,
     unit_name: Option<usize>,
     unit_level: Option<usize>,
     basis: Option<usize>,
@@ -245,6 +273,7 @@ impl CatalogFile {
             category: col(&["类别", "事项类别", "category"]),
             unit: col(&["实施机关编码", "unit"]),
             handled_by: col(&["承办单位编码", "handled_by"]),
+            handled_by_name: col(&["承办单位", "承办单位名称", "handled_by_name"]),
             unit_name: col(&["实施机关", "实施机关名称", "unit_name"]),
             unit_level: col(&["实施机关层级", "unit_level"]),
             basis: col(&["设定依据", "设定和实施依据", "basis"]),
@@ -342,6 +371,15 @@ impl CatalogFile {
                     };
                     file.units.push(Unit { code: unit.clone(), name: get(cols.unit_name).to_string(), level });
                 }
+                // A 承办单位 is the township office whose queue takes a county department's case.
+                let handled_by = get(cols.handled_by);
+                if !handled_by.is_empty()
+                    && !get(cols.handled_by_name).is_empty()
+                    && !file.units.iter().any(|u| u.code == handled_by)
+                {
+                    let name = get(cols.handled_by_name).to_string();
+                    file.units.push(Unit { code: handled_by.to_string(), name, level: UnitLevel::Township });
+                }
                 file.items.push(CatalogItem {
                     code: code.to_string(),
                     name: get(cols.name).to_string(),
@@ -387,6 +425,64 @@ impl CatalogFile {
         }
         file.check(&lines)?;
         Ok(file)
+    }
+
+    /// The file as CSV in the columns of [`CSV_HEADERS`], so that [`CatalogFile::parse_csv`]
+    /// reads back the same units and items (a CSV carries no version or date).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let unit = |code: &str| self.units.iter().find(|u| u.code == code);
+        let yes_no = |b: bool| if b { "是" } else { "否" };
+        let mut rows = Vec::new();
+        for it in &self.items {
+            let decider = unit(&it.unit);
+            let handler = it.handled_by.as_deref().and_then(unit);
+            let item = [
+                it.code.clone(),
+                it.name.clone(),
+                it.item_type.clone(),
+                it.category.clone(),
+                it.unit.clone(),
+                decider.map(|u| u.name.clone()).unwrap_or_default(),
+                match decider.map(|u| u.level) {
+                    Some(UnitLevel::County) => "县级".into(),
+                    Some(UnitLevel::Township) => "乡镇".into(),
+                    None => String::new(),
+                },
+                it.handled_by.clone().unwrap_or_default(),
+                handler.map(|u| u.name.clone()).unwrap_or_default(),
+                it.basis.clone(),
+                it.kind.label().into(),
+                it.legal_days.to_string(),
+                it.promised_days.to_string(),
+                it.fee.clone(),
+                it.fee_basis.clone(),
+                it.visits.to_string(),
+            ];
+            let materials: Vec<[String; 6]> = it
+                .materials
+                .iter()
+                .map(|m| {
+                    [
+                        m.name.clone(),
+                        m.form.label().into(),
+                        m.copies.to_string(),
+                        yes_no(m.required).into(),
+                        yes_no(m.deferrable).into(),
+                        m.source.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            if materials.is_empty() {
+                rows.push(item.iter().cloned().chain(std::iter::repeat_n(String::new(), 6)).collect::<Vec<_>>());
+            }
+            for m in materials {
+                rows.push(item.iter().cloned().chain(m).collect());
+            }
+        }
+        let written = w.write_record(CSV_HEADERS).and_then(|_| rows.iter().try_for_each(|r| w.write_record(r)));
+        written.expect("writing CSV into memory does not fail");
+        String::from_utf8(w.into_inner().expect("an in-memory writer flushes")).expect("CSV of UTF-8 text is UTF-8")
     }
 
     /// Checks the whole file; `lines[i]` is the CSV line of item i when known.
@@ -505,6 +601,20 @@ mod tests {
         assert_eq!(f.items[1].kind, CaseKind::Promised);
         assert!(f.items[1].materials[1].deferrable);
         assert_eq!(f.units.len(), 2);
+    }
+
+    #[test]
+    fn csv_written_reads_back_the_same_items_and_units() {
+        let f = CatalogFile::parse_json(crate::demo::SAMPLE_CATALOG).unwrap();
+        let back = CatalogFile::parse_csv(&f.to_csv()).unwrap();
+        assert_eq!(back.items, f.items);
+        // The units the items name, 承办单位 included, with their names and levels.
+        for it in &f.items {
+            for code in std::iter::once(&it.unit).chain(&it.handled_by) {
+                let unit = back.units.iter().find(|u| &u.code == code).unwrap();
+                assert!(f.units.contains(unit), "{unit:?}");
+            }
+        }
     }
 
     #[test]

@@ -204,6 +204,29 @@ impl DutyFile {
         Ok(file)
     }
 
+    /// The entries as CSV in the columns of [`CSV_HEADERS`], so that [`DutyFile::parse_csv`]
+    /// reads back the same entries (a CSV carries no version, date or units).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let written = w.write_record(CSV_HEADERS).and_then(|_| {
+            self.entries.iter().try_for_each(|e| {
+                w.write_record([
+                    e.list.label(),
+                    &e.code,
+                    &e.name,
+                    &e.category,
+                    &e.basis,
+                    e.side.label(),
+                    e.department.as_deref().unwrap_or(""),
+                    &e.township_duty,
+                    &e.department_duty,
+                ])
+            })
+        });
+        written.expect("writing CSV into memory does not fail");
+        String::from_utf8(w.into_inner().expect("an in-memory writer flushes")).expect("CSV of UTF-8 text is UTF-8")
+    }
+
     /// Checks the whole file; `lines[i]` is the CSV line of entry i when known.
     pub fn check(&self, lines: &[usize]) -> Result<()> {
         if self.entries.is_empty() {
@@ -293,6 +316,15 @@ mod tests {
         let bad = CSV.replace("《城乡规划法》第六十五条", "");
         let e = DutyFile::parse_csv(&bad).unwrap_err();
         assert!(e.message.contains("第 4 行") && e.message.contains("依据来源"), "{}", e.message);
+    }
+
+    #[test]
+    fn csv_written_reads_back_the_same_entries() {
+        let f = DutyFile::parse_csv(CSV).unwrap();
+        let mut tricky = f.clone();
+        tricky.entries[0].name = "名称含逗号,和引号\"".into();
+        let back = DutyFile::parse_csv(&tricky.to_csv()).unwrap();
+        assert_eq!(back.entries, tricky.entries);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod error;
 pub mod intake;
 pub mod lifecycle;
 pub mod privacy;
+pub mod publish;
 pub mod store;
 pub mod validate;
 

@@ -1,7 +1,8 @@
 //! 一窗通 printing: every paper the hall hands out or files, laid out on A4 as PDF with the
 //! built-in CJK fonts, offline, with no webview. The desktop shell and `hallctl` both come
 //! here: [`render`] makes the PDF, [`print`] sends it to the operating system's printer and
-//! [`save`] writes it to a file — the last two record the act in the event log.
+//! [`save`] writes it to a file — the last two record the act in the event log. [`save_export`]
+//! writes a list for the township's web page (政务公开) the same way.
 
 mod fonts;
 mod layout;
@@ -15,6 +16,7 @@ use std::process::Command;
 use hall_core::api::authorize;
 use hall_core::documents::DocRequest;
 use hall_core::lifecycle::Role;
+use hall_core::publish::{self, ExportFormat, PublicList};
 use hall_core::store::SessionUser;
 use hall_core::{HallError, Result, Store};
 
@@ -25,22 +27,8 @@ pub fn render(store: &Store, req: &DocRequest) -> Result<Vec<u8>> {
         DocRequest::Case { number, paper } => papers::render(&store.case_paper(number, *paper)?, *paper),
         DocRequest::Daily { date } => sheets::daily(&store.letterhead()?, &store.daily_sheet(*date)?),
         DocRequest::Period { from, to } => sheets::period(&store.letterhead()?, &store.figures(*from, *to)?),
-        DocRequest::CatalogWall => {
-            let items = store.catalog_items(None, None)?;
-            if items.is_empty() {
-                return Err(HallError::not_found("尚未导入服务事项目录，没有可公示的事项"));
-            }
-            let versions = store.catalog_versions()?;
-            wall::render(&store.letterhead()?, versions.first(), &items)
-        }
-        DocRequest::DutyWall { list } => {
-            let entries = store.duty_entries(*list, None)?;
-            if entries.is_empty() {
-                return Err(HallError::not_found(format!("尚未导入{}，没有可公示的条目", list.label())));
-            }
-            let versions = store.duty_versions()?;
-            wall::duties(&store.letterhead()?, *list, versions.first(), &entries)
-        }
+        DocRequest::CatalogWall => wall::render(&publish::table(store, PublicList::Service)?),
+        DocRequest::DutyWall { list } => wall::render(&publish::table(store, PublicList::from(*list))?),
     })
 }
 
@@ -124,18 +112,34 @@ pub fn print(store: &mut Store, actor: &str, req: &DocRequest) -> Result<String>
 /// Renders, writes to `path` and records the export as an event.
 pub fn save(store: &mut Store, actor: &str, req: &DocRequest, path: &Path) -> Result<()> {
     let pdf = render(store, req)?;
-    write_pdf(path, &pdf)?;
+    write_file(path, &pdf)?;
     store.record_paper(req, actor, &format!("另存为 {}", path.display()))
 }
 
+/// Exports a list for the township's web page or the county ([`publish::export`]), writes it
+/// whole to `path` and records the export as a hall event. Returns the size in bytes.
+pub fn save_export(
+    store: &mut Store,
+    actor: &str,
+    list: PublicList,
+    format: ExportFormat,
+    path: &Path,
+) -> Result<usize> {
+    let export = publish::export(store, list, format)?;
+    write_file(path, &export.bytes)?;
+    let note = format!("导出{}（{}）到 {}", list.label(), format.extension(), path.display());
+    store.note_hall_event(actor, "export", &note)?;
+    Ok(export.bytes.len())
+}
+
 /// Writes the whole file or nothing (a temporary file renamed into place).
-pub fn write_pdf(path: &Path, pdf: &[u8]) -> Result<()> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| {
         HallError::new(hall_core::ErrorCode::Storage, format!("无法保存到 {}：{e}", path.display()))
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, pdf).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(fail)?;
     // A saved document is an ordinary file (the temporary one is private to its owner).
     #[cfg(unix)]
     {

@@ -1,8 +1,11 @@
 //! The supervisor's paper: 每日服务台账 for a date and the 服务统计报告 for a period, both
-//! drawn from the same [`Figures`] the live charts show.
+//! drawn from the same [`Figures`] the live charts show — cases, and the hall's own records:
+//! consultations, demands, 准入 and 县乡联动, ending in the township's evaluation of each county
+//! department (seed 003 三(四)).
 
 use chrono::{Datelike, NaiveDate};
-use hall_core::store::{DailySheet, Figures, HallLetterhead, RATING_LABELS};
+use hall_core::admission::RULES;
+use hall_core::store::{DailySheet, Figures, HallLetterhead, Tally, RATING_LABELS};
 
 use crate::layout::{col, Align, Sheet};
 
@@ -36,7 +39,7 @@ fn counts_table(s: &mut Sheet, f: &Figures) {
 }
 
 /// Name–count tables side by side would crowd; each dimension gets two narrow columns instead.
-fn tallies(s: &mut Sheet, title: &str, what: &str, rows: &[hall_core::store::Tally]) {
+fn tallies(s: &mut Sheet, title: &str, what: &str, rows: &[Tally]) {
     s.heading(title);
     if rows.is_empty() {
         s.para("（无）", SMALL, false, Align::Left);
@@ -119,10 +122,12 @@ pub fn daily(h: &HallLetterhead, d: &DailySheet) -> Vec<u8> {
     s.gap(6.0);
     s.heading("一、办件情况");
     counts_table(&mut s, f);
-    tallies(&mut s, "二、按事项类别", "事项类别", &f.by_category);
-    tallies(&mut s, "三、按承办单位", "承办单位", &f.by_unit);
-    tallies(&mut s, "四、按受理人（首问负责人）", "受理人", &f.by_clerk);
-    s.heading("五、当日办件清单");
+    s.heading("二、咨询与群众诉求");
+    records_table(&mut s, f);
+    tallies(&mut s, "三、按事项类别", "事项类别", &f.by_category);
+    tallies(&mut s, "四、按承办单位", "承办单位", &f.by_unit);
+    tallies(&mut s, "五、按受理人（首问负责人）", "受理人", &f.by_clerk);
+    s.heading("六、当日办件清单");
     if d.cases.is_empty() {
         s.para("当日无接件。", SMALL, false, Align::Left);
     } else {
@@ -156,12 +161,312 @@ pub fn daily(h: &HallLetterhead, d: &DailySheet) -> Vec<u8> {
             8.0,
         );
     }
-    s.heading("六、评价情况");
+    s.heading("七、当日咨询登记");
+    day_consultations(&mut s, d);
+    s.heading("八、当日群众诉求");
+    day_demands(&mut s, d);
+    s.heading("九、评价情况");
     ratings(&mut s, f);
     follow_ups(&mut s, f);
     s.gap(10.0);
     s.signatures(&["制表人", "审核人", "日期"], BODY);
     s.finish()
+}
+
+/// The day's or period's consultations, call-backs and demands in one row.
+fn records_table(s: &mut Sheet, f: &Figures) {
+    let (c, d) = (&f.consultations, &f.demands);
+    let kind = |label: &str| d.by_kind.iter().find(|t| t.name == label).map_or(0, |t| t.count);
+    let cells = [
+        ("咨询登记", c.logged),
+        ("需回访", c.callbacks_asked),
+        ("回访办结", c.callbacks_closed),
+        ("待回访", c.callbacks_open),
+        ("回访逾期", c.callbacks_overdue),
+        ("群众需求", kind("群众需求")),
+        ("人民建议", kind("人民建议")),
+    ];
+    let cols: Vec<_> = cells.iter().map(|(l, _)| col(l, 1.0 / cells.len() as f32, Align::Center)).collect();
+    s.table(&cols, &[cells.iter().map(|(_, n)| n.to_string()).collect()], SMALL);
+}
+
+fn day_consultations(s: &mut Sheet, d: &DailySheet) {
+    if d.consultations.is_empty() {
+        s.para("当日无咨询登记。", SMALL, false, Align::Left);
+        return;
+    }
+    let rows: Vec<Vec<String>> = d
+        .consultations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let due = c.callback_due.as_deref().unwrap_or("");
+            let callback = match (c.callback, &c.closed_at, c.overdue) {
+                (false, _, _) => "无需回访".to_string(),
+                (true, Some(at), _) => format!("已回访 {}", at.get(..10).unwrap_or(at)),
+                (true, None, true) => format!("逾期未回访（期限 {due}）"),
+                (true, None, false) => format!("需回访（期限 {due}）"),
+            };
+            let clerk = if c.clerk_name.is_empty() { c.clerk.clone() } else { c.clerk_name.clone() };
+            vec![
+                (i + 1).to_string(),
+                c.number.clone(),
+                c.at.get(11..16).unwrap_or(&c.at).to_string(),
+                c.topic.clone(),
+                clerk,
+                callback,
+            ]
+        })
+        .collect();
+    s.table(
+        &[
+            col("序号", 0.06, Align::Center),
+            col("登记编号", 0.2, Align::Left),
+            col("时间", 0.08, Align::Center),
+            col("咨询事项", 0.27, Align::Left),
+            col("首问负责人", 0.13, Align::Left),
+            col("回访", 0.26, Align::Left),
+        ],
+        &rows,
+        8.0,
+    );
+}
+
+fn day_demands(s: &mut Sheet, d: &DailySheet) {
+    if d.demands.is_empty() {
+        s.para("当日无群众诉求登记。", SMALL, false, Align::Left);
+        return;
+    }
+    let rows: Vec<Vec<String>> = d
+        .demands
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            vec![
+                (i + 1).to_string(),
+                x.number.clone(),
+                x.kind_label.clone(),
+                x.category.clone(),
+                x.village.clone(),
+                x.state_label.clone(),
+            ]
+        })
+        .collect();
+    s.table(
+        &[
+            col("序号", 0.06, Align::Center),
+            col("登记编号", 0.22, Align::Left),
+            col("类型", 0.14, Align::Center),
+            col("类别", 0.16, Align::Center),
+            col("所在村（社区）", 0.28, Align::Left),
+            col("状态", 0.14, Align::Center),
+        ],
+        &rows,
+        8.0,
+    );
+}
+
+/// Non-zero counts as “已解决 2、部分解决 1”, or “—”.
+fn tally_line(tallies: &[Tally]) -> String {
+    let parts: Vec<String> =
+        tallies.iter().filter(|t| t.count > 0).map(|t| format!("{} {}", t.name, t.count)).collect();
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join("\n")
+    }
+}
+
+fn days(average: f64, max: u32, n: u32) -> (String, String) {
+    if n == 0 {
+        ("—".into(), "—".into())
+    } else {
+        (format!("{average:.1}"), max.to_string())
+    }
+}
+
+fn consultations(s: &mut Sheet, f: &Figures) {
+    let c = &f.consultations;
+    s.heading("八、咨询与回访（首问负责）");
+    s.body(
+        &format!(
+            "本期登记咨询 {} 件，其中需回访 {} 件；本期办结回访 {} 件，期末待回访 {} 件，回访逾期 {} 件。",
+            c.logged, c.callbacks_asked, c.callbacks_closed, c.callbacks_open, c.callbacks_overdue
+        ),
+        BODY,
+    );
+    if c.logged > 0 {
+        tallies(s, "（一）咨询较多的事项", "咨询事项", &c.top_topics);
+        tallies(s, "（二）按首问负责人", "首问负责人", &c.by_clerk);
+    }
+}
+
+fn demands(s: &mut Sheet, f: &Figures) {
+    let d = &f.demands;
+    s.heading("九、群众诉求（群众需求与人民建议）");
+    let kinds: Vec<String> = d.by_kind.iter().map(|t| format!("{} {} 件", t.name, t.count)).collect();
+    let kinds = if kinds.is_empty() { String::new() } else { format!("（{}）", kinds.join("、")) };
+    s.body(
+        &format!(
+            "本期登记群众诉求 {} 件{kinds}；审核采纳 {} 件、不予采纳 {} 件，答复 {} 件；期末待审核 {} 件。",
+            d.logged, d.adopted, d.declined, d.answered, d.waiting_review
+        ),
+        BODY,
+    );
+    if d.logged > 0 {
+        tallies(s, "（一）按诉求类别", "诉求类别", &d.by_category);
+        tallies(s, "（二）按村（社区）", "所在村（社区）", &d.by_village);
+    }
+}
+
+/// The short name of a refusing rule for a column head: “清单外事项”.
+fn rule_short(label: &str) -> &str {
+    label.split('，').next().unwrap_or(label)
+}
+
+fn admission(s: &mut Sheet, f: &Figures) {
+    let a = &f.admission;
+    s.heading("十、职责准入（县级部门下派任务）");
+    let (received, admitted, refused) =
+        a.by_department.iter().fold((0, 0, 0), |(r, ad, rf), d| (r + d.received, ad + d.admitted, rf + d.refused));
+    s.body(
+        &format!("本期收到县级部门下派任务 {received} 件，经对照职责清单准入 {admitted} 件，不予准入 {refused} 件。"),
+        BODY,
+    );
+    if a.by_department.is_empty() {
+        return;
+    }
+    s.heading("（一）按县级部门");
+    let rule_share = 0.46 / a.refused_by_rule.len().max(1) as f32;
+    let mut cols = vec![
+        col("县级部门", 0.26, Align::Left),
+        col("收到", 0.09, Align::Center),
+        col("准入", 0.09, Align::Center),
+        col("不予准入", 0.1, Align::Center),
+    ];
+    cols.extend(a.refused_by_rule.iter().map(|r| col(rule_short(&r.label), rule_share, Align::Center)));
+    let rows: Vec<Vec<String>> = a
+        .by_department
+        .iter()
+        .map(|d| {
+            let mut row =
+                vec![d.unit_name.clone(), d.received.to_string(), d.admitted.to_string(), d.refused.to_string()];
+            row.extend(d.refused_by_rule.iter().map(|r| r.count.to_string()));
+            row
+        })
+        .collect();
+    s.table(&cols, &rows, SMALL);
+    let rows: Vec<Vec<String>> = a
+        .refused_by_rule
+        .iter()
+        .map(|r| {
+            let basis = RULES.iter().find(|i| i.rule == r.rule).map_or("", |i| i.basis);
+            vec![r.label.clone(), r.count.to_string(), basis.to_string()]
+        })
+        .collect();
+    s.heading("（二）不予准入的情形与依据");
+    s.table(
+        &[col("情形", 0.26, Align::Left), col("件数", 0.09, Align::Center), col("政策依据", 0.65, Align::Left)],
+        &rows,
+        SMALL,
+    );
+}
+
+fn coordination(s: &mut Sheet, f: &Figures) {
+    s.heading("十一、县乡联动（乡镇提请县级部门协调解决）");
+    if f.coordination.is_empty() {
+        s.para("本期无县乡联动事项。", SMALL, false, Align::Left);
+        return;
+    }
+    let rows: Vec<Vec<String>> = f
+        .coordination
+        .iter()
+        .map(|d| {
+            let (average, max) = days(d.average_days, d.max_days, d.answered);
+            vec![
+                d.unit_name.clone(),
+                d.raised.to_string(),
+                d.answered.to_string(),
+                d.answered_on_time.to_string(),
+                d.open.to_string(),
+                d.overdue.to_string(),
+                average,
+                max,
+                tally_line(&d.results),
+            ]
+        })
+        .collect();
+    s.table(
+        &[
+            col("县级部门", 0.22, Align::Left),
+            col("提请", 0.07, Align::Center),
+            col("答复", 0.07, Align::Center),
+            col("按期答复", 0.09, Align::Center),
+            col("待答复", 0.08, Align::Center),
+            col("逾期", 0.07, Align::Center),
+            col("平均用时\n（工作日）", 0.12, Align::Center),
+            col("最长用时", 0.1, Align::Center),
+            col("办理结果", 0.18, Align::Left),
+        ],
+        &rows,
+        SMALL,
+    );
+}
+
+/// 县级部门评价: each county department's turnaround on 上报件 beside its response to 县乡联动,
+/// with the township's satisfaction — one row per department that had either.
+fn evaluation(s: &mut Sheet, f: &Figures) {
+    s.heading("十二、县级部门评价（乡镇评价县直部门）");
+    let mut units: Vec<(&str, &str)> = f.county.iter().map(|c| (c.unit.as_str(), c.unit_name.as_str())).collect();
+    for d in &f.coordination {
+        if !units.iter().any(|(u, _)| *u == d.unit) {
+            units.push((&d.unit, &d.unit_name));
+        }
+    }
+    if units.is_empty() {
+        s.para("本期无上报件和县乡联动事项。", SMALL, false, Align::Left);
+        return;
+    }
+    units.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
+    let rows: Vec<Vec<String>> = units
+        .iter()
+        .map(|(unit, name)| {
+            let forwarded = f.county.iter().find(|c| c.unit == *unit);
+            let (returned, turnaround) = match forwarded {
+                Some(c) => {
+                    (format!("{} / {}", c.returned, c.forwarded), days(c.average_days, c.max_days, c.returned).0)
+                }
+                None => ("—".into(), "—".into()),
+            };
+            let mut row = vec![name.to_string(), returned, turnaround];
+            match f.coordination.iter().find(|d| d.unit == *unit) {
+                Some(d) => row.extend([
+                    d.raised.to_string(),
+                    d.answered.to_string(),
+                    if d.answered == 0 { "—".into() } else { pct(d.answered_on_time as f64 / d.answered as f64) },
+                    days(d.average_days, d.max_days, d.answered).0,
+                    tally_line(&d.satisfaction),
+                ]),
+                None => row.extend(["—"; 5].map(String::from)),
+            }
+            row
+        })
+        .collect();
+    s.table(
+        &[
+            col("县级部门", 0.2, Align::Left),
+            col("上报件\n反馈/上报", 0.11, Align::Center),
+            col("上报件\n平均用时", 0.11, Align::Center),
+            col("联动\n提请", 0.08, Align::Center),
+            col("联动\n答复", 0.08, Align::Center),
+            col("联动按期\n答复率", 0.11, Align::Center),
+            col("联动\n平均用时", 0.1, Align::Center),
+            col("满意度评价", 0.21, Align::Left),
+        ],
+        &rows,
+        SMALL,
+    );
+    s.para("用时均为工作日；满意度为乡镇对部门答复的评价（《指导意见》三(四)）。", SMALL, false, Align::Left);
 }
 
 pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
@@ -243,7 +548,7 @@ pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
             SMALL,
         );
     }
-    s.heading("六、县级部门上报件办理情况（乡镇评价县直部门）");
+    s.heading("六、县级部门上报件办理情况");
     if f.county.is_empty() {
         s.para("本期无上报件。", SMALL, false, Align::Left);
     } else {
@@ -281,6 +586,11 @@ pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
         s.bar_chart("评价分布", &labels, &[("评价数", f.ratings.levels.iter().map(|n| *n as f64).collect())], 90.0);
     }
     follow_ups(&mut s, f);
+    consultations(&mut s, f);
+    demands(&mut s, f);
+    admission(&mut s, f);
+    coordination(&mut s, f);
+    evaluation(&mut s, f);
     s.gap(10.0);
     s.signatures(&["制表人", "审核人", "日期"], BODY);
     s.finish()

@@ -6,10 +6,15 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use hall_core::admission::TaskTerms;
+use hall_core::consult::ConsultInput;
+use hall_core::coordination::{IssueAnswer, IssueInput, IssueUrgency};
+use hall_core::demands::{DemandInput, DemandKind};
 use hall_core::documents::{CasePaper, DocRequest};
+use hall_core::duties::{DutyFile, DutyList};
 use hall_core::intake::IntakeRequest;
 use hall_core::lifecycle::Action;
-use hall_core::store::{ActParams, Delivery, DeliveryMethod};
+use hall_core::store::{ActParams, AdmissionInput, Delivery, DeliveryMethod};
 use hall_core::Store;
 
 const PAGE_W: f64 = 595.28;
@@ -132,6 +137,33 @@ fn hall() -> (tempfile::TempDir, Store) {
     s.set_now(Some(at("2026-11-20 17:30")));
     hall_core::demo::load_demo(&mut s, 30, 12).unwrap();
     (dir, s)
+}
+
+/// A sample of the county's lists (the demo's own list file may replace it).
+const DUTIES: &str = include_str!("../../hall-core/tests/data/duties.json");
+
+/// A consultation at the desk; with a call back owed when `phone` is given.
+fn consult(s: &mut Store, topic: &str, phone: Option<&str>) -> String {
+    let input = ConsultInput {
+        topic: topic.into(),
+        answer: "已一次性告知办理条件、所需材料和办理地点".into(),
+        phone: phone.unwrap_or_default().into(),
+        callback: phone.is_some(),
+        ..Default::default()
+    };
+    s.log_consultation(&input, "clerk1").unwrap().number
+}
+
+fn demand(s: &mut Store, kind: DemandKind, category: &str, village: &str) -> String {
+    let input = DemandInput {
+        kind,
+        category: category.into(),
+        village: village.into(),
+        content: "村里到镇上的道路冬季积雪清理不及时，希望增加清雪次数".into(),
+        citizen_name: "赵大娘".into(),
+        phone: "13912345678".into(),
+    };
+    s.log_demand(&input, "clerk1").unwrap().number
 }
 
 fn intake(s: &mut Store, doc: serde_json::Value) -> String {
@@ -289,6 +321,11 @@ fn a_busy_day_runs_to_several_pages_with_headers_and_page_numbers() {
                 "applicant": {"kind": "person", "id_number": id, "name": name(i as usize), "phone": "13800001111"}}),
         );
     }
+    s.set_now(Some(day.and_hms_opt(10, 20, 0).unwrap()));
+    let owed = consult(&mut s, "最低生活保障申请条件", Some("13912345678"));
+    let asked = consult(&mut s, "城乡居民医保缴费标准", None);
+    let heard = demand(&mut s, DemandKind::Demand, "基础设施", "惠头村");
+    let suggested = demand(&mut s, DemandKind::Suggestion, "公共服务", "信头村");
     let pdf = hall_print::render(&s, &DocRequest::Daily { date: day }).unwrap();
     let p = read(&pdf, dir.path(), "daily");
     assert!(p.pages >= 3, "45 cases should take several pages, got {}", p.pages);
@@ -299,6 +336,13 @@ fn a_busy_day_runs_to_several_pages_with_headers_and_page_numbers() {
         &["每日服务台账", "2026年11月23日", "星期一", "接件", "一次性告知", "逾期", "制表人", "审核人"],
     );
     assert_has(&p, "daily", &[&name(0), &name(44), &format!("第{}页共{}页", p.pages, p.pages)]);
+    assert_has(
+        &p,
+        "daily",
+        &["咨询与群众诉求", "当日咨询登记", &owed, &asked, "最低生活保障申请条件", "需回访（期限2026-11-24）"],
+    );
+    assert_has(&p, "daily", &["无需回访", "当日群众诉求", &heard, &suggested, "人民建议", "惠头村", "待审核"]);
+    assert!(!p.text.contains("13912345678"), "a full phone number is on the daily sheet");
     // The case list's header repeats on every page it runs onto.
     let list_pages: Vec<usize> = (1..=p.pages)
         .filter(|pg| p.words.iter().any(|w| w.page == *pg && w.text.starts_with("231221102-20261123-")))
@@ -315,7 +359,7 @@ fn a_busy_day_runs_to_several_pages_with_headers_and_page_numbers() {
 
 #[test]
 fn the_period_report_carries_the_numbers_and_charts() {
-    let (dir, s) = hall();
+    let (dir, mut s) = hall();
     let (from, to) = (NaiveDate::from_ymd_opt(2026, 10, 22).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
     let f = s.figures(from, to).unwrap();
     assert!(f.counts.logged > 100 && f.counts.decided > 0 && f.ratings.count > 0, "{:?}", f.counts);
@@ -342,7 +386,74 @@ fn the_period_report_carries_the_numbers_and_charts() {
         ],
     );
     assert_has(&p, "period", &[&format!("按期办结率{:.1}%", f.on_time_rate * 100.0), &f.county[0].unit_name]);
-    let e = hall_print::render(&s, &DocRequest::Period { from: to, to: from }).unwrap_err();
+    // The hall's own records, in the week after the sample history so that the counts are
+    // exactly the ones made here.
+    s.import_duties(&DutyFile::parse_json(DUTIES).unwrap(), "test").unwrap();
+    s.set_now(Some(at("2026-11-23 09:30")));
+    consult(&mut s, "最低生活保障申请条件", Some("13912345678"));
+    consult(&mut s, "最低生活保障申请条件", None);
+    demand(&mut s, DemandKind::Demand, "基础设施", "惠头村");
+    let task = |department: &str, entry: Option<&str>, terms: TaskTerms| AdmissionInput {
+        department: department.into(),
+        title: "开展辖区内防溺水宣传".into(),
+        content: String::new(),
+        doc_ref: "望民发〔2026〕12号".into(),
+        received_on: None,
+        entry_code: entry.map(String::from),
+        terms,
+        due_on: None,
+    };
+    for (dept, entry, terms) in [
+        ("C-MZJ", Some("ZZ-001"), TaskTerms::default()),
+        ("C-MZJ", None, TaskTerms::default()),
+        ("C-NYJ", Some("ZZ-003"), TaskTerms::default()),
+        ("C-YJJ", Some("ZZ-006"), TaskTerms { transfer: true, ..TaskTerms::default() }),
+    ] {
+        s.record_admission(&task(dept, entry, terms), "director").unwrap();
+    }
+    let issue = IssueInput {
+        kind: "应急处置".into(),
+        title: "惠头村河道冰面塌陷，需设置警示".into(),
+        location: "惠头村".into(),
+        urgency: IssueUrgency::Urgent,
+        department: "C-YJJ".into(),
+    };
+    let raised = s.raise_issue(&issue, "director").unwrap().number;
+    s.raise_issue(&IssueInput { department: "C-ZRJ".into(), ..issue }, "director").unwrap();
+    s.set_now(Some(at("2026-11-27 17:30")));
+    let answer = IssueAnswer {
+        answer: "已派员设置警示标志".into(),
+        answered_on: Some(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()),
+        result: "已解决".into(),
+        satisfaction: "满意".into(),
+    };
+    s.answer_issue(&raised, &answer, "director").unwrap();
+    let week = (NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+    let pdf = hall_print::render(&s, &DocRequest::Period { from: week.0, to: week.1 }).unwrap();
+    let p = read(&pdf, dir.path(), "period-records");
+    assert_laid_out(&p, "period-records");
+    assert_has(
+        &p,
+        "period-records",
+        &[
+            "咨询与回访",
+            "本期登记咨询2件，其中需回访1件",
+            "最低生活保障申请条件",
+            "群众诉求",
+            "本期登记群众诉求1件（群众需求1件）",
+            "职责准入",
+            "本期收到县级部门下派任务4件，经对照职责清单准入1件，不予准入3件",
+            "清单外事项",
+            "清单外事项，不予准入",
+            "县乡联动",
+            "望奎县应急管理局",
+            "县级部门评价",
+            "联动按期",
+            "100.0%",
+            "满意1",
+        ],
+    );
+    let e = hall_print::render(&s, &DocRequest::Period { from: week.1, to: week.0 }).unwrap_err();
     assert!(e.message.contains("早于"), "{}", e.message);
 }
 
@@ -411,4 +522,34 @@ fn no_print_service_is_said_in_chinese() {
     let e = hall_print::print(&mut s, "clerk1", &req).unwrap_err();
     std::env::remove_var("YICHUANG_PRINT_COMMAND");
     assert!(e.message.contains("找不到打印程序") && e.message.contains("另存为 PDF"), "{}", e.message);
+}
+
+#[test]
+fn each_wall_list_shows_every_entry_with_its_basis_inside_the_page() {
+    // A hall that never imported its lists has nothing to put up.
+    let bare_dir = tempfile::tempdir().unwrap();
+    let mut bare = Store::open(bare_dir.path().join("hall.db")).unwrap();
+    bare.init("231221102", "卫星镇", "test").unwrap();
+    let e = hall_print::render(&bare, &DocRequest::DutyWall { list: DutyList::Power }).unwrap_err();
+    assert!(e.message.contains("尚未导入权力清单"), "{}", e.message);
+    let (dir, mut s) = hall();
+    let file = DutyFile::parse_json(DUTIES).unwrap();
+    s.import_duties(&file, "test").unwrap();
+    for list in DutyList::ALL {
+        let name = format!("wall-{}", list.key());
+        let pdf = hall_print::render(&s, &DocRequest::DutyWall { list }).unwrap();
+        let p = read(&pdf, dir.path(), &name);
+        assert_laid_out(&p, &name);
+        let title = format!("卫星镇{}", list.label());
+        assert_has(
+            &p,
+            &name,
+            &[&title, "清单版本2026.11-测试，2026-11-01起施行", "依据来源", "责任主体", "县级部门职责"],
+        );
+        for e in file.entries.iter().filter(|e| e.list == list) {
+            // A basis wraps inside its cell: its first line is read whole.
+            let basis: String = e.basis.chars().take(8).collect();
+            assert_has(&p, &name, &[&format!("编码{}", e.code), &basis, &e.category]);
+        }
+    }
 }

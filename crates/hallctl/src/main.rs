@@ -98,7 +98,7 @@ enum Command {
     /// 每日服务台账与统计报告（PDF）
     #[command(subcommand)]
     Report(ReportCmd),
-    /// 权力清单、责任清单、职责清单：导入、查看
+    /// 权力清单、责任清单、职责清单（及公共服务清单）：导入、查看、公示、导出
     Lists {
         #[command(flatten)]
         actor: records::Actor,
@@ -342,7 +342,12 @@ fn cli_user(store: &Store, username: &str) -> Result<SessionUser, HallError> {
 }
 
 /// Writes a document to `out`, or sends it to the default printer; either way it is logged.
-fn emit_document(store: &mut Store, req: DocRequest, out: Option<PathBuf>, json: bool) -> Result<(), HallError> {
+pub(crate) fn emit_document(
+    store: &mut Store,
+    req: DocRequest,
+    out: Option<PathBuf>,
+    json: bool,
+) -> Result<(), HallError> {
     let title = req.title();
     match out {
         Some(path) => {

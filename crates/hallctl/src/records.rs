@@ -4,6 +4,8 @@
 //! checked); without it the command acts as county IT at the machine, with the supervisor's
 //! rights, recorded as `hallctl`.
 
+use std::path::PathBuf;
+
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use hall_core::admission::TaskTerms;
@@ -13,6 +15,7 @@ use hall_core::coordination::{IssueAnswer, IssueInput, IssueUrgency};
 use hall_core::demands::{DemandInput, DemandKind, DemandState};
 use hall_core::duties::{DutyFile, DutyList};
 use hall_core::lifecycle::Role;
+use hall_core::publish::{ExportFormat, PublicList};
 use hall_core::store::{
     AdmissionInput, AdmissionTask, ConsultFilter, Consultation, CoordIssue, Demand, SessionUser, TaskState,
 };
@@ -42,6 +45,26 @@ pub enum ListsCmd {
     },
     /// 列出已导入的清单版本
     Versions,
+    /// 生成清单公示（PDF，供张贴）
+    Publish {
+        /// 权力清单|责任清单|职责清单|公共服务清单（或 power|responsibility|duty|service）
+        #[arg(long)]
+        list: String,
+        /// 保存为 PDF 文件；不给则送默认打印机
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 导出清单：html 供乡镇政府网站政务公开，csv、json 为县级导入格式
+    Export {
+        /// 权力清单|责任清单|职责清单|公共服务清单（或 power|responsibility|duty|service）
+        #[arg(long)]
+        list: String,
+        /// html、csv 或 json
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -291,6 +314,9 @@ fn request(cmd: RecordCmd) -> Result<Request, HallError> {
             Request::DutyEntries { list: DutyList::parse(&list)?, query }
         }
         RecordCmd::Lists(ListsCmd::Versions) => Request::DutyVersions,
+        RecordCmd::Lists(ListsCmd::Publish { .. } | ListsCmd::Export { .. }) => {
+            unreachable!("documents are made in run, not dispatched")
+        }
         RecordCmd::Admission(AdmissionCmd::Check(a)) => Request::AdmissionCheck { input: Box::new(a.input()) },
         RecordCmd::Admission(AdmissionCmd::Record(a)) => Request::AdmissionRecord { input: Box::new(a.input()) },
         RecordCmd::Admission(AdmissionCmd::List { state }) => {
@@ -363,6 +389,25 @@ fn task_state(s: &str) -> Result<TaskState, HallError> {
 
 pub fn run(store: &mut Store, actor: Actor, cmd: RecordCmd, json: bool) -> Result<(), HallError> {
     let mut session = Some(session(store, actor)?);
+    // The wall and the web page are made here, through the printing crate, like other papers.
+    match cmd {
+        RecordCmd::Lists(ListsCmd::Publish { list, out }) => {
+            return crate::emit_document(store, PublicList::parse(&list)?.wall(), out, json);
+        }
+        RecordCmd::Lists(ListsCmd::Export { list, format, out }) => {
+            let (list, format) = (PublicList::parse(&list)?, ExportFormat::parse(&format)?);
+            let actor = session.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+            let bytes = hall_print::save_export(store, &actor, list, format, &out)?;
+            if json {
+                print_json(&serde_json::json!({"list": list, "format": format, "out": out, "bytes": bytes}));
+            } else {
+                let kb = bytes as f64 / 1024.0;
+                println!("已导出{}（{}）：{}（{kb:.1} KB）", list.label(), format.label(), out.display());
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     let reply = dispatch(store, &mut session, request(cmd)?)?;
     if json {
         match &reply {

@@ -402,3 +402,86 @@ fn backup_restore_and_audit_from_the_command_line() {
     let o = hallctl(&db, &["audit", "verify"]);
     assert!(!o.status.success() && out(&o).contains("#5"), "{}", out(&o));
 }
+
+/// The sample lists (with `edit` applied), imported through the core: importing is another
+/// command's work.
+fn import_lists(db: &Path, edit: impl FnOnce(&mut hall_core::duties::DutyFile)) {
+    let mut file =
+        hall_core::duties::DutyFile::parse_json(include_str!("../../hall-core/tests/data/duties.json")).unwrap();
+    edit(&mut file);
+    hall_core::Store::open(db).unwrap().import_duties(&file, "test").unwrap();
+}
+
+#[test]
+fn lists_publish_prints_each_wall_list_and_refuses_one_never_imported() {
+    let (dir, db) = demo();
+    let never = dir.path().join("never.pdf");
+    let bare = dir.path().join("bare.db");
+    assert!(hallctl(&bare, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]).status.success());
+    for (db, list, says) in [(&bare, "权力清单", "尚未导入权力清单"), (&db, "职责", "不是清单名称")]
+    {
+        let o = hallctl(db, &["lists", "publish", "--list", list, "--out", never.to_str().unwrap()]);
+        assert!(!o.status.success() && err(&o).contains(says), "{list}: {}", err(&o));
+        assert!(!never.exists());
+    }
+    import_lists(&db, |_| {});
+    for (list, needles) in [
+        ("权力清单", ["卫星镇权力清单", "QL-001", "《中华人民共和国城乡规划法》第六十五条"]),
+        ("responsibility", ["卫星镇责任清单", "ZR-004", "望奎县应急管理局"]),
+        ("duty", ["卫星镇职责清单", "ZZ-006", "乡镇主责"]),
+        ("公共服务清单", ["政务服务事项公示", "231221102-MZ-JF-0001", "申请材料"]),
+    ] {
+        let path = dir.path().join(format!("{list}.pdf"));
+        let o = hallctl(&db, &["lists", "publish", "--list", list, "--out", path.to_str().unwrap()]);
+        assert!(o.status.success() && out(&o).contains("已生成"), "{list}: {}", err(&o));
+        let text = pdf_text(&path);
+        for n in needles {
+            assert!(text.contains(n), "{list} lacks {n}");
+        }
+    }
+}
+
+#[test]
+fn lists_export_writes_an_escaped_web_page_and_files_the_county_reads_back() {
+    let (dir, db) = demo();
+    let page = dir.path().join("职责清单.html");
+    let export = |list: &str, format: &str, path: &Path| {
+        hallctl(&db, &["lists", "export", "--list", list, "--format", format, "--out", path.to_str().unwrap()])
+    };
+    // A hall that never imported its lists has nothing to export.
+    let bare = dir.path().join("bare.db");
+    assert!(hallctl(&bare, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]).status.success());
+    let o =
+        hallctl(&bare, &["lists", "export", "--list", "职责清单", "--format", "html", "--out", page.to_str().unwrap()]);
+    assert!(!o.status.success() && err(&o).contains("尚未导入职责清单"), "{}", err(&o));
+    assert!(!page.exists());
+    import_lists(&db, |f| f.entries[8].name = "<b>农村低保</b> & 特困初审".into());
+
+    let o = export("职责清单", "html", &page);
+    assert!(o.status.success() && out(&o).contains("已导出职责清单"), "{}", err(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("卫星镇职责清单") && html.contains("编码 ZZ-006"));
+    assert!(html.contains("&lt;b&gt;农村低保&lt;/b&gt; &amp; 特困初审"), "{html}");
+    assert!(!html.contains("<b>") && !html.contains("<script"));
+
+    let csv = dir.path().join("职责清单.csv");
+    assert!(export("duty", "csv", &csv).status.success());
+    let back = hall_core::duties::DutyFile::parse_csv(&std::fs::read_to_string(&csv).unwrap()).unwrap();
+    assert_eq!(back.entries.len(), 6);
+    assert_eq!(back.entries[0].name, "<b>农村低保</b> & 特困初审");
+
+    let json = dir.path().join("公共服务清单.json");
+    let o = hallctl(
+        &db,
+        &["--json", "lists", "export", "--list", "service", "--format", "JSON", "--out", json.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let said: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!((said["list"].as_str(), said["format"].as_str()), (Some("service"), Some("json")));
+    let catalog = hall_core::catalog::CatalogFile::parse_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(said["bytes"].as_u64(), Some(std::fs::metadata(&json).unwrap().len()));
+    assert_eq!(catalog.version, "2026.11-示例");
+
+    let o = export("duty", "pdf", &dir.path().join("x.pdf"));
+    assert!(!o.status.success() && err(&o).contains("html、csv 或 json"), "{}", err(&o));
+}

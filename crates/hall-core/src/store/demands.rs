@@ -140,6 +140,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Those logged on `date`, in number order (the daily sheet's list).
+    pub fn demands_on(&self, date: chrono::NaiveDate) -> Result<Vec<Demand>> {
+        let sql = format!("SELECT {COLUMNS} FROM demands WHERE logged_at >= ?1 AND logged_at < ?2 ORDER BY id");
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let next = date + chrono::Duration::days(1);
+        let rows = st.query_map([format!("{date} 00:00:00"), format!("{next} 00:00:00")], demand)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Villages named before, most used first (the desk's suggestions).
     pub fn demand_villages(&self) -> Result<Vec<String>> {
         let mut st = self

@@ -16,6 +16,7 @@ mod duties;
 mod outbox;
 mod papers;
 mod pickup;
+mod record_figures;
 mod records;
 #[cfg(test)]
 mod records_tests;
@@ -55,6 +56,9 @@ pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
 pub use outbox::{OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
+pub use record_figures::{
+    AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
+};
 pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally};
 pub use search::SEARCH_LIMIT;
 pub use steps::SPECIAL_KINDS;

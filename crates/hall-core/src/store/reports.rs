@@ -1,7 +1,8 @@
 //! The supervisor's numbers for a day or a period: what came in and went out, by category,
 //! unit, clerk, hour and day; the on-time rate; working days per item; the county
-//! departments' turnaround on 上报件; ratings and 差评 follow-ups. The daily service sheet,
-//! the period report and the live charts all read these same figures.
+//! departments' turnaround on 上报件; ratings and 差评 follow-ups; and the hall's own records
+//! (consultations, demands, 准入, 县乡联动: see `record_figures`). The daily service sheet, the
+//! period report and the live charts all read these same figures.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,8 @@ use chrono::{Duration, NaiveDate, Timelike};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{CaseSummary, FollowUp, Store};
+use super::record_figures::{AdmissionFigures, ConsultFigures, DemandFigures, DepartmentResponse, Period};
+use super::{CaseSummary, ConsultFilter, Consultation, Demand, FollowUp, Store};
 use crate::documents::DocRequest;
 use crate::error::Result;
 use crate::lifecycle::{CaseState, Clock, STATES};
@@ -115,15 +117,26 @@ pub struct Figures {
     pub ratings: RatingSummary,
     /// 差评 follow-ups opened in the period, or still open.
     pub follow_ups: Vec<FollowUp>,
+    pub consultations: ConsultFigures,
+    pub demands: DemandFigures,
+    /// 准入 of county departments' tasks received in the period.
+    pub admission: AdmissionFigures,
+    /// 县乡联动: each county department's response, by name.
+    pub coordination: Vec<DepartmentResponse>,
 }
 
-/// 每日服务台账: the day's figures and the day's cases.
+/// 每日服务台账: the day's figures, cases, consultations and demands.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct DailySheet {
     pub figures: Figures,
     /// Cases logged that day, in number order.
     pub cases: Vec<CaseSummary>,
+    /// Consultations logged that day, in number order, phone numbers masked (the sheet is
+    /// filed paper).
+    pub consultations: Vec<Consultation>,
+    /// Demands and suggestions logged that day, in number order.
+    pub demands: Vec<Demand>,
 }
 
 fn keys_where(pred: impl Fn(CaseState, Clock) -> bool) -> String {
@@ -349,6 +362,12 @@ impl Store {
             })
             .collect();
 
+        let period = Period { from: &from_s, to: &to_s, lo: &lo, hi: &hi };
+        let consultations = self.consult_figures(&period)?;
+        let demands = self.demand_figures(&period)?;
+        let admission = self.admission_figures(&period)?;
+        let coordination = self.coordination_figures(&period)?;
+
         Ok(Figures {
             from: from_s,
             to: to_s,
@@ -365,6 +384,10 @@ impl Store {
             county,
             ratings,
             follow_ups,
+            consultations,
+            demands,
+            admission,
+            coordination,
         })
     }
 
@@ -376,7 +399,12 @@ impl Store {
             let rows = st.query_map([date.to_string()], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        Ok(DailySheet { figures, cases: self.summaries(&ids)? })
+        let mut consultations = self.consultations(ConsultFilter::All, Some(date), i64::MAX as usize)?;
+        consultations.reverse();
+        for c in &mut consultations {
+            c.phone = crate::privacy::mask_phone(&c.phone);
+        }
+        Ok(DailySheet { figures, cases: self.summaries(&ids)?, consultations, demands: self.demands_on(date)? })
     }
 
     /// Records that a document was printed or saved, as an event on its case (or the hall's).
