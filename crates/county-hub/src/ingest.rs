@@ -1,18 +1,19 @@
-//! Storing a checked batch in one transaction, each case answered as the protocol says:
-//! stored, duplicate, stale or conflict. The writes are a few set-based statements over arrays,
-//! pipelined on one connection, and a COPY of the events, so a batch of 200 costs six round
-//! trips, not hundreds.
+//! Storing a checked batch in one transaction, each case and demand answered as the protocol
+//! says: stored, duplicate, stale or conflict. The writes are a few set-based statements over
+//! arrays, pipelined on one connection, and a COPY of the events, so a batch of 200 costs six
+//! round trips, not hundreds (two more when it carries demands).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 use chrono::NaiveDate;
 use deadpool_postgres::Client;
-use sync_protocol::{AckStatus, CaseAck};
+use sync_protocol::{AckStatus, CaseAck, DemandAck};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 use uuid::Uuid;
 
-use crate::batch::CheckedCase;
+use crate::batch::{CheckedBatch, CheckedCase, CheckedDemand};
 use crate::errors::ApiError;
 
 /// Serialises the pushes of one township, so a hall's retry racing its own first attempt sees
@@ -48,6 +49,26 @@ const INSERT_CONFLICTS: &str = "
     FROM unnest($1::uuid[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(u, r, sh, sb, ih, ib)
     ON CONFLICT (case_uuid, revision, incoming_hash) DO NOTHING";
 
+/// A demand is its township's: the key includes the token's township, so no push can touch
+/// another township's demand of the same number.
+const HELD_DEMANDS: &str =
+    "SELECT number, revision, content_hash FROM demands WHERE township = $1 AND number = ANY($2)";
+/// Before the upsert, so a stored body still held in the database is read from it.
+const INSERT_DEMAND_CONFLICTS: &str = "
+    INSERT INTO demand_conflicts (township, number, revision, stored_hash, stored_body, incoming_hash, incoming_body)
+    SELECT $1, n, r, sh, coalesce(sb::jsonb, (SELECT body FROM demands d WHERE d.township = $1 AND d.number = n)),
+           ih, ib::jsonb
+    FROM unnest($2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(n, r, sh, sb, ih, ib)
+    ON CONFLICT (township, number, revision, incoming_hash) DO NOTHING";
+const UPSERT_DEMANDS: &str = "
+    INSERT INTO demands (township, number, revision, content_hash, body, kind, adopted, day)
+    SELECT $1, n, r, h, b::jsonb, k, a, d
+    FROM unnest($2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::date[])
+         AS t(n, r, h, b, k, a, d)
+    ON CONFLICT (township, number) DO UPDATE SET
+        revision = EXCLUDED.revision, content_hash = EXCLUDED.content_hash, body = EXCLUDED.body,
+        kind = EXCLUDED.kind, adopted = EXCLUDED.adopted, day = EXCLUDED.day, received_at = now()";
+
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
 /// Where the revision the hub holds of a case lives at this point of the batch.
@@ -63,16 +84,56 @@ struct Held {
     holder: Holder,
 }
 
-/// A case sent with the revision the hub holds, but other content.
+/// A record sent with the revision the hub holds, but other content.
 struct Conflict {
     incoming: usize,
     stored_hash: String,
     stored: Holder,
 }
 
-/// Stores the batch and answers each case, in order; on any error nothing is stored.
-pub async fn store(client: &mut Client, township: &str, cases: &[CheckedCase]) -> Result<Vec<CaseAck>, ApiError> {
+/// How a batch's records of one kind are answered, and what is written for them.
+struct Decisions<K> {
+    statuses: Vec<AckStatus>,
+    /// The record stored last for each key (a later revision in the batch wins).
+    writes: HashMap<K, usize>,
+    conflicts: Vec<Conflict>,
+}
+
+/// Decides each record (key, revision, content hash) in the order sent against what the hub
+/// holds, which each stored record then becomes: two revisions of one record in one batch work.
+fn decide<'a, K: Copy + Eq + Hash>(
+    held: &mut HashMap<K, Held>,
+    incoming: impl Iterator<Item = (K, i64, &'a str)>,
+) -> Decisions<K> {
+    let mut d = Decisions { statuses: Vec::new(), writes: HashMap::new(), conflicts: Vec::new() };
+    for (i, (key, revision, hash)) in incoming.enumerate() {
+        let status = match held.get(&key) {
+            None => AckStatus::Stored,
+            Some(h) if revision > h.revision => AckStatus::Stored,
+            Some(h) if revision < h.revision => AckStatus::Stale,
+            Some(h) if h.hash == hash => AckStatus::Duplicate,
+            Some(h) => {
+                d.conflicts.push(Conflict { incoming: i, stored_hash: h.hash.clone(), stored: h.holder });
+                AckStatus::Conflict
+            }
+        };
+        if status == AckStatus::Stored {
+            d.writes.insert(key, i);
+            held.insert(key, Held { revision, hash: hash.to_string(), holder: Holder::Batch(i) });
+        }
+        d.statuses.push(status);
+    }
+    d
+}
+
+/// Stores the batch and answers each case and demand, in order; on any error nothing is stored.
+pub async fn store(
+    client: &mut Client,
+    township: &str,
+    batch: &CheckedBatch,
+) -> Result<(Vec<CaseAck>, Vec<DemandAck>), ApiError> {
     let tx = client.transaction().await?;
+    let cases = &batch.cases;
     let (lock, held_stmt) = tokio::try_join!(tx.prepare_cached(LOCK_TOWNSHIP), tx.prepare_cached(HELD))?;
     let uuids: Vec<Uuid> = cases.iter().map(|c| c.uuid).collect();
     let (lock_params, held_params): (Params, Params) = (&[&township], &[&uuids]);
@@ -88,28 +149,13 @@ pub async fn store(client: &mut Client, township: &str, cases: &[CheckedCase]) -
     }
     let in_database: HashSet<Uuid> = held.keys().copied().collect();
 
-    let mut acks = Vec::with_capacity(cases.len());
-    let mut writes: HashMap<Uuid, usize> = HashMap::new();
-    let mut conflicts = Vec::new();
-    for (i, case) in cases.iter().enumerate() {
-        let status = match held.get(&case.uuid) {
-            None => AckStatus::Stored,
-            Some(h) if case.revision > h.revision => AckStatus::Stored,
-            Some(h) if case.revision < h.revision => AckStatus::Stale,
-            Some(h) if h.hash == case.record.content_hash => AckStatus::Duplicate,
-            Some(h) => {
-                conflicts.push(Conflict { incoming: i, stored_hash: h.hash.clone(), stored: h.holder });
-                AckStatus::Conflict
-            }
-        };
-        if status == AckStatus::Stored {
-            writes.insert(case.uuid, i);
-            let now_held =
-                Held { revision: case.revision, hash: case.record.content_hash.clone(), holder: Holder::Batch(i) };
-            held.insert(case.uuid, now_held);
-        }
-        acks.push(CaseAck { uuid: case.record.uuid.clone(), revision: case.record.revision, status });
-    }
+    let Decisions { statuses, writes, conflicts } =
+        decide(&mut held, cases.iter().map(|c| (c.uuid, c.revision, c.record.content_hash.as_str())));
+    let acks = cases
+        .iter()
+        .zip(statuses)
+        .map(|(c, status)| CaseAck { uuid: c.record.uuid.clone(), revision: c.record.revision, status })
+        .collect();
 
     // Read before the writes below can replace them.
     let stored_bodies = database_bodies(&tx, cases, &conflicts).await?;
@@ -145,8 +191,91 @@ pub async fn store(client: &mut Client, township: &str, cases: &[CheckedCase]) -
         return Err(ApiError::forbidden("本批中有办件已由其他乡镇上报，不能由本乡镇改写，本批未保存"));
     }
     copy_events(&tx, township, &written).await?;
+    let demand_acks = store_demands(&tx, township, &batch.demands).await?;
     tx.commit().await?;
-    Ok(acks)
+    Ok((acks, demand_acks))
+}
+
+/// The batch's demands, inside its transaction (the township's row is locked already).
+async fn store_demands(
+    tx: &deadpool_postgres::Transaction<'_>,
+    township: &str,
+    demands: &[CheckedDemand],
+) -> Result<Vec<DemandAck>, ApiError> {
+    if demands.is_empty() {
+        return Ok(Vec::new());
+    }
+    let numbers: Vec<&str> = demands.iter().map(|d| d.record.body.number.as_str()).collect();
+    let stmt = tx.prepare_cached(HELD_DEMANDS).await?;
+    let rows = tx.query(&stmt, &[&township, &numbers]).await?;
+    let mut held: HashMap<&str, Held> = rows
+        .iter()
+        .map(|row| (row.get(0), Held { revision: row.get(1), hash: row.get(2), holder: Holder::Database }))
+        .collect();
+    let Decisions { statuses, writes, conflicts } = decide(
+        &mut held,
+        demands.iter().map(|d| (d.record.body.number.as_str(), d.revision, d.record.content_hash.as_str())),
+    );
+
+    let mut x = DemandConflictRows::default();
+    for c in &conflicts {
+        let incoming = &demands[c.incoming];
+        x.number.push(&incoming.record.body.number);
+        x.revision.push(incoming.revision);
+        x.stored_hash.push(&c.stored_hash);
+        // None: still in the database, read there by the statement.
+        x.stored_body.push(match c.stored {
+            Holder::Database => None,
+            Holder::Batch(j) => Some(&demands[j].json),
+        });
+        x.incoming_hash.push(&incoming.record.content_hash);
+        x.incoming_body.push(&incoming.json);
+    }
+    let mut w = DemandRows::default();
+    let mut written: Vec<&CheckedDemand> = writes.into_values().map(|i| &demands[i]).collect();
+    written.sort_by(|a, b| a.record.body.number.cmp(&b.record.body.number));
+    for d in written {
+        w.number.push(&d.record.body.number);
+        w.revision.push(d.revision);
+        w.hash.push(&d.record.content_hash);
+        w.body.push(&d.json);
+        w.kind.push(&d.record.body.kind);
+        w.adopted.push(d.record.body.review.as_ref().map(|r| r.adopted));
+        w.day.push(d.day);
+    }
+    let (ins_conflicts, upsert) =
+        tokio::try_join!(tx.prepare_cached(INSERT_DEMAND_CONFLICTS), tx.prepare_cached(UPSERT_DEMANDS))?;
+    let conflict_params: Params =
+        &[&township, &x.number, &x.revision, &x.stored_hash, &x.stored_body, &x.incoming_hash, &x.incoming_body];
+    let upsert_params: Params = &[&township, &w.number, &w.revision, &w.hash, &w.body, &w.kind, &w.adopted, &w.day];
+    // In this order: the conflicts read stored bodies the upsert may replace.
+    tokio::try_join!(tx.execute(&ins_conflicts, conflict_params), tx.execute(&upsert, upsert_params))?;
+    Ok(demands
+        .iter()
+        .zip(statuses)
+        .map(|(d, status)| DemandAck { number: d.record.body.number.clone(), revision: d.record.revision, status })
+        .collect())
+}
+
+#[derive(Default)]
+struct DemandRows<'a> {
+    number: Vec<&'a str>,
+    revision: Vec<i64>,
+    hash: Vec<&'a str>,
+    body: Vec<&'a str>,
+    kind: Vec<&'a str>,
+    adopted: Vec<Option<bool>>,
+    day: Vec<NaiveDate>,
+}
+
+#[derive(Default)]
+struct DemandConflictRows<'a> {
+    number: Vec<&'a str>,
+    revision: Vec<i64>,
+    stored_hash: Vec<&'a str>,
+    stored_body: Vec<Option<&'a str>>,
+    incoming_hash: Vec<&'a str>,
+    incoming_body: Vec<&'a str>,
 }
 
 /// The events of the cases written: the most rows by far, so COPY rather than INSERT (it took

@@ -1,5 +1,6 @@
 //! county-hub — the county's side of 一窗通 sync (docs/sync-protocol.md): takes the halls'
-//! completed cases, serves catalog versions and holiday calendars, shows the county overview.
+//! completed cases and answered demands, serves catalog versions, the township's lists and
+//! holiday calendars, shows the county overview.
 //! Without a subcommand it serves; the subcommands register townships and publish files.
 //! Exit 0 on success; otherwise non-zero with a Chinese message on stderr.
 
@@ -30,7 +31,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "county-hub",
     version,
-    about = "一窗通 县级汇总平台：接收各乡镇办结件，下发事项清单和节假日日历",
+    about = "一窗通 县级汇总平台：接收各乡镇办结件和群众诉求，下发事项清单、三张清单和节假日日历",
     subcommand_negates_reqs = true
 )]
 struct Cli {
@@ -64,6 +65,9 @@ enum Command {
     /// 事项清单
     #[command(subcommand)]
     Catalog(PublishCmd),
+    /// 权力清单、责任清单、职责清单
+    #[command(subcommand)]
+    Duties(PublishCmd),
     /// 节假日日历
     #[command(subcommand)]
     Calendar(PublishCmd),
@@ -132,6 +136,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Some(Command::Catalog(PublishCmd::Publish { file })) => {
             println!("{}", publish::catalog(&client, &file).await?);
+            Ok(())
+        }
+        Some(Command::Duties(PublishCmd::Publish { file })) => {
+            println!("{}", publish::duties(&client, &file).await?);
             Ok(())
         }
         Some(Command::Calendar(PublishCmd::Publish { file })) => {

@@ -1,6 +1,7 @@
 //! The county's view of its townships: completed cases per township per day, the on-time rate
-//! (closed on or before the due date), ratings and the conflicts still open, as JSON and as a
-//! plain Chinese page. No token: it is for the county's own network.
+//! (closed on or before the due date), ratings, citizens' answered demands and suggestions, and
+//! the conflicts still open, as JSON and as a plain Chinese page. No token: it is for the
+//! county's own network.
 
 use std::collections::BTreeMap;
 
@@ -32,6 +33,17 @@ const OPEN_CONFLICTS: &str = "
     FROM conflicts x JOIN cases k ON k.uuid = x.case_uuid
     WHERE k.revision <= x.revision
     ORDER BY x.received_at, x.id";
+/// Demands and suggestions by the day they were answered, as cases by the day they closed.
+const DEMANDS: &str = "
+    SELECT township, count(*), count(*) FILTER (WHERE kind = 'suggestion'), count(*) FILTER (WHERE adopted)
+    FROM demands WHERE day BETWEEN $1 AND $2
+    GROUP BY township";
+/// Open as a case's: until a higher revision of the demand arrives.
+const OPEN_DEMAND_CONFLICTS: &str = "
+    SELECT x.township, count(DISTINCT x.number)
+    FROM demand_conflicts x JOIN demands d ON d.township = x.township AND d.number = x.number
+    WHERE d.revision <= x.revision
+    GROUP BY x.township";
 /// The longest range one request may ask for.
 const MAX_DAYS: i64 = 366;
 
@@ -57,7 +69,19 @@ struct TownshipFigures {
     #[serde(flatten)]
     totals: Figures,
     open_conflicts: usize,
+    demands: DemandFigures,
     days: Vec<DayFigures>,
+}
+
+/// Citizens' demands and suggestions answered in the range (群众需求 and 人民建议 together).
+#[derive(Serialize, Default)]
+struct DemandFigures {
+    total: i64,
+    /// Of those, 人民建议.
+    suggestions: i64,
+    adopted: i64,
+    /// Demands the hub holds with two contents for one revision (any day).
+    open_conflicts: i64,
 }
 
 #[derive(Serialize)]
@@ -144,11 +168,22 @@ async fn load(state: &AppState, range: Result<Query<Range>, QueryRejection>) -> 
     }
     let client = state.pool.get().await?;
     let day_params: &[&(dyn ToSql + Sync)] = &[&from, &to];
-    let (townships, per_day, conflicts) = tokio::try_join!(
+    let (townships, per_day, conflicts, demand_rows, demand_conflicts) = tokio::try_join!(
         client.query("SELECT code, name FROM townships ORDER BY code", &[]),
         client.query(PER_DAY, day_params),
         client.query(OPEN_CONFLICTS, &[]),
+        client.query(DEMANDS, day_params),
+        client.query(OPEN_DEMAND_CONFLICTS, &[]),
     )?;
+    let mut demands: BTreeMap<String, DemandFigures> = BTreeMap::new();
+    for row in &demand_rows {
+        let figures =
+            DemandFigures { total: row.get(1), suggestions: row.get(2), adopted: row.get(3), open_conflicts: 0 };
+        demands.insert(row.get(0), figures);
+    }
+    for row in &demand_conflicts {
+        demands.entry(row.get(0)).or_default().open_conflicts = row.get(1);
+    }
 
     let mut days: BTreeMap<String, Vec<(NaiveDate, Counts)>> = BTreeMap::new();
     for row in &per_day {
@@ -187,6 +222,7 @@ async fn load(state: &AppState, range: Result<Query<Range>, QueryRejection>) -> 
                 .collect();
             TownshipFigures {
                 open_conflicts: open_conflicts.iter().filter(|c| c.township == code).count(),
+                demands: demands.remove(&code).unwrap_or_default(),
                 name: row.get(1),
                 totals: totals.into(),
                 days,
@@ -237,6 +273,17 @@ fn render(o: &Overview) -> Markup {
                             td.t { (t.code) } td.t { (t.name) } td { (t.totals.cases) }
                             td { (percent(t.totals.on_time_rate)) } td { (t.totals.ratings) }
                             td { (average(t.totals.rating_average)) } td { (t.open_conflicts) }
+                        }
+                    }
+                }
+                h2 { "群众诉求" }
+                p { "统计 " (o.from) " 至 " (o.to) " 答复的群众需求和人民建议（按答复日期）。" }
+                table {
+                    tr { th { "乡镇代码" } th { "乡镇" } th { "已答复" } th { "其中人民建议" } th { "采纳" } th { "未解决冲突" } }
+                    @for t in &o.townships {
+                        tr {
+                            td.t { (t.code) } td.t { (t.name) } td { (t.demands.total) }
+                            td { (t.demands.suggestions) } td { (t.demands.adopted) } td { (t.demands.open_conflicts) }
                         }
                     }
                 }

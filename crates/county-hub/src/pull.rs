@@ -1,11 +1,12 @@
-//! What the halls pull: catalog versions published after theirs, and every calendar year.
+//! What the halls pull: catalog versions and versions of the lists published after theirs,
+//! and every calendar year.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sync_protocol::{CalendarUpdate, CalendarYear, CatalogUpdate, CatalogVersion, PROTOCOL_VERSION};
+use sync_protocol::{CalendarUpdate, CalendarYear, PublishedVersion, VersionList, PROTOCOL_VERSION};
 
 use crate::auth::Township;
 use crate::beijing;
@@ -18,6 +19,11 @@ const CATALOG_SINCE: &str = "
     SELECT version, published_at, document FROM catalog_versions
     WHERE seq > coalesce((SELECT seq FROM catalog_versions WHERE version = $1), 0)
     ORDER BY seq";
+/// The same for the lists.
+const DUTIES_SINCE: &str = "
+    SELECT version, published_at, document FROM duty_versions
+    WHERE seq > coalesce((SELECT seq FROM duty_versions WHERE version = $1), 0)
+    ORDER BY seq";
 
 #[derive(Deserialize)]
 pub struct Since {
@@ -28,21 +34,38 @@ pub async fn catalog(
     State(state): State<AppState>,
     _: Township,
     query: Result<Query<Since>, QueryRejection>,
-) -> Result<Json<CatalogUpdate>, ApiError> {
+) -> Result<Json<VersionList>, ApiError> {
+    versions_since(&state, CATALOG_SINCE, query).await
+}
+
+pub async fn duties(
+    State(state): State<AppState>,
+    _: Township,
+    query: Result<Query<Since>, QueryRejection>,
+) -> Result<Json<VersionList>, ApiError> {
+    versions_since(&state, DUTIES_SINCE, query).await
+}
+
+/// The versions `sql` lists after the hall's, oldest first.
+async fn versions_since(
+    state: &AppState,
+    sql: &str,
+    query: Result<Query<Since>, QueryRejection>,
+) -> Result<Json<VersionList>, ApiError> {
     let Query(Since { since }) = query.map_err(|_| ApiError::malformed("查询参数有误：应为 ?since=版本号"))?;
     let client = state.pool.get().await?;
-    let stmt = client.prepare_cached(CATALOG_SINCE).await?;
+    let stmt = client.prepare_cached(sql).await?;
     let versions = client
         .query(&stmt, &[&since])
         .await?
         .iter()
-        .map(|row| CatalogVersion {
+        .map(|row| PublishedVersion {
             version: row.get(0),
             published_at: beijing::rfc3339(row.get::<_, DateTime<Utc>>(1)),
             document: row.get(2),
         })
         .collect();
-    Ok(Json(CatalogUpdate { protocol: PROTOCOL_VERSION, versions }))
+    Ok(Json(VersionList { protocol: PROTOCOL_VERSION, versions }))
 }
 
 pub async fn calendars(State(state): State<AppState>, _: Township) -> Result<Json<CalendarUpdate>, ApiError> {

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/cases", post(push).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
         .route("/v1/catalog", get(pull::catalog))
+        .route("/v1/duties", get(pull::duties))
         .route("/v1/calendars", get(pull::calendars))
         .route("/v1/overview", get(overview::json))
         .route("/overview", get(overview::page))
@@ -51,10 +52,10 @@ async fn push(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(),
         _ => ApiError::malformed("请求内容读取不完整，本批未保存"),
     })?;
-    let cases = batch::check(&body, &township)?;
+    let batch = batch::check(&body, &township)?;
     let mut client = state.pool.get().await?;
-    let acks = ingest::store(&mut client, &township, &cases).await?;
-    Ok(Json(PushResponse { protocol: PROTOCOL_VERSION, acks }))
+    let (acks, demand_acks) = ingest::store(&mut client, &township, &batch).await?;
+    Ok(Json(PushResponse { protocol: PROTOCOL_VERSION, acks, demand_acks }))
 }
 
 /// For the load balancer: this instance answers and reaches the database.

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::hallctl;
 use hall_core::Store;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -160,11 +161,18 @@ fn refuse_more(s: &mut Store, n: usize, from: usize) {
     hall_core::demo::seed_refused(s, n, from).unwrap();
 }
 
-/// Cases at the hub for the township: (rows, distinct cases).
+/// Records the township sent up — completed cases and answered demands, which share the
+/// outbox — at the hub: (rows, distinct records).
 async fn at_hub(db: &str) -> (i64, i64) {
     let c = common::connect(db).await;
     let row = c
-        .query_one("SELECT count(*), count(DISTINCT number) FROM cases WHERE township = '231221102'", &[])
+        .query_one(
+            "SELECT (SELECT count(*) FROM cases WHERE township = '231221102')
+                    + (SELECT count(*) FROM demands WHERE township = '231221102'),
+                    (SELECT count(DISTINCT number) FROM cases WHERE township = '231221102')
+                    + (SELECT count(DISTINCT number) FROM demands WHERE township = '231221102')",
+            &[],
+        )
         .await
         .unwrap();
     (row.get(0), row.get(1))
@@ -338,11 +346,4 @@ async fn the_county_catalog_and_calendar_come_down_and_cases_keep_their_version(
     let o = run(&[]);
     let said = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && said.contains("未设置县级平台地址"), "{said}");
-}
-
-/// The hallctl built beside this test (`cargo test --workspace` builds it).
-fn hallctl() -> std::path::PathBuf {
-    let p = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("hallctl");
-    assert!(p.exists(), "build hallctl first (cargo build -p hallctl): {}", p.display());
-    p
 }

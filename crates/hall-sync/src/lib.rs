@@ -1,7 +1,7 @@
-//! The hall's side of sync (docs/sync-protocol.md): completed cases go up from the outbox in
-//! batches, the county's catalog versions and calendars come down. A failed pass leaves every
-//! unacknowledged case pending for the next; the hub answers a repeat with `duplicate`, so a
-//! case is counted once however often it is sent.
+//! The hall's side of sync (docs/sync-protocol.md): completed cases and answered demands go up
+//! from the outbox in batches, the county's catalog versions, lists and calendars come down. A
+//! failed pass leaves every unacknowledged record pending for the next; the hub answers a repeat
+//! with `duplicate`, so a record is counted once however often it is sent.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -10,12 +10,13 @@ use std::collections::HashMap;
 
 use hall_core::calendar::CalendarYear;
 use hall_core::catalog::CatalogFile;
+use hall_core::duties::DutyFile;
 use hall_core::validate::clip;
 use hall_core::{ErrorCode, HallError, Store};
 use serde::de::DeserializeOwned;
 use sync_protocol::{
-    AckStatus, CalendarUpdate, CaseAck, CaseRecord, CatalogUpdate, ErrorBody, PushRequest, PushResponse, BATCH,
-    MAX_BODY_BYTES, PROTOCOL_VERSION, VERSION_HEADER,
+    AckStatus, CalendarUpdate, ErrorBody, PushRequest, PushResponse, VersionList, BATCH, MAX_BODY_BYTES,
+    PROTOCOL_VERSION, VERSION_HEADER,
 };
 
 /// The most the hall reads of a successful answer: a county's whole catalog is far smaller. A
@@ -166,17 +167,26 @@ impl Hub {
     /// Sends one batch; the answer is checked against it (see [`read_push_answer`]).
     pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
         let body = self.answer(self.client.post(format!("{}/v1/cases", self.base)).json(req)).await?;
-        let acks = read_push_answer(&body, &req.cases)?;
-        Ok(PushResponse { protocol: PROTOCOL_VERSION, acks })
+        read_push_answer(&body, req)
+    }
+
+    /// The answer to `GET path?since=…`.
+    async fn since(&self, path: &str, since: Option<&str>) -> Result<Vec<u8>, SyncError> {
+        let mut r = self.client.get(format!("{}{path}", self.base));
+        if let Some(v) = since {
+            r = r.query(&[("since", v)]);
+        }
+        self.answer(r).await
     }
 
     /// The county's catalog versions after `since`, each parsed and checked as an import would.
     pub async fn catalog_since(&self, since: Option<&str>) -> Result<Vec<(String, CatalogFile)>, SyncError> {
-        let mut r = self.client.get(format!("{}/v1/catalog", self.base));
-        if let Some(v) = since {
-            r = r.query(&[("since", v)]);
-        }
-        read_catalog_answer(&self.answer(r).await?)
+        read_catalog_answer(&self.since("/v1/catalog", since).await?)
+    }
+
+    /// The county's versions of the lists after `since`, each parsed and checked as an import would.
+    pub async fn duties_since(&self, since: Option<&str>) -> Result<Vec<(String, DutyFile)>, SyncError> {
+        read_duties_answer(&self.since("/v1/duties", since).await?)
     }
 
     /// Every published year's calendar, checked.
@@ -211,52 +221,65 @@ fn check_protocol(protocol: u32) -> Result<(), SyncError> {
     )))
 }
 
-/// What the hall makes of a successful answer to a push of `sent`: exactly one
-/// acknowledgment for every case sent, for the revision sent. Anything else (an ack for a case
-/// not in the batch, a missing or repeated one, another revision) means the answer is not for
-/// this batch, and none of it is applied: the batch stays pending and is sent again (the hub
+/// What the hall makes of a successful answer to the push `sent`: exactly one acknowledgment
+/// for every case and every demand sent, for the revision sent. Anything else (an ack for a
+/// record not in the batch, a missing or repeated one, another revision) means the answer is not
+/// for this batch, and none of it is applied: the batch stays pending and is sent again (the hub
 /// answers a repeat with `duplicate`).
-pub fn read_push_answer(body: &[u8], sent: &[CaseRecord]) -> Result<Vec<CaseAck>, SyncError> {
+pub fn read_push_answer(body: &[u8], sent: &PushRequest) -> Result<PushResponse, SyncError> {
     let resp: PushResponse = parse(body)?;
     check_protocol(resp.protocol)?;
+    let total = sent.cases.len() + sent.demands.len();
     let mismatch = |why: String| {
         SyncError::Unreachable(format!(
-            "县级平台的应答与本批发送的办件不符（{why}），本批 {} 件仍待上报，稍后重试",
-            sent.len()
+            "县级平台的应答与本批发送的记录不符（{why}），本批 {total} 件仍待上报，稍后重试"
         ))
     };
-    if resp.acks.len() != sent.len() {
-        return Err(mismatch(format!("发送 {} 件，确认 {} 件", sent.len(), resp.acks.len())));
-    }
-    let mut waiting: HashMap<&str, u32> = sent.iter().map(|c| (c.uuid.as_str(), c.revision)).collect();
-    for a in &resp.acks {
-        match waiting.remove(a.uuid.as_str()) {
-            Some(rev) if rev == a.revision => {}
-            Some(rev) => {
-                return Err(mismatch(format!(
-                    "办件 {} 发送的是第 {rev} 版，确认的是第 {} 版",
-                    clip(&a.uuid, 40),
-                    a.revision
-                )))
-            }
-            None => return Err(mismatch(format!("确认了未在本批发送或重复的办件 {}", clip(&a.uuid, 40)))),
-        }
-    }
-    Ok(resp.acks)
+    let cases = sent.cases.iter().map(|c| (c.uuid.as_str(), c.revision));
+    let acks = resp.acks.iter().map(|a| (a.uuid.as_str(), a.revision));
+    match_acks("办件", cases, acks).map_err(mismatch)?;
+    let demands = sent.demands.iter().map(|d| (d.body.number.as_str(), d.revision));
+    let acks = resp.demand_acks.iter().map(|a| (a.number.as_str(), a.revision));
+    match_acks("诉求", demands, acks).map_err(mismatch)?;
+    Ok(resp)
 }
 
-/// What the hall makes of a catalog answer: each version's document parsed and checked as an
-/// import of the file would be.
-pub fn read_catalog_answer(body: &[u8]) -> Result<Vec<(String, CatalogFile)>, SyncError> {
-    let update: CatalogUpdate = parse(body)?;
+/// Whether `acks` are exactly one per record `sent` (key, revision); why not, if not.
+fn match_acks<'a>(
+    what: &str,
+    sent: impl ExactSizeIterator<Item = (&'a str, u32)>,
+    acks: impl ExactSizeIterator<Item = (&'a str, u32)>,
+) -> Result<(), String> {
+    if acks.len() != sent.len() {
+        return Err(format!("发送{what} {} 件，确认 {} 件", sent.len(), acks.len()));
+    }
+    let mut waiting: HashMap<&str, u32> = sent.collect();
+    for (key, revision) in acks {
+        match waiting.remove(key) {
+            Some(rev) if rev == revision => {}
+            Some(rev) => return Err(format!("{what} {} 发送的是第 {rev} 版，确认的是第 {revision} 版", clip(key, 40))),
+            None => return Err(format!("确认了未在本批发送或重复的{what} {}", clip(key, 40))),
+        }
+    }
+    Ok(())
+}
+
+/// What the hall makes of an answer listing published versions: each document parsed and
+/// checked by `parse_file`, as an import of the file would be; `what` names the file in a refusal.
+fn read_versions<F>(
+    body: &[u8],
+    what: &str,
+    parse_file: fn(&str) -> Result<F, HallError>,
+) -> Result<Vec<(String, F)>, SyncError> {
+    let update: VersionList = parse(body)?;
     check_protocol(update.protocol)?;
     update
         .versions
         .into_iter()
         .map(|v| {
-            let file = CatalogFile::parse_json(&v.document.to_string()).map_err(|e| {
+            let file = parse_file(&v.document.to_string()).map_err(|e| {
                 SyncError::Unreachable(format!(
-                    "县级平台下发的事项清单“{}”有误：{}，稍后重试",
+                    "县级平台下发的{what}“{}”有误：{}，稍后重试",
                     clip(&v.version, 64),
                     e.message
                 ))
@@ -264,6 +287,16 @@ pub fn read_catalog_answer(body: &[u8]) -> Result<Vec<(String, CatalogFile)>, Sy
             Ok((v.version, file))
         })
         .collect()
+}
+
+/// What the hall makes of a catalog answer.
+pub fn read_catalog_answer(body: &[u8]) -> Result<Vec<(String, CatalogFile)>, SyncError> {
+    read_versions(body, "事项清单", CatalogFile::parse_json)
+}
+
+/// What the hall makes of an answer with versions of the lists (权力清单, 责任清单, 职责清单).
+pub fn read_duties_answer(body: &[u8]) -> Result<Vec<(String, DutyFile)>, SyncError> {
+    read_versions(body, "清单", DutyFile::parse_json)
 }
 
 /// What the hall makes of a calendar answer: each year's document checked as an import would
@@ -323,6 +356,8 @@ pub struct Report {
     /// Still waiting after the pass (0 when it went through).
     pub pending: u32,
     pub catalog_versions: Vec<String>,
+    /// Versions of the lists (权力清单, 责任清单, 职责清单) imported.
+    pub duty_versions: Vec<String>,
     pub calendar_years: Vec<i32>,
 }
 
@@ -330,8 +365,8 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// One pass: every pending case up, batch by batch, then the catalog and calendars down. The
-/// store is locked only between network calls, so the window keeps working.
+/// One pass: every pending case and demand up, batch by batch, then the catalog, the lists and
+/// the calendars down. The store is locked only between network calls, so the window keeps working.
 pub async fn sync_once(
     store: &Mutex<Store>,
     hub: &Hub,
@@ -340,22 +375,28 @@ pub async fn sync_once(
     let township = lock(store).hall_info()?.township_code;
     let mut p = Progress::default();
     loop {
-        let cases = lock(store).outbox_batch(BATCH)?;
-        if cases.is_empty() {
+        let batch = lock(store).outbox_batch(BATCH)?;
+        if batch.is_empty() {
             break;
         }
-        let uuids: Vec<String> = cases.iter().map(|c| c.uuid.clone()).collect();
-        p.sent += cases.len();
-        let req = PushRequest { protocol: PROTOCOL_VERSION, township: township.clone(), cases };
+        p.sent += batch.len();
+        let req = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            township: township.clone(),
+            cases: batch.cases,
+            demands: batch.demands,
+        };
         match hub.push(&req).await {
             Ok(resp) => {
-                lock(store).outbox_acknowledge(&resp.acks)?;
-                p.acknowledged += resp.acks.iter().filter(|a| a.status != AckStatus::Conflict).count();
-                p.conflicts += resp.acks.iter().filter(|a| a.status == AckStatus::Conflict).count();
+                lock(store).outbox_acknowledge(&resp.acks, &resp.demand_acks)?;
+                let statuses = resp.acks.iter().map(|a| a.status).chain(resp.demand_acks.iter().map(|a| a.status));
+                let conflicts = statuses.filter(|s| *s == AckStatus::Conflict).count();
+                p.acknowledged += req.cases.len() + req.demands.len() - conflicts;
+                p.conflicts += conflicts;
                 progress(p);
             }
             Err(e) => {
-                lock(store).outbox_failed(&uuids, &e.message())?;
+                lock(store).outbox_failed(&req.cases, &req.demands, &e.message())?;
                 return Err(e);
             }
         }
@@ -369,6 +410,16 @@ pub async fn sync_once(
             .map_err(|e| import_failed(format!("县级平台下发的事项清单“{}”", clip(&version, 64)), e))?;
         if !out.unchanged {
             report.catalog_versions.push(version);
+        }
+    }
+    // The lists likewise, after the catalog (the lists' 公共服务清单 is the catalog itself).
+    let since = lock(store).current_duty_version()?;
+    for (version, file) in hub.duties_since(since.as_deref()).await? {
+        let out = lock(store)
+            .import_duties(&file, "county-hub")
+            .map_err(|e| import_failed(format!("县级平台下发的清单“{}”", clip(&version, 64)), e))?;
+        if !out.unchanged {
+            report.duty_versions.push(version);
         }
     }
     for y in hub.calendars().await? {

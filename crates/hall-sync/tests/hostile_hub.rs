@@ -8,7 +8,7 @@
 //!
 //! | directive | meaning |
 //! |---|---|
-//! | `@on push\|catalog\|calendars` | the request that gets this answer; the others are answered well |
+//! | `@on push\|catalog\|duties\|calendars` | the request that gets this answer; the others are answered well |
 //! | `@expect retry\|refused` | the pass must fail, retryable (hub unreachable) or refused |
 //! | `@says TEXT` | the hall's message must carry this text, as data |
 //! | `@fill N` | N blanks after the body (a huge answer without a huge file) |
@@ -26,7 +26,7 @@
 //! For every answer: the pass fails with a Chinese message (short, nothing invisible in it) of
 //! the kind expected; it makes one request of the failing kind (no loop); a failed push puts
 //! every case of the batch back to pending and acknowledges nothing, and cases acknowledged
-//! before stay as they were; a bad catalog or calendar imports nothing. Never a panic or a
+//! before stay as they were; a bad catalog, version of the lists or calendar imports nothing. Never a panic or a
 //! hang. At the end a well-behaved hub takes every case.
 
 use std::collections::BTreeMap;
@@ -53,7 +53,19 @@ fn answers_dir() -> PathBuf {
 enum Route {
     Push,
     Catalog,
+    Duties,
     Calendars,
+}
+
+impl Route {
+    fn key(self) -> &'static str {
+        match self {
+            Route::Push => "push",
+            Route::Catalog => "catalog",
+            Route::Duties => "duties",
+            Route::Calendars => "calendars",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,6 +101,7 @@ fn load(path: &Path) -> Answer {
                 a.on = Some(match value {
                     "push" => Route::Push,
                     "catalog" => Route::Catalog,
+                    "duties" => Route::Duties,
                     "calendars" => Route::Calendars,
                     v => panic!("{}: @on {v}", a.name),
                 })
@@ -282,6 +295,8 @@ async fn serve(mut s: TcpStream, shared: Arc<Mutex<Shared>>) {
         Route::Push
     } else if path.starts_with("/v1/catalog") {
         Route::Catalog
+    } else if path.starts_with("/v1/duties") {
+        Route::Duties
     } else if path.starts_with("/v1/calendars") {
         Route::Calendars
     } else {
@@ -291,18 +306,12 @@ async fn serve(mut s: TcpStream, shared: Arc<Mutex<Shared>>) {
     let req: Option<PushRequest> = serde_json::from_slice(&body).ok();
     let (answer, bytes, fill) = {
         let mut sh = shared.lock().unwrap();
-        *sh.requests
-            .entry(match route {
-                Route::Push => "push",
-                Route::Catalog => "catalog",
-                Route::Calendars => "calendars",
-            })
-            .or_default() += 1;
+        *sh.requests.entry(route.key()).or_default() += 1;
         let hostile = sh.answer.clone().filter(|a| a.on == Some(route));
         let answer = hostile.unwrap_or_else(|| {
             let body = match route {
                 Route::Push => r#"{"protocol":1,"acks":{{ACKS}}}"#,
-                Route::Catalog => r#"{"protocol":1,"versions":[]}"#,
+                Route::Catalog | Route::Duties => r#"{"protocol":1,"versions":[]}"#,
                 Route::Calendars => r#"{"protocol":1,"years":[]}"#,
             };
             Answer { text: format!("HTTP/1.1 200 OK\nContent-Type: application/json\n\n{body}"), ..Answer::default() }
@@ -334,9 +343,13 @@ fn outbox(db: &rusqlite::Connection) -> BTreeMap<i64, (String, u32, Option<Strin
     rows.collect::<rusqlite::Result<_>>().unwrap()
 }
 
-/// What a bad catalog or calendar answer must leave alone.
+/// What a bad catalog, lists or calendar answer must leave alone.
 fn imports(db: &rusqlite::Connection) -> (i64, Vec<(i64, String)>, i64) {
-    let versions = db.query_row("SELECT count(*) FROM catalog_versions", [], |r| r.get(0)).unwrap();
+    let versions = db
+        .query_row("SELECT (SELECT count(*) FROM catalog_versions) + (SELECT count(*) FROM duty_versions)", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     let mut st = db.prepare("SELECT year, document FROM calendar_years ORDER BY year").unwrap();
     let years = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap();
     let events = db.query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0)).unwrap();
@@ -466,11 +479,7 @@ async fn hostile_hub_answers() {
                 fail(format!("the message lacks the hub's words {says:?}: {m}"));
             }
         }
-        let key = match a.on.unwrap() {
-            Route::Push => "push",
-            Route::Catalog => "catalog",
-            Route::Calendars => "calendars",
-        };
+        let key = a.on.unwrap().key();
         if requests.get(key).copied().unwrap_or(0) != 1 {
             fail(format!("{} {key} requests in one pass (a loop?)", requests.get(key).copied().unwrap_or(0)));
         }
@@ -514,7 +523,7 @@ async fn hostile_hub_answers() {
         let now = imports(&db);
         if (now.0, &now.1) != (imported.0, &imported.1) {
             fail(format!(
-                "imported something: {} → {} catalog versions, calendars changed: {}",
+                "imported something: {} → {} catalog and lists versions, calendars changed: {}",
                 imported.0,
                 now.0,
                 now.1 != imported.1
@@ -557,8 +566,8 @@ async fn hostile_hub_answers() {
 /// in Chinese, and accept acks only when they are exactly the batch's.
 #[test]
 fn fuzz_corpus_replay() {
-    use sync_protocol::{CaseBody, CaseRecord};
-    let sent: Vec<CaseRecord> = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"]
+    use sync_protocol::{CaseBody, CaseRecord, PushRequest};
+    let cases: Vec<CaseRecord> = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"]
         .iter()
         .enumerate()
         .map(|(i, u)| {
@@ -566,6 +575,7 @@ fn fuzz_corpus_replay() {
             CaseRecord { uuid: u.to_string(), revision: i as u32 + 1, content_hash: body.content_hash(), body }
         })
         .collect();
+    let sent = PushRequest { protocol: 1, township: "231221104".into(), cases, demands: vec![] };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/hub_answers");
     let mut inputs: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     inputs.sort();
@@ -577,10 +587,11 @@ fn fuzz_corpus_replay() {
         let r = std::panic::catch_unwind(|| {
             let mut why = Vec::new();
             match hall_sync::read_push_answer(&data, &sent) {
-                Ok(acks) => {
-                    let mut got: Vec<(String, u32)> = acks.iter().map(|a| (a.uuid.clone(), a.revision)).collect();
+                Ok(answer) => {
+                    let mut got: Vec<(String, u32)> =
+                        answer.acks.iter().map(|a| (a.uuid.clone(), a.revision)).collect();
                     got.sort();
-                    let want: Vec<(String, u32)> = sent.iter().map(|c| (c.uuid.clone(), c.revision)).collect();
+                    let want: Vec<(String, u32)> = sent.cases.iter().map(|c| (c.uuid.clone(), c.revision)).collect();
                     if got != want {
                         why.push(format!("acks accepted that are not the batch's: {got:?}"));
                     }
@@ -588,6 +599,10 @@ fn fuzz_corpus_replay() {
                 Err(e) => why.extend(chinese(&e.message()).err()),
             }
             match hall_sync::read_catalog_answer(&data) {
+                Ok(versions) => why.extend(versions.iter().filter_map(|(_, f)| f.check(&[]).err()).map(|e| e.message)),
+                Err(e) => why.extend(chinese(&e.message()).err()),
+            }
+            match hall_sync::read_duties_answer(&data) {
                 Ok(versions) => why.extend(versions.iter().filter_map(|(_, f)| f.check(&[]).err()).map(|e| e.message)),
                 Err(e) => why.extend(chinese(&e.message()).err()),
             }

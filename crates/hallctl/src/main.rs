@@ -371,8 +371,8 @@ pub(crate) fn emit_document(
     Ok(())
 }
 
-/// Pushes until nothing is pending (`--once`: one pass) and pulls the county's catalog and
-/// calendars; without `--once` it keeps going, retrying with backoff while the hub is away.
+/// Pushes until nothing is pending (`--once`: one pass) and pulls the county's catalog, lists
+/// and calendars; without `--once` it keeps going, retrying with backoff while the hub is away.
 fn sync(
     store: Store,
     once: bool,
@@ -405,11 +405,15 @@ fn sync(
                     print_json(&serde_json::json!({
                         "sent": r.progress.sent, "acknowledged": r.progress.acknowledged,
                         "conflicts": r.progress.conflicts, "pending": r.pending,
-                        "catalog_versions": r.catalog_versions, "calendar_years": r.calendar_years
+                        "catalog_versions": r.catalog_versions, "duty_versions": r.duty_versions,
+                        "calendar_years": r.calendar_years
                     }));
                 } else {
                     for v in &r.catalog_versions {
                         println!("已导入县级发布的事项清单 {v}");
+                    }
+                    for v in &r.duty_versions {
+                        println!("已导入县级发布的清单 {v}");
                     }
                     for y in &r.calendar_years {
                         println!("已导入县级发布的 {y} 年节假日安排");
@@ -418,7 +422,7 @@ fn sync(
                 }
                 if r.progress.conflicts > 0 {
                     eprintln!(
-                        "注意：{} 件办件与县级平台已有内容冲突，已保留待核对，请联系县信息中心",
+                        "注意：{} 件办件或群众诉求与县级平台已有内容冲突，已保留待核对，请联系县信息中心",
                         r.progress.conflicts
                     );
                 }

@@ -1,6 +1,7 @@
 //! The protocol between a township hall and the county hub (docs/sync-protocol.md), shared by
-//! both sides so neither can drift: completed cases go up, catalog versions and calendars come
-//! down. Everything is JSON over HTTP(S); every request carries [`PROTOCOL_VERSION`].
+//! both sides so neither can drift: completed cases and answered citizens' demands go up, catalog
+//! versions, the township's lists (三张清单 / 职责清单) and calendars come down. Everything is
+//! JSON over HTTP(S); every request carries [`PROTOCOL_VERSION`].
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -9,7 +10,8 @@ use sha2::{Digest, Sha256};
 pub const PROTOCOL_VERSION: u32 = 1;
 /// The header every request carries the version in.
 pub const VERSION_HEADER: &str = "x-yichuang-protocol";
-/// Cases per push: small enough that a cut link loses little, large enough to be quick.
+/// Records (cases and demands together) per push: small enough that a cut link loses little,
+/// large enough to be quick.
 pub const BATCH: usize = 200;
 /// The hub refuses bodies larger than this (a batch of 200 full cases is ~1 MB).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -76,11 +78,15 @@ impl CaseBody {
         }
     }
 
-    /// SHA-256 of the body's JSON (field order is the struct's, so both sides agree).
     pub fn content_hash(&self) -> String {
-        let json = serde_json::to_vec(self).expect("a case body serialises");
-        Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
+        content_hash(self)
     }
+}
+
+/// SHA-256 of a body's JSON (field order is the struct's, so both sides agree).
+fn content_hash<T: Serialize>(body: &T) -> String {
+    let json = serde_json::to_vec(body).expect("a body serialises");
+    Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A case as it goes up: its stable UUID, its revision (1, then +1 whenever what the county
@@ -93,6 +99,68 @@ pub struct CaseRecord {
     pub body: CaseBody,
 }
 
+/// The supervisor's review of a demand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    pub adopted: bool,
+    pub note: String,
+    pub reviewed_at: String,
+}
+
+/// What the county needs of a citizen's demand or suggestion (群众需求 / 人民建议), and no
+/// more: who raised it and their phone stay in the hall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandBody {
+    /// `XQ-YYYYMMDD-NNN`: unique within the township, not across the county.
+    pub number: String,
+    /// `demand` or `suggestion`.
+    pub kind: String,
+    pub category: String,
+    pub village: String,
+    pub content: String,
+    pub logged_at: String,
+    /// `answered` when it goes up.
+    pub state: String,
+    pub review: Option<ReviewRecord>,
+    pub answer: String,
+    pub answered_at: Option<String>,
+}
+
+impl DemandBody {
+    /// An answered, adopted suggestion, as the protocol's tests and documents show one.
+    pub fn example(number: &str) -> DemandBody {
+        DemandBody {
+            number: number.into(),
+            kind: "suggestion".into(),
+            category: "基础设施".into(),
+            village: "红星村".into(),
+            content: "建议在村口增设路灯".into(),
+            logged_at: "2026-11-22 09:00:00".into(),
+            state: "answered".into(),
+            review: Some(ReviewRecord {
+                adopted: true,
+                note: "纳入明年计划".into(),
+                reviewed_at: "2026-11-23 10:00:00".into(),
+            }),
+            answer: "已纳入2027年村级建设计划".into(),
+            answered_at: Some("2026-11-24 15:00:00".into()),
+        }
+    }
+
+    pub fn content_hash(&self) -> String {
+        content_hash(self)
+    }
+}
+
+/// A demand as it goes up: keyed by its number within the token's township, with a revision
+/// and hash as a case has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandRecord {
+    pub revision: u32,
+    pub content_hash: String,
+    pub body: DemandBody,
+}
+
 /// `POST /v1/cases`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PushRequest {
@@ -100,6 +168,10 @@ pub struct PushRequest {
     /// The township the hall belongs to; must be the token's.
     pub township: String,
     pub cases: Vec<CaseRecord>,
+    /// Added after version 1 shipped: absent from an older hall's push (read as none), and left
+    /// out when empty, so a push without demands is what an older hub expects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demands: Vec<DemandRecord>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,28 +194,44 @@ pub struct CaseAck {
     pub status: AckStatus,
 }
 
-/// The answer to a push: one acknowledgment per case, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandAck {
+    pub number: String,
+    pub revision: u32,
+    pub status: AckStatus,
+}
+
+/// The answer to a push: one acknowledgment per case and one per demand, each in the order sent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PushResponse {
     pub protocol: u32,
     pub acks: Vec<CaseAck>,
+    /// Like [`PushRequest::demands`]: left out when empty, so an older hall reads the answer as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demand_acks: Vec<DemandAck>,
 }
 
-/// One published catalog version (the hall imports `document` as it would a file).
+/// One published version of a versioned file (a catalog, the lists): the hall imports
+/// `document` as it would the file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CatalogVersion {
+pub struct PublishedVersion {
     pub version: String,
     pub published_at: String,
-    /// The catalog JSON as published (the hall's import format).
+    /// The JSON as published (the hall's import format).
     pub document: serde_json::Value,
 }
 
-/// `GET /v1/catalog?since=VERSION`: versions published after the hall's, oldest first.
+/// Versions published after the hall's, oldest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CatalogUpdate {
+pub struct VersionList {
     pub protocol: u32,
-    pub versions: Vec<CatalogVersion>,
+    pub versions: Vec<PublishedVersion>,
 }
+
+/// `GET /v1/catalog?since=VERSION`: catalog versions (`hallctl catalog import` format).
+pub type CatalogUpdate = VersionList;
+/// `GET /v1/duties?since=VERSION`: versions of the lists (`hall_core::duties::DutyFile` JSON).
+pub type DutyUpdate = VersionList;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CalendarYear {
@@ -183,5 +271,21 @@ mod tests {
         b.rating =
             Some(RatingRecord { level: 5, comment: String::new(), rated_at: "x".into(), follow_up_closed: None });
         assert_ne!(a.content_hash(), b.content_hash());
+    }
+
+    /// A hall or hub from before demands travelled reads the new messages, and the new ones
+    /// read theirs.
+    #[test]
+    fn demands_are_optional_both_ways() {
+        let old: PushRequest = serde_json::from_str(r#"{"protocol":1,"township":"231221102","cases":[]}"#).unwrap();
+        assert!(old.demands.is_empty());
+        let plain = PushRequest { protocol: 1, township: "231221102".into(), cases: vec![], demands: vec![] };
+        assert!(!serde_json::to_string(&plain).unwrap().contains("demands"));
+        let old: PushResponse = serde_json::from_str(r#"{"protocol":1,"acks":[]}"#).unwrap();
+        assert!(old.demand_acks.is_empty());
+        let body = DemandBody::example("XQ-20261122-001");
+        let mut other = body.clone();
+        other.answer.push('。');
+        assert_ne!(body.content_hash(), other.content_hash());
     }
 }

@@ -3,4 +3,8 @@
 /**
  * The window's sync indicator.
  */
-export type OutboxCounts = { pending: number, acknowledged: number, conflicts: number, };
+export type OutboxCounts = { 
+/**
+ * Cases and demands waiting to go up.
+ */
+pending: number, acknowledged: number, conflicts: number, };

@@ -74,7 +74,7 @@ pub fn record(uuid: u128, revision: u32, body: CaseBody) -> CaseRecord {
 }
 
 pub fn push_request(township: &str, cases: Vec<CaseRecord>) -> PushRequest {
-    PushRequest { protocol: sync_protocol::PROTOCOL_VERSION, township: township.into(), cases }
+    PushRequest { protocol: sync_protocol::PROTOCOL_VERSION, township: township.into(), cases, demands: vec![] }
 }
 
 /// `POST /v1/cases` with the token and the protocol header, as a hall sends it.
@@ -98,4 +98,11 @@ pub async fn refusal(resp: reqwest::Response) -> (u16, String, String) {
     let status = resp.status().as_u16();
     let body: sync_protocol::ErrorBody = resp.json().await.expect("an error body");
     (status, body.code, body.message)
+}
+
+/// The hallctl built beside this test (`cargo test --workspace` builds it).
+pub fn hallctl() -> std::path::PathBuf {
+    let p = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("hallctl");
+    assert!(p.exists(), "build hallctl first (cargo build -p hallctl): {}", p.display());
+    p
 }

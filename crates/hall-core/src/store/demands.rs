@@ -1,5 +1,6 @@
 //! Citizens' demands and suggestions in the store: logged at the desk, reviewed (adopted or
-//! not) and answered by the supervisor, each step one write with its event.
+//! not) and answered by the supervisor, each step one write with its event; the answer also
+//! queues the demand for the county hub (store/outbox.rs).
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -123,6 +124,9 @@ impl Store {
             params![d.number, answer, actor, fmt_ts(now)],
         )?;
         record_event(&tx, now, actor, "demand_answer", &d.number, &format!("诉求答复：{}", clip(&answer, 80)))?;
+        // Answered, it goes up to the county with the completed cases: queued in this
+        // transaction, so an answered demand is never missing from the outbox.
+        super::outbox::queue_demand(&tx, &d.number, now)?;
         tx.commit()?;
         self.demand(number)
     }

@@ -1,11 +1,15 @@
-//! The outbox of completed cases for the county hub. A row is written in the same
-//! transaction that completes a case (or adds a rating or a follow-up to a completed one), so a
-//! case the hall completed is always either acknowledged by the hub or still waiting to go.
+//! The outbox of what goes up to the county hub: completed cases and answered citizens'
+//! demands. A row is written in the same transaction that completes a case (or adds a rating or
+//! a follow-up to a completed one) or answers a demand, so a record the hall finished is always
+//! either acknowledged by the hub or still waiting to go.
 
 use chrono::NaiveDateTime;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
-use sync_protocol::{AckStatus, CaseAck, CaseBody, CaseRecord, EventRecord, RatingRecord};
+use sync_protocol::{
+    AckStatus, CaseAck, CaseBody, CaseRecord, DemandAck, DemandBody, DemandRecord, EventRecord, RatingRecord,
+    ReviewRecord,
+};
 use ts_rs::TS;
 
 use super::{fmt_ts, Store};
@@ -50,6 +54,7 @@ impl SyncState {
 #[derive(Debug, Clone, Default, Serialize, TS)]
 #[ts(export)]
 pub struct OutboxCounts {
+    /// Cases and demands waiting to go up.
     pub pending: u32,
     pub acknowledged: u32,
     pub conflicts: u32,
@@ -122,18 +127,35 @@ fn body(tx: &Transaction, case_id: i64) -> Result<(String, CaseBody)> {
     Ok((uuid, body))
 }
 
-/// Queues the case for the hub if it is completed and what the hub would hold changed. A new
-/// revision is made unless the previous one never left the hall.
-pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Result<()> {
-    let state: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
-    if !CaseState::parse(&state).is_ok_and(|s| s.info().closed) {
-        return Ok(());
+/// What an outbox row holds: the column naming its record.
+#[derive(Clone, Copy)]
+enum Kind {
+    Case,
+    Demand,
+}
+
+impl Kind {
+    fn column(self) -> &'static str {
+        match self {
+            Kind::Case => "case_id",
+            Kind::Demand => "demand_id",
+        }
     }
-    let (_, body) = body(tx, case_id)?;
-    let hash = body.content_hash();
-    let json = serde_json::to_string(&body).expect("a case body serialises");
+}
+
+/// Puts a record's body in the outbox if it differs from what is there. A new revision is made
+/// unless the previous one never left the hall.
+fn put<T: serde::Serialize>(
+    tx: &Transaction,
+    kind: Kind,
+    id: i64,
+    body: &T,
+    hash: String,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let col = kind.column();
     let before: Option<(u32, String, u32)> = tx
-        .query_row("SELECT revision, content_hash, attempts FROM outbox WHERE case_id = ?1", [case_id], |r| {
+        .query_row(&format!("SELECT revision, content_hash, attempts FROM outbox WHERE {col} = ?1"), [id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
@@ -143,13 +165,68 @@ pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Resul
         Some((rev, _, _)) => rev + 1,
         None => 1,
     };
+    let json = serde_json::to_string(body).expect("a body serialises");
     tx.execute(
-        "INSERT INTO outbox(case_id, revision, content_hash, body, state, queued_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
-         ON CONFLICT(case_id) DO UPDATE SET revision = excluded.revision, content_hash = excluded.content_hash,
-            body = excluded.body, state = 'pending', queued_at = excluded.queued_at, attempts = 0, last_error = ''",
-        params![case_id, revision, hash, json, fmt_ts(now)],
+        &format!(
+            "INSERT INTO outbox({col}, revision, content_hash, body, state, queued_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
+             ON CONFLICT({col}) DO UPDATE SET revision = excluded.revision, content_hash = excluded.content_hash,
+                body = excluded.body, state = 'pending', queued_at = excluded.queued_at, attempts = 0, last_error = ''"
+        ),
+        params![id, revision, hash, json, fmt_ts(now)],
     )?;
     Ok(())
+}
+
+/// Queues the case for the hub if it is completed and what the hub would hold changed.
+pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Result<()> {
+    let state: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+    if !CaseState::parse(&state).is_ok_and(|s| s.info().closed) {
+        return Ok(());
+    }
+    let (_, body) = body(tx, case_id)?;
+    let hash = body.content_hash();
+    put(tx, Kind::Case, case_id, &body, hash, now)
+}
+
+/// Queues the demand for the hub once it is answered (and again as a new revision should what
+/// the county holds of it change). Who raised it and their phone stay in the hall.
+pub(super) fn queue_demand(tx: &Transaction, number: &str, now: NaiveDateTime) -> Result<()> {
+    let (id, body): (i64, DemandBody) = tx.query_row(
+        "SELECT id, number, kind, category, village, content, logged_at, state, adopted, review_note, reviewed_at,
+                answer, answered_at FROM demands WHERE number = ?1",
+        [number],
+        |r| {
+            let reviewed_at: Option<String> = r.get(10)?;
+            let review = match reviewed_at {
+                Some(reviewed_at) => Some(ReviewRecord {
+                    adopted: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                    note: r.get(9)?,
+                    reviewed_at,
+                }),
+                None => None,
+            };
+            Ok((
+                r.get(0)?,
+                DemandBody {
+                    number: r.get(1)?,
+                    kind: r.get(2)?,
+                    category: r.get(3)?,
+                    village: r.get(4)?,
+                    content: r.get(5)?,
+                    logged_at: r.get(6)?,
+                    state: r.get(7)?,
+                    review,
+                    answer: r.get(11)?,
+                    answered_at: r.get(12)?,
+                },
+            ))
+        },
+    )?;
+    if body.state != "answered" {
+        return Ok(());
+    }
+    let hash = body.content_hash();
+    put(tx, Kind::Demand, id, &body, hash, now)
 }
 
 /// Queues every completed case (a hall upgraded to the version that syncs).
@@ -167,63 +244,101 @@ pub(super) fn queue_all_completed(tx: &Transaction, now: NaiveDateTime) -> Resul
     Ok(())
 }
 
+/// One push's worth of the outbox: cases and demands, oldest first, together at most the limit.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxBatch {
+    pub cases: Vec<CaseRecord>,
+    pub demands: Vec<DemandRecord>,
+}
+
+impl OutboxBatch {
+    pub fn len(&self) -> usize {
+        self.cases.len() + self.demands.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn corrupt(what: &str, e: serde_json::Error) -> crate::HallError {
+    crate::HallError::new(crate::ErrorCode::Storage, format!("待上报{what}数据损坏：{e}"))
+}
+
+/// The outbox state an ack leaves a row in.
+fn acked(status: AckStatus) -> SyncState {
+    match status {
+        AckStatus::Conflict => SyncState::Conflict,
+        _ => SyncState::Acknowledged,
+    }
+}
+
+/// Row conditions naming a case by its UUID and a demand by its number.
+const BY_UUID: &str = "case_id = (SELECT id FROM cases WHERE uuid = ?)";
+const BY_NUMBER: &str = "demand_id = (SELECT id FROM demands WHERE number = ?)";
+
 impl Store {
     /// The next batch to send, oldest first: pending rows and rows sent without an answer
     /// (a hall stopped mid-sync sends those again). They are marked sent.
-    pub fn outbox_batch(&mut self, limit: usize) -> Result<Vec<CaseRecord>> {
+    pub fn outbox_batch(&mut self, limit: usize) -> Result<OutboxBatch> {
         let now = fmt_ts(self.now());
         let tx = self.write()?;
-        let rows: Vec<(i64, String, u32, String, String)> = {
+        let rows: Vec<(i64, Option<String>, u32, String, String)> = {
             let mut st = tx.prepare_cached(
-                "SELECT o.case_id, c.uuid, o.revision, o.content_hash, o.body FROM outbox o JOIN cases c ON c.id = o.case_id
-                 WHERE o.state IN ('pending', 'sent') ORDER BY o.queued_at, o.case_id LIMIT ?1",
+                "SELECT o.id, c.uuid, o.revision, o.content_hash, o.body FROM outbox o LEFT JOIN cases c ON c.id = o.case_id
+                 WHERE o.state IN ('pending', 'sent') ORDER BY o.queued_at, o.id LIMIT ?1",
             )?;
             let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let mut out = Vec::with_capacity(rows.len());
-        for (case_id, uuid, revision, content_hash, body) in rows {
+        let mut out = OutboxBatch::default();
+        for (id, uuid, revision, content_hash, body) in rows {
             tx.execute(
-                "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1 WHERE case_id = ?2",
-                params![now, case_id],
+                "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1 WHERE id = ?2",
+                params![now, id],
             )?;
-            let body: CaseBody = serde_json::from_str(&body)
-                .map_err(|e| crate::HallError::new(crate::ErrorCode::Storage, format!("待上报办件数据损坏：{e}")))?;
-            out.push(CaseRecord { uuid, revision, content_hash, body });
+            match uuid {
+                Some(uuid) => {
+                    let body: CaseBody = serde_json::from_str(&body).map_err(|e| corrupt("办件", e))?;
+                    out.cases.push(CaseRecord { uuid, revision, content_hash, body });
+                }
+                None => {
+                    let body: DemandBody = serde_json::from_str(&body).map_err(|e| corrupt("诉求", e))?;
+                    out.demands.push(DemandRecord { revision, content_hash, body });
+                }
+            }
         }
         tx.commit()?;
         Ok(out)
     }
 
     /// Applies the hub's answers in one transaction. An answer for an older revision than the
-    /// row now holds (the case changed while in flight) leaves the row pending.
-    pub fn outbox_acknowledge(&mut self, acks: &[CaseAck]) -> Result<()> {
+    /// row now holds (the record changed while in flight) leaves the row pending.
+    pub fn outbox_acknowledge(&mut self, cases: &[CaseAck], demands: &[DemandAck]) -> Result<()> {
         let now = fmt_ts(self.now());
         let tx = self.write()?;
-        for a in acks {
-            let state = match a.status {
-                AckStatus::Conflict => SyncState::Conflict,
-                _ => SyncState::Acknowledged,
-            };
-            tx.execute(
-                "UPDATE outbox SET state = ?1, acked_at = ?2, last_error = ''
-                 WHERE revision = ?3 AND state = 'sent' AND case_id = (SELECT id FROM cases WHERE uuid = ?4)",
-                params![state.key(), now, a.revision, a.uuid],
-            )?;
+        let acks = cases
+            .iter()
+            .map(|a| (BY_UUID, &a.uuid, a.revision, a.status))
+            .chain(demands.iter().map(|a| (BY_NUMBER, &a.number, a.revision, a.status)));
+        for (record, key, revision, status) in acks {
+            tx.prepare_cached(&format!(
+                "UPDATE outbox SET state = ?, acked_at = ?, last_error = '' WHERE revision = ? AND state = 'sent' AND {record}"
+            ))?
+            .execute(params![acked(status).key(), now, revision, key])?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// A send failed: the rows go back to pending with the reason.
-    pub fn outbox_failed(&mut self, uuids: &[String], error: &str) -> Result<()> {
+    /// A send failed: the batch's rows go back to pending with the reason.
+    pub fn outbox_failed(&mut self, cases: &[CaseRecord], demands: &[DemandRecord], error: &str) -> Result<()> {
         let tx = self.write()?;
-        for u in uuids {
-            tx.execute(
-                "UPDATE outbox SET state = 'pending', last_error = ?1
-                 WHERE state = 'sent' AND case_id = (SELECT id FROM cases WHERE uuid = ?2)",
-                params![error, u],
-            )?;
+        let keys = cases.iter().map(|c| (BY_UUID, &c.uuid)).chain(demands.iter().map(|d| (BY_NUMBER, &d.body.number)));
+        for (record, key) in keys {
+            tx.prepare_cached(&format!(
+                "UPDATE outbox SET state = 'pending', last_error = ? WHERE state = 'sent' AND {record}"
+            ))?
+            .execute(params![error, key])?;
         }
         tx.commit()?;
         Ok(())

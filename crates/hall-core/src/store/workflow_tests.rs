@@ -292,7 +292,7 @@ fn completed_cases_wait_in_the_outbox_until_the_hub_acknowledges_them() {
     let p = ActParams { note: "申请人撤回".into(), ..Default::default() };
     s.act(&number, Action::Withdraw, &clerk, &p).unwrap();
     assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Pending));
-    let batch = s.outbox_batch(10).unwrap();
+    let batch = s.outbox_batch(10).unwrap().cases;
     assert_eq!(batch.len(), 1);
     let rec = &batch[0];
     assert_eq!((rec.revision, rec.body.state.as_str()), (1, "withdrawn"));
@@ -303,9 +303,9 @@ fn completed_cases_wait_in_the_outbox_until_the_hub_acknowledges_them() {
     assert_eq!(s.outbox_batch(10).unwrap().len(), 1);
     // An answer for another revision acknowledges nothing.
     let ack = |revision, status| CaseAck { uuid: rec.uuid.clone(), revision, status };
-    s.outbox_acknowledge(&[ack(7, AckStatus::Stored)]).unwrap();
+    s.outbox_acknowledge(&[ack(7, AckStatus::Stored)], &[]).unwrap();
     assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Sent));
-    s.outbox_acknowledge(&[ack(1, AckStatus::Duplicate)]).unwrap();
+    s.outbox_acknowledge(&[ack(1, AckStatus::Duplicate)], &[]).unwrap();
     assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(SyncState::Acknowledged));
     assert_eq!(s.outbox_counts().unwrap().acknowledged, 1);
     assert!(s.outbox_batch(10).unwrap().is_empty());
@@ -318,20 +318,132 @@ fn completed_cases_wait_in_the_outbox_until_the_hub_acknowledges_them() {
         tracking: String::new(),
     };
     s.act(&delivered, Action::Deliver, &clerk, &ActParams { delivery: Some(d), ..Default::default() }).unwrap();
-    let first = s.outbox_batch(10).unwrap();
+    let first = s.outbox_batch(10).unwrap().cases;
     assert_eq!(first.len(), 1);
-    s.outbox_acknowledge(&[CaseAck { uuid: first[0].uuid.clone(), revision: 1, status: AckStatus::Stored }]).unwrap();
+    s.outbox_acknowledge(&[CaseAck { uuid: first[0].uuid.clone(), revision: 1, status: AckStatus::Stored }], &[])
+        .unwrap();
     s.rate(&delivered, 5, "很方便", &clerk).unwrap();
-    let second = s.outbox_batch(10).unwrap();
+    let second = s.outbox_batch(10).unwrap().cases;
     assert_eq!(second[0].revision, 2);
     assert_eq!(second[0].body.rating.as_ref().map(|r| r.level), Some(5));
     // A failed send goes back to pending; a conflict is kept for the supervisor.
-    s.outbox_failed(&[second[0].uuid.clone()], "无法连接").unwrap();
+    s.outbox_failed(&second, &[], "无法连接").unwrap();
     assert_eq!(s.case_detail(&delivered).unwrap().sync_state, Some(SyncState::Pending));
-    let again = s.outbox_batch(10).unwrap();
-    s.outbox_acknowledge(&[CaseAck { uuid: again[0].uuid.clone(), revision: 2, status: AckStatus::Conflict }]).unwrap();
+    let again = s.outbox_batch(10).unwrap().cases;
+    s.outbox_acknowledge(&[CaseAck { uuid: again[0].uuid.clone(), revision: 2, status: AckStatus::Conflict }], &[])
+        .unwrap();
     assert_eq!(s.case_detail(&delivered).unwrap().sync_state, Some(SyncState::Conflict));
     assert_eq!(s.outbox_counts().unwrap().conflicts, 1);
+}
+
+/// A demand logged with the citizen's name and phone, reviewed and answered.
+fn answered_demand(s: &mut Store) -> String {
+    use crate::demands::{DemandInput, DemandKind};
+    let input = DemandInput {
+        kind: DemandKind::Suggestion,
+        category: "基础设施".into(),
+        village: "惠头村".into(),
+        content: "建议村口增设路灯".into(),
+        citizen_name: NAME.into(),
+        phone: "13800138000".into(),
+    };
+    let waiting = s.outbox_counts().unwrap().pending;
+    let number = s.log_demand(&input, "clerk1").unwrap().number;
+    s.review_demand(&number, true, "纳入明年计划", "supervisor").unwrap();
+    assert_eq!(s.outbox_counts().unwrap().pending, waiting, "only an answered demand goes up");
+    number
+}
+
+#[test]
+fn an_answered_demand_goes_up_with_the_cases_and_without_name_or_phone() {
+    use sync_protocol::{AckStatus, DemandAck};
+    let (_d, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-22 09:00")));
+    let number = answered_demand(&mut s);
+    // The outbox row is written in the answer's own transaction: if it cannot be, there is no
+    // answer either.
+    s.conn
+        .execute_batch(
+            "CREATE TEMP TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, '发件箱不可写'); END;",
+        )
+        .unwrap();
+    assert!(s.answer_demand(&number, "已纳入计划", "supervisor").is_err());
+    assert_eq!(s.demand(&number).unwrap().state, crate::demands::DemandState::Adopted);
+    s.conn.execute_batch("DROP TRIGGER no_outbox").unwrap();
+    s.answer_demand(&number, "已纳入2027年村级建设计划", "supervisor").unwrap();
+    assert_eq!(s.outbox_counts().unwrap().pending, 1, "the window counts it with the cases");
+
+    let batch = s.outbox_batch(10).unwrap();
+    assert!(batch.cases.is_empty());
+    let rec = &batch.demands[0];
+    assert_eq!((rec.revision, rec.body.number.as_str(), rec.body.state.as_str()), (1, number.as_str(), "answered"));
+    assert_eq!(rec.content_hash, rec.body.content_hash());
+    let review = rec.body.review.as_ref().unwrap();
+    assert!(review.adopted && review.note == "纳入明年计划");
+    assert_eq!(rec.body.answered_at.as_deref(), Some("2026-11-22 09:00:00"));
+    let json = serde_json::to_string(&rec.body).unwrap();
+    assert!(!json.contains(NAME) && !json.contains("13800138000") && !json.contains("0138"), "{json}");
+
+    // Another revision's answer acknowledges nothing; this one's does.
+    let ack = |revision| DemandAck { number: number.clone(), revision, status: AckStatus::Stored };
+    s.outbox_acknowledge(&[], &[ack(2)]).unwrap();
+    assert_eq!(s.outbox_counts().unwrap().pending, 1);
+    s.outbox_failed(&[], &batch.demands, "无法连接").unwrap();
+    let again = s.outbox_batch(10).unwrap();
+    assert_eq!(again.demands, batch.demands);
+    s.outbox_acknowledge(&[], &[ack(1)]).unwrap();
+    let counts = s.outbox_counts().unwrap();
+    assert_eq!((counts.pending, counts.acknowledged), (0, 1));
+    assert!(s.outbox_batch(10).unwrap().is_empty());
+}
+
+#[test]
+fn schema_8_keeps_the_outbox_rows_of_a_schema_6_database() {
+    use sync_protocol::{AckStatus, CaseAck};
+    let (dir, mut s) = testing::store();
+    s.set_now(Some(at("2026-11-20 09:00")));
+    let clerk = s.user("clerk1").unwrap();
+    let withdraw = ActParams { note: "撤回".into(), ..Default::default() };
+    let acked = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    s.act(&acked, Action::Withdraw, &clerk, &withdraw).unwrap();
+    let sent = s.outbox_batch(10).unwrap().cases;
+    s.outbox_acknowledge(&[CaseAck { uuid: sent[0].uuid.clone(), revision: 1, status: AckStatus::Stored }], &[])
+        .unwrap();
+    let waiting = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
+    s.act(&waiting, Action::Withdraw, &clerk, &withdraw).unwrap();
+    type Row = (i64, String, u32, String, u32, Option<String>);
+    let rows = |s: &Store| -> Vec<Row> {
+        let mut st = s
+            .conn
+            .prepare("SELECT case_id, state, revision, content_hash, attempts, acked_at FROM outbox ORDER BY case_id")
+            .unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)));
+        rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let before = rows(&s);
+    assert_eq!(before.len(), 2);
+    // The outbox as schema 4 made it, at schema 6.
+    s.conn
+        .execute_batch(&format!(
+            "ALTER TABLE outbox RENAME TO outbox8; DROP INDEX outbox_waiting; {}
+             INSERT INTO outbox SELECT case_id, revision, content_hash, body, state, queued_at, sent_at, acked_at,
+                 attempts, last_error FROM outbox8;
+             DROP TABLE outbox8; PRAGMA user_version = 6;",
+            include_str!("../../migrations/0004_sync.sql")
+        ))
+        .unwrap();
+    let path = s.path().to_path_buf();
+    drop(s);
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(rows(&s), before);
+    assert_eq!(s.case_detail(&acked).unwrap().sync_state, Some(super::SyncState::Acknowledged));
+    // The rebuilt outbox takes demands beside the cases, oldest first.
+    let number = answered_demand(&mut s);
+    s.answer_demand(&number, "已答复", "supervisor").unwrap();
+    let batch = s.outbox_batch(10).unwrap();
+    assert_eq!(batch.cases.iter().map(|c| c.body.number.as_str()).collect::<Vec<_>>(), [waiting.as_str()]);
+    assert_eq!(batch.demands.len(), 1);
+    drop(dir);
 }
 
 #[test]
@@ -360,12 +472,12 @@ fn a_hall_upgraded_to_sync_sends_the_cases_it_completed_before() {
     let clerk = s.user("clerk1").unwrap();
     let number = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
     s.act(&number, Action::Withdraw, &clerk, &ActParams { note: "撤回".into(), ..Default::default() }).unwrap();
-    // As it was before schema 4.
+    // As it was before schema 4 (and so before 5, 6 and 8).
     s.conn
         .execute_batch(&format!(
             "{} DROP TABLE outbox; ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
                  PRAGMA user_version = 3;",
-            testing::UNDO_SCHEMA_6
+            testing::undo_above(3)
         ))
         .unwrap();
     let path = s.path().to_path_buf();
