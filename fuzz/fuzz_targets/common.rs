@@ -10,3 +10,13 @@ pub fn check_message(m: &str) {
         assert_eq!(hall_core::validate::clip(&one, 1), one, "U+{:04X} in {m:?}", c as u32);
     }
 }
+
+/// What the list-file targets check of an accepted file: it has entries, passes its own check,
+/// and reads back unchanged from its JSON (what the hall stores and the county publishes).
+#[allow(dead_code)]
+pub fn check_duties(f: &hall_core::duties::DutyFile) {
+    assert!(!f.entries.is_empty());
+    f.check(&[]).unwrap();
+    let again = hall_core::duties::DutyFile::parse_json(&serde_json::to_string(f).unwrap()).unwrap();
+    assert_eq!(&again, f);
+}

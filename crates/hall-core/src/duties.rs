@@ -100,6 +100,7 @@ pub struct DutyEntry {
     /// 事项名称
     pub name: String,
     /// 类别 (党的建设、经济发展、社会治理…) as the county writes it.
+    #[serde(default)]
     pub category: String,
     /// 依据来源
     pub basis: String,
@@ -330,10 +331,12 @@ mod tests {
     #[test]
     fn json_takes_chinese_or_english_names() {
         let f = DutyFile::parse_json(
-            r#"{"version":"v1","entries":[{"list":"duty","code":"A","name":"n","category":"c","basis":"b","side":"township","township_duty":"d"}]}"#,
+            r#"{"version":"v1","entries":[{"list":"duty","code":"A","name":"n","basis":"b","side":"township","township_duty":"d"}]}"#,
         )
         .unwrap();
         assert_eq!(f.entries[0].list, DutyList::Duty);
+        // 类别 is optional, in JSON as in CSV.
+        assert_eq!(f.entries[0].category, "");
         let e = DutyFile::parse_json(r#"{"entries":[{"list":"清单X"}]}"#).unwrap_err();
         assert!(e.message.contains("第 1 行"), "{}", e.message);
         assert!(DutyFile::parse_json(r#"{"entries":[]}"#).unwrap_err().message.contains("没有任何条目"));
