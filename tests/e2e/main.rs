@@ -2,6 +2,7 @@
 //! on real demo databases. Run by `scripts/test` (they need the built UI, Xvfb, tauri-driver
 //! and webkit2gtk-driver, which that script installs): `cargo test --test e2e -- --ignored`.
 
+mod duties;
 mod printing;
 mod security;
 mod window;

@@ -6,6 +6,8 @@ import type { Request } from './bindings/Request'
 import type { Reply } from './bindings/Reply'
 import type { HallError } from './bindings/HallError'
 import type { DocRequest } from './bindings/DocRequest'
+import type { ExportFormat } from './bindings/ExportFormat'
+import type { PublicList } from './bindings/PublicList'
 import { looksLikePdf, toPdfBytes } from './documents'
 
 export type ReplyType = Reply['type']
@@ -95,4 +97,11 @@ export function printDocument(request: DocRequest): Promise<string> {
 /** Asks where to save (native dialog, in Rust) and writes the PDF; resolves with Rust's message. */
 export function saveDocument(request: DocRequest): Promise<string> {
   return invoke<string>('save_document', { request, path: null })
+}
+
+// ---- Exports (政务公开) ------------------------------------------------------------------------
+// `save_export` writes one list for the township's web page through Rust's save dialog and
+// resolves with a Chinese status (“已保存到 …” / “已取消保存”).
+export function saveExport(list: PublicList, format: ExportFormat): Promise<string> {
+  return invoke<string>('save_export', { list, format })
 }

@@ -70,6 +70,8 @@ export function docTitle(req: DocRequest): string {
       return `服务统计报告（${req.from} 至 ${req.to}）`
     case 'catalog_wall':
       return '政务服务事项公示'
+    case 'duty_wall':
+      return `${req.list}公示`
   }
   return '文书'
 }
@@ -86,6 +88,8 @@ export function docKey(req: DocRequest | null | undefined): string {
       return `period:${req.from}:${req.to}`
     case 'catalog_wall':
       return 'catalog_wall'
+    case 'duty_wall':
+      return `duty_wall:${req.list}`
   }
   return ''
 }

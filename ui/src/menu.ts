@@ -11,8 +11,9 @@ export interface MenuMeta {
   icon: Component
   /** `data-testid` of the menu item (see testids.md). */
   testid: string
-  /** Position: lower first. 首页 10, 前台受理 20, 后台办理 30, 统一出件 40, 中心主任 50,
-   *  每日台账 52, 统计报告 54, 统计图表 56, 办件查询 60, 事项清单 70, 系统管理 90. */
+  /** Position: lower first. 首页 10, 前台受理 20, 咨询登记 22, 群众诉求 24, 后台办理 30,
+   *  统一出件 40, 中心主任 50, 每日台账 52, 统计报告 54, 统计图表 56, 职责准入 57, 县乡联动 58,
+   *  办件查询 60, 事项清单 70, 三张清单 72, 系统管理 90. */
   order: number
 }
 

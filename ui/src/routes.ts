@@ -4,14 +4,19 @@ import { markRaw } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
 import {
   Box,
+  ChatDotRound,
+  Connection,
   DataBoard,
   Document,
   EditPen,
+  Files,
   HomeFilled,
   List,
   Notebook,
   Search,
+  Service,
   Setting,
+  Stamp,
   Tickets,
   TrendCharts,
 } from '@element-plus/icons-vue'
@@ -58,6 +63,26 @@ export const routes: RouteRecordRaw[] = [
           title: '前台受理',
           roles: ['clerk'],
           menu: { label: '前台受理', icon: markRaw(EditPen), testid: 'nav-intake', order: 20 },
+        },
+      },
+      {
+        path: 'consult',
+        name: 'consult',
+        component: () => import('./views/ConsultView.vue'),
+        meta: {
+          title: '咨询登记',
+          roles: ['clerk', 'supervisor'],
+          menu: { label: '咨询登记', icon: markRaw(Service), testid: 'nav-consult', order: 22 },
+        },
+      },
+      {
+        path: 'demands',
+        name: 'demands',
+        component: () => import('./views/DemandView.vue'),
+        meta: {
+          title: '群众诉求',
+          roles: ['clerk', 'supervisor'],
+          menu: { label: '群众诉求', icon: markRaw(ChatDotRound), testid: 'nav-demands', order: 24 },
         },
       },
       {
@@ -121,6 +146,26 @@ export const routes: RouteRecordRaw[] = [
         },
       },
       {
+        path: 'admission',
+        name: 'admission',
+        component: () => import('./views/AdmissionView.vue'),
+        meta: {
+          title: '职责准入',
+          roles: ['supervisor'],
+          menu: { label: '职责准入', icon: markRaw(Stamp), testid: 'nav-admission', order: 57 },
+        },
+      },
+      {
+        path: 'coordination',
+        name: 'coordination',
+        component: () => import('./views/CoordinationView.vue'),
+        meta: {
+          title: '县乡联动',
+          roles: ['supervisor'],
+          menu: { label: '县乡联动', icon: markRaw(Connection), testid: 'nav-coordination', order: 58 },
+        },
+      },
+      {
         path: 'search',
         name: 'search',
         component: () => import('./views/SearchView.vue'),
@@ -138,6 +183,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'catalog',
         component: () => import('./views/CatalogView.vue'),
         meta: { title: '事项清单', menu: { label: '事项清单', icon: markRaw(Document), testid: 'nav-catalog', order: 70 } },
+      },
+      {
+        path: 'lists',
+        name: 'lists',
+        component: () => import('./views/ListsView.vue'),
+        meta: { title: '三张清单', menu: { label: '三张清单', icon: markRaw(Files), testid: 'nav-lists', order: 72 } },
       },
       {
         path: 'admin',

@@ -61,3 +61,12 @@ export const INTAKE_KEYS = {
   /** On the result: preview the outcome's paper (受理回执 …), where 打印 has the focus. */
   print: 'Alt+P',
 } as const
+
+/** 咨询登记 from any screen of the clerk or the supervisor (AppShell listens for it). */
+export const CONSULT_KEY = 'Alt+Z'
+
+/** On 咨询登记: save (also Enter in a one-line field), and the 需回访 switch. */
+export const CONSULT_KEYS = {
+  save: 'Ctrl+Enter',
+  callback: 'Alt+H',
+} as const

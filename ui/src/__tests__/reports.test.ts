@@ -20,6 +20,18 @@ function figures(p: Partial<Figures> = {}): Figures {
     county: [],
     ratings: { count: 10, levels: [1, 0, 1, 3, 5], average: 4.1, satisfied_rate: 0.8 },
     follow_ups: [],
+    consultations: {
+      logged: 0,
+      by_clerk: [],
+      callbacks_asked: 0,
+      callbacks_closed: 0,
+      callbacks_open: 0,
+      callbacks_overdue: 0,
+      top_topics: [],
+    },
+    demands: { logged: 0, by_kind: [], by_category: [], by_village: [], adopted: 0, declined: 0, answered: 0, waiting_review: 0 },
+    admission: { by_department: [], refused_by_rule: [] },
+    coordination: [],
     ...p,
   }
 }

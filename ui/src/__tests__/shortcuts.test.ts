@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { INTAKE_KEYS, matchShortcut, parseShortcut, type KeyLike } from '../shortcuts'
+import { CONSULT_KEY, CONSULT_KEYS, INTAKE_KEYS, matchShortcut, parseShortcut, type KeyLike } from '../shortcuts'
 
 const key = (k: string, mods: Partial<KeyLike> = {}, code?: string): KeyLike => ({
   key: k,
@@ -36,5 +36,11 @@ describe('keyboard shortcuts', () => {
     expect(INTAKE_KEYS.allMaterials).toBe('Alt+A')
     expect(INTAKE_KEYS.agent).toBe('Alt+D')
     expect(INTAKE_KEYS.next).toBe('Alt+N')
+  })
+  it('keeps 咨询登记 clear of the desk keys', () => {
+    const desk = new Set<string>(Object.values(INTAKE_KEYS).filter((k) => k !== INTAKE_KEYS.accept))
+    expect(desk.has(CONSULT_KEY)).toBe(false)
+    expect(desk.has(CONSULT_KEYS.callback)).toBe(false)
+    expect(matchShortcut(key('Ω', { altKey: true }, 'KeyZ'), CONSULT_KEY)).toBe(true)
   })
 })
