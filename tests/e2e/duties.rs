@@ -20,20 +20,6 @@ fn alt(key: char) -> String {
     format!("\u{E00A}{key}\u{E000}")
 }
 
-fn password(user: &str) -> String {
-    hall_core::demo::sample_hall()
-        .users
-        .into_iter()
-        .find(|u| u.username == user)
-        .map(|u| u.password)
-        .unwrap_or_else(|| "Demo@officer".into())
-}
-
-async fn login(w: &Window, user: &str) {
-    w.login(user, &password(user)).await;
-    w.el("[data-testid=header-user]").await;
-}
-
 /// A county department of the demo hall: (code, name).
 fn county_unit(db: &Path) -> (String, String) {
     let u = Store::open(db).unwrap().units().unwrap().into_iter().find(|u| u.level == UnitLevel::County).unwrap();
@@ -104,7 +90,7 @@ async fn a_consultation_with_a_call_back_is_logged_by_keyboard_and_closed() {
     let today = Local::now().date_naive();
     let callback_due = Store::open(&db).unwrap().calendar().add_working_days(today, 1).date;
     let w = Window::open(&db, None).await;
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
 
     // Alt+Z from the home screen opens 咨询登记 with the focus in 咨询事项.
     w.keys("input[data-testid=home-search-input]", &alt('z')).await;
@@ -172,7 +158,7 @@ async fn a_task_outside_the_duty_list_is_refused_admission() {
     let (dir, db) = demo_db();
     let (dept, dept_name) = county_unit(&db);
     let w = Window::open(&db, None).await;
-    login(&w, "director").await;
+    w.login_as("director").await;
     w.click("[data-testid=nav-admission]").await;
     w.el("[data-testid=admission-form]").await;
     w.screenshot("50-admission-empty-form").await;
@@ -213,7 +199,7 @@ async fn a_coordination_issue_is_raised_and_answered() {
     let today = Local::now().date_naive();
     let due = Store::open(&db).unwrap().calendar().add_working_days(today, 2).date;
     let w = Window::open(&db, None).await;
-    login(&w, "director").await;
+    w.login_as("director").await;
     w.click("[data-testid=nav-coordination]").await;
     w.el("[data-testid=issue-form]").await;
 
@@ -265,7 +251,7 @@ async fn a_coordination_issue_is_raised_and_answered() {
 async fn the_supervisor_sees_the_counts_reviews_a_demand_and_reads_the_lists() {
     let (dir, db) = demo_db();
     let w = Window::open(&db, None).await;
-    login(&w, "director").await;
+    w.login_as("director").await;
 
     // Home: the duty cards carry the counts of what waits.
     let open_issues = Store::open(&db).unwrap().issues(true, 500).unwrap().len();

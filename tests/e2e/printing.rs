@@ -7,8 +7,8 @@ use std::path::Path;
 use hall_core::lifecycle::CaseState;
 use hall_core::Store;
 
-use crate::demo_db;
 use crate::window::Window;
+use crate::{demo_db, password};
 
 /// A stand-in for `lp -t TITLE FILE`: copies the file where the test can read it.
 fn print_script(dir: &Path) -> std::path::PathBuf {
@@ -60,7 +60,7 @@ async fn papers_preview_and_print_and_the_supervisor_sees_the_numbers() {
     let w = Window::open_with(&db, None, &[("YICHUANG_PRINT_COMMAND", &script)]).await;
 
     // The clerk opens a handed-out case: its papers are offered; the slip previews and prints.
-    w.login("clerk1", "Demo@clerk1").await;
+    w.login("clerk1", &password("clerk1")).await;
     w.el("[data-testid=header-user]").await;
     w.click("[data-testid=nav-search]").await;
     w.type_into("input[data-testid=search-input]", &number).await;
@@ -87,7 +87,7 @@ async fn papers_preview_and_print_and_the_supervisor_sees_the_numbers() {
     w.logout().await;
 
     // The supervisor: the daily sheet (numbers from the store, the PDF drawn), the report, the charts.
-    w.login("director", "Demo@director").await;
+    w.login("director", &password("director")).await;
     w.el("[data-testid=header-user]").await;
     w.click("[data-testid=nav-daily]").await;
     w.el("[data-testid=daily-figures]").await;

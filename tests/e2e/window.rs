@@ -244,6 +244,12 @@ impl Window {
         self.el("[data-testid=login-submit]").await.click().await.unwrap();
     }
 
+    /// Logs in as a user of [`crate::demo_db`] and waits for the window to show them.
+    pub async fn login_as(&self, user: &str) {
+        self.login(user, &crate::password(user)).await;
+        self.el("[data-testid=header-user]").await;
+    }
+
     pub async fn close(mut self) {
         if let Some(c) = self.client.take() {
             let _ = c.close().await;

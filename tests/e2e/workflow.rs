@@ -33,21 +33,6 @@ fn officer_for(db: &Path, number: &str) -> String {
     Store::open(db).unwrap().case_officer(number).unwrap().unwrap().username
 }
 
-/// Password of a demo user, from the sample hall.
-fn password(user: &str) -> String {
-    hall_core::demo::sample_hall()
-        .users
-        .into_iter()
-        .find(|u| u.username == user)
-        .map(|u| u.password)
-        .unwrap_or_else(|| "Demo@officer".into())
-}
-
-async fn login(w: &Window, user: &str) {
-    w.login(user, &password(user)).await;
-    w.el("[data-testid=header-user]").await;
-}
-
 /// Opens a case from 办件查询.
 async fn open_case(w: &Window, number: &str) {
     w.click("[data-testid=nav-search]").await;
@@ -103,7 +88,7 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
 
     // Day 1: intake at the desk, claim and 补正 in the back office.
     let w = Window::open(&db, Some(&format!("{day1} 09:00"))).await;
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
     let t = Instant::now();
     let mut keys = fill_intake(&w, &key, true).await;
     // Ctrl+Enter: 受理.
@@ -124,7 +109,7 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
     w.logout().await;
 
     let officer = officer_for(&db, &number);
-    login(&w, &officer).await;
+    w.login_as(&officer).await;
     w.click("[data-testid=nav-queue]").await;
     w.text_contains("[data-testid=queue-table]", &number).await;
     w.screenshot("11-officer-queue").await;
@@ -140,7 +125,7 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
 
     // Day 2, three working days later: the supplement comes in, the due date moves by three.
     let w = Window::open(&db, Some(&format!("{day2} 10:00"))).await;
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
     open_case(&w, &number).await;
     act(&w, "supplement_received", "办理中").await;
     let due1 = cal.add_working_days(due0, 3).date;
@@ -150,13 +135,13 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
     w.screenshot("13-supplement-received").await;
     w.logout().await;
 
-    login(&w, &officer).await;
+    w.login_as(&officer).await;
     open_case(&w, &number).await;
     act(&w, "approve", "通过").await;
     w.logout().await;
 
     // The pickup window: identity check, then the citizen's rating.
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
     w.click("[data-testid=nav-pickup]").await;
     w.text_contains("[data-testid=pickup-table]", &number).await;
     w.screenshot("14-pickup-ready").await;
@@ -182,7 +167,7 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
     w.logout().await;
 
     // The supervisor sees the follow-up and closes it.
-    login(&w, "director").await;
+    w.login_as("director").await;
     w.click("[data-testid=nav-supervisor]").await;
     w.el("[data-testid=supervisor-dashboard]").await;
     w.screenshot("17-supervisor-dashboard").await;
@@ -229,7 +214,7 @@ async fn a_promised_case_from_intake_through_supplement_to_a_closed_follow_up() 
 async fn the_desk_decides_instant_refused_and_incomplete_requests() {
     let (dir, db) = demo_db();
     let w = Window::open(&db, None).await;
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
 
     // 即办件: accepted and decided at the window in one step.
     let (_, key) = item(&db, CaseKind::Instant);
@@ -280,13 +265,13 @@ async fn a_forwarded_case_goes_to_the_county_and_back() {
     let (dir, db) = demo_db();
     let (_, key) = item(&db, CaseKind::Forwarded);
     let w = Window::open(&db, None).await;
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
     fill_intake(&w, &key, true).await;
     w.click("[data-testid=intake-accept]").await;
     let number = result_number(&w).await;
     w.logout().await;
 
-    login(&w, &officer_for(&db, &number)).await;
+    w.login_as(&officer_for(&db, &number)).await;
     open_case(&w, &number).await;
     act(&w, "claim", "办理中").await;
     act(&w, "forward", "办理中").await;
@@ -309,7 +294,7 @@ async fn a_forwarded_case_goes_to_the_county_and_back() {
 async fn roles_are_refused_in_rust_what_they_may_not_do() {
     let (dir, db) = demo_db();
     let w = Window::open(&db, None).await;
-    login(&w, "clerk1").await;
+    w.login_as("clerk1").await;
     assert!(
         w.c().find(fantoccini::Locator::Css("[data-testid=nav-admin]")).await.is_err(),
         "no admin menu for a clerk"
@@ -319,7 +304,7 @@ async fn roles_are_refused_in_rust_what_they_may_not_do() {
     assert_eq!(e["code"], "forbidden");
     assert!(e["message"].as_str().unwrap().contains("系统管理员"), "{e}");
     w.logout().await;
-    login(&w, "officer.shsw").await;
+    w.login_as("officer.shsw").await;
     let e = w.invoke(serde_json::json!({"type": "ready_list"})).await.unwrap_err();
     assert_eq!(e["code"], "forbidden");
     w.logout().await;

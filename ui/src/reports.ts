@@ -1,7 +1,52 @@
-// The figures of 每日台账 and 统计报告 as cards. Pure, unit-tested.
+// The supervisor's figures: the loader the three report screens share (每日台账, 统计报告,
+// 统计图表), then the figures as cards (pure, unit-tested).
+import { ref, type Ref } from 'vue'
 import type { Figures } from './bindings/Figures'
+import { call, errorMessage } from './api'
 import { ratingAverage } from './format'
 import { percent } from './ranges'
+
+/**
+ * A value loaded again and again (a new date or range, a refresh), where the latest request
+ * wins: an answer for a range the user has already left never replaces the newer one. On an
+ * error the value is cleared, or with `keepOnError` kept (a screen that refreshes by itself).
+ * `load` resolves with the value when its call was the latest and succeeded.
+ */
+export function useLatest<A extends unknown[], T>(fetch: (...args: A) => Promise<T>, keepOnError = false) {
+  const value = ref(null) as Ref<T | null>
+  const error = ref('')
+  const loading = ref(false)
+  let seq = 0
+  async function load(...args: A): Promise<T | null> {
+    const mine = ++seq
+    loading.value = true
+    error.value = ''
+    try {
+      const v = await fetch(...args)
+      if (mine !== seq) return null
+      value.value = v
+      return v
+    } catch (e) {
+      if (mine === seq) {
+        if (!keepOnError) value.value = null
+        error.value = errorMessage(e)
+      }
+      return null
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+  /** Answers still on their way are dropped (the screen is closing). */
+  function drop() {
+    seq++
+  }
+  return { value, error, loading, load, drop }
+}
+
+/** The figures for `from`..`to` (one day for the daily sheet). */
+export function useFigures(keepOnError = false) {
+  return useLatest((from: string, to: string) => call({ type: 'figures', from, to }, 'figures'), keepOnError)
+}
 
 export interface FigureCard {
   /** Last part of the card's data-testid (`daily-logged`, `report-on-time` …). */

@@ -57,7 +57,7 @@ fn hall(dir: &Path, cases: usize) -> Store {
     s.init(T, "卫星镇", "test").unwrap();
     let catalog = hall_core::catalog::CatalogFile::parse_json(hall_core::demo::SAMPLE_CATALOG).unwrap();
     s.import_catalog(&catalog, "test").unwrap();
-    hall_core::demo::add_sample_users(&mut s).unwrap();
+    hall_core::demo::add_sample_users(&mut s, false).unwrap();
     hall_core::demo::seed_refused(&mut s, cases, 0).unwrap();
     s
 }

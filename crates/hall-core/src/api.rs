@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
 use crate::admission::{AdmissionRule, RULES};
 use crate::calendar::WorkingDate;
@@ -29,6 +30,8 @@ use crate::store::{
     SyncStatus, UserInfo, UserUpdate, RATING_LABELS, SPECIAL_KINDS,
 };
 
+/// Passwords are `Zeroizing`: wiped from memory when the request is dropped (and left out of
+/// its `Debug`).
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export)]
@@ -36,7 +39,8 @@ pub enum Request {
     HallInfo,
     Login {
         username: String,
-        password: String,
+        #[ts(type = "string")]
+        password: Zeroizing<String>,
     },
     Logout,
     Whoami,
@@ -127,8 +131,10 @@ pub enum Request {
     /// nothing else.
     Lock,
     ChangePassword {
-        old: String,
-        new: String,
+        #[ts(type = "string")]
+        old: Zeroizing<String>,
+        #[ts(type = "string")]
+        new: Zeroizing<String>,
     },
     Users,
     AddUser {
@@ -139,7 +145,8 @@ pub enum Request {
     },
     ResetPassword {
         username: String,
-        password: String,
+        #[ts(type = "string")]
+        password: Zeroizing<String>,
     },
     Settings,
     SaveSettings {
@@ -379,17 +386,23 @@ fn role_check(user: &SessionUser, roles: &[Role]) -> Result<()> {
 }
 
 /// The gate for work done outside [`dispatch`] (printing): a logged-in, unlocked session whose
-/// password is no longer the initial one, in one of `roles`.
+/// password need not be changed first, in one of `roles`.
 pub fn authorize<'a>(session: &'a Option<SessionUser>, roles: &[Role]) -> Result<&'a SessionUser> {
     let user = require(session)?;
     role_check(user, roles)?;
     if user.locked {
         return Err(HallError::forbidden("屏幕已锁定，请输入密码解锁"));
     }
-    if user.must_change_password {
-        return Err(HallError::forbidden(format!("{}，请先修改初始密码再办理业务", user.name)));
-    }
+    password_gate(user)?;
     Ok(user)
+}
+
+/// An initial, reset or expired password must be changed before any work.
+fn password_gate(user: &SessionUser) -> Result<()> {
+    if user.must_change_password {
+        return Err(HallError::forbidden(format!("{}，{}，请先修改密码再办理业务", user.name, user.password_notice)));
+    }
+    Ok(())
 }
 
 /// Runs one request for the session. The session is changed only by login and logout.
@@ -415,8 +428,8 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
     {
         return Err(HallError::forbidden("屏幕已锁定，请输入密码解锁"));
     }
-    // A demo or reset password must be changed before anything else.
-    if let Some(u) = session.as_ref().filter(|u| u.must_change_password) {
+    // A demo, reset or expired password must be changed before anything else.
+    if let Some(u) = session.as_ref() {
         let allowed = matches!(
             req,
             Request::ChangePassword { .. }
@@ -427,7 +440,7 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
                 | Request::Settings
         );
         if !allowed {
-            return Err(HallError::forbidden(format!("{}，请先修改初始密码再办理业务", u.name)));
+            password_gate(u)?;
         }
     }
     let actor = session.as_ref().map(|u| u.username.clone()).unwrap_or_default();
@@ -617,6 +630,10 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::store::testing;
 
+    fn pw(s: &str) -> Zeroizing<String> {
+        Zeroizing::new(s.into())
+    }
+
     #[test]
     fn requests_need_a_session_and_the_right_role() {
         let (_d, mut s) = testing::store();
@@ -624,7 +641,7 @@ mod tests {
         let e = dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert!(matches!(dispatch(&mut s, &mut session, Request::HallInfo).unwrap(), Reply::HallInfo(_)));
-        dispatch(&mut s, &mut session, Request::Login { username: "clerk1".into(), password: "Demo@clerk1".into() })
+        dispatch(&mut s, &mut session, Request::Login { username: "clerk1".into(), password: pw("Demo@clerk1") })
             .unwrap();
         assert!(matches!(
             dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap(),
@@ -640,9 +657,9 @@ mod tests {
     #[test]
     fn each_role_is_refused_what_it_may_not_do() {
         let (_d, mut s) = testing::store();
-        let login = |s: &mut Store, user: &str, pw: &str| {
+        let login = |s: &mut Store, user: &str, password: &str| {
             let mut session = None;
-            dispatch(s, &mut session, Request::Login { username: user.into(), password: pw.into() }).unwrap();
+            dispatch(s, &mut session, Request::Login { username: user.into(), password: pw(password) }).unwrap();
             session
         };
         let sessions = [
@@ -683,15 +700,14 @@ mod tests {
         let (_d, mut s) = testing::store();
         s.reset_password("clerk1", "Temp@2026x", "admin").unwrap();
         let mut session = None;
-        dispatch(&mut s, &mut session, Request::Login { username: "clerk1".into(), password: "Temp@2026x".into() })
+        dispatch(&mut s, &mut session, Request::Login { username: "clerk1".into(), password: pw("Temp@2026x") })
             .unwrap();
         let e = dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap_err();
-        assert!(e.message.contains("修改初始密码"), "{}", e.message);
-        let e =
-            dispatch(&mut s, &mut session, Request::ChangePassword { old: "wrong".into(), new: "New@2026x".into() })
-                .unwrap_err();
+        assert!(e.message.contains("初始密码") && e.message.contains("请先修改密码"), "{}", e.message);
+        let e = dispatch(&mut s, &mut session, Request::ChangePassword { old: pw("wrong"), new: pw("New@2026x") })
+            .unwrap_err();
         assert!(e.message.contains("原密码"));
-        dispatch(&mut s, &mut session, Request::ChangePassword { old: "Temp@2026x".into(), new: "New@2026x".into() })
+        dispatch(&mut s, &mut session, Request::ChangePassword { old: pw("Temp@2026x"), new: pw("New@2026x") })
             .unwrap();
         assert!(!session.as_ref().unwrap().must_change_password);
         assert!(dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).is_ok());
@@ -701,7 +717,7 @@ mod tests {
     fn a_locked_window_does_nothing_until_the_password_is_given() {
         let (_d, mut s) = testing::store();
         let mut session = None;
-        let login = Request::Login { username: "clerk1".into(), password: "Demo@clerk1".into() };
+        let login = Request::Login { username: "clerk1".into(), password: pw("Demo@clerk1") };
         dispatch(&mut s, &mut session, login.clone()).unwrap();
         dispatch(&mut s, &mut session, Request::Lock).unwrap();
         let e = dispatch(&mut s, &mut session, Request::SearchCases { text: "张".into() }).unwrap_err();

@@ -51,7 +51,9 @@ pub fn sample_hall() -> SampleHall {
 }
 
 /// Adds the sample users (and an officer for every township unit without one); returns them.
-pub fn add_sample_users(store: &mut Store) -> Result<Vec<SampleUser>> {
+/// `must_change`: their passwords are public (README), so a hall's demo database asks for new
+/// ones at first login; tests that log in with them pass `false`.
+pub fn add_sample_users(store: &mut Store, must_change: bool) -> Result<Vec<SampleUser>> {
     let mut users = sample_hall().users;
     for u in store.units()? {
         if u.level == UnitLevel::Township && !users.iter().any(|s| s.unit.as_deref() == Some(&u.code)) {
@@ -71,8 +73,8 @@ pub fn add_sample_users(store: &mut Store) -> Result<Vec<SampleUser>> {
                 name: u.name.clone(),
                 role: u.role,
                 unit: u.unit.clone(),
-                password: u.password.clone(),
-                must_change_password: false,
+                password: u.password.clone().into(),
+                must_change_password: must_change,
             };
             store.add_user(&new, "demo")?;
         }
@@ -178,7 +180,7 @@ pub fn load_demo(store: &mut Store, days: i64, per_day: u32) -> Result<DemoSumma
             township_code: info.township_code,
             township_name: info.township_name,
             cases: store.case_count()? as usize,
-            users: add_sample_users(store)?,
+            users: add_sample_users(store, true)?,
             already_loaded: true,
         });
     }
@@ -191,7 +193,7 @@ pub fn load_demo(store: &mut Store, days: i64, per_day: u32) -> Result<DemoSumma
     store.init(&hall.township_code, &hall.township_name, "demo")?;
     let catalog = CatalogFile::parse_json(SAMPLE_CATALOG)?;
     store.import_catalog(&catalog, "demo")?;
-    let users = add_sample_users(store)?;
+    let users = add_sample_users(store, true)?;
     store.set_setting("sample_data", "本库为演示用示例数据，人员均为虚构")?;
     store.set_setting("hall_address", &format!("{}{}人民政府一楼", hall.county_name, hall.township_name))?;
     store.set_setting("hall_phone", "0455-6000000（示例）")?;
@@ -634,7 +636,7 @@ pub fn seed(store: &mut Store, n: usize, span: Duration, progress: &mut dyn FnMu
         }
         store.import_catalog(&CatalogFile::parse_json(SAMPLE_CATALOG)?, "seed")?;
     }
-    add_sample_users(store)?;
+    add_sample_users(store, true)?;
     let catalog = CatalogFile::parse_json(SAMPLE_CATALOG)?;
     let clerk = store.user("clerk1")?;
     let real_now = store.now();

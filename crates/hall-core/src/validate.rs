@@ -182,6 +182,30 @@ fn width_hint(c: char) -> &'static str {
     }
 }
 
+/// A county hub address, trimmed: `https://`, or `http://` to this computer only (the tests'
+/// hubs and fault proxies), so the township's token never crosses the network in clear.
+pub fn hub_url(url: &str) -> Result<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return Ok(url.to_string());
+    }
+    let host = lower.strip_prefix("http://").map(|rest| {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_port = authority.rsplit('@').next().unwrap_or_default();
+        match host_port.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => host_port.split(':').next().unwrap_or_default(),
+        }
+    });
+    match host {
+        Some(h) if h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) => {
+            Ok(url.to_string())
+        }
+        _ => Err(HallError::invalid("县级平台地址必须使用 https://（仅本机测试地址可用 http://）")),
+    }
+}
+
 /// The first characters of a value, for quoting it in an error without echoing a page of text.
 pub fn text_preview(s: &str) -> String {
     clip(s, 20)
@@ -233,6 +257,37 @@ pub fn json_error_zh(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hub_address_is_https_or_this_computer() {
+        for ok in [
+            "https://hub.county.example/hub",
+            " HTTPS://10.1.2.3:8443 ",
+            "http://127.0.0.1:8080",
+            "http://localhost/hub",
+            "http://[::1]:9000/",
+            "http://127.0.0.2",
+        ] {
+            assert_eq!(hub_url(ok).unwrap(), ok.trim(), "{ok}");
+        }
+        for bad in [
+            "http://hub.county.example",
+            "http://10.1.2.3:8080",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example/",
+            "http://127.0.0.1@evil.example",
+            "http://[::2]/",
+            "ftp://127.0.0.1",
+            "hub.county.example",
+            "",
+        ] {
+            assert_eq!(
+                hub_url(bad).unwrap_err().message,
+                "县级平台地址必须使用 https://（仅本机测试地址可用 http://）",
+                "{bad}"
+            );
+        }
+    }
 
     fn today() -> NaiveDate {
         "2026-11-22".parse().unwrap()

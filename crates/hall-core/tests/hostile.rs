@@ -183,7 +183,7 @@ impl Hall {
                 name: name.into(),
                 role,
                 unit: None,
-                password: "Hostile@2026".into(),
+                password: String::from("Hostile@2026").into(),
                 must_change_password: false,
             };
             store.add_user(&u, "test").unwrap();

@@ -79,10 +79,7 @@ impl Hub {
     }
 
     pub fn with_timeout(url: &str, token: &str, timeout: Duration) -> Result<Hub, HallError> {
-        let base = url.trim().trim_end_matches('/').to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(HallError::invalid(format!("县级平台地址“{url}”有误：应以 http:// 或 https:// 开头")));
-        }
+        let base = hall_core::validate::hub_url(url)?.trim_end_matches('/').to_string();
         if token.trim().is_empty() {
             return Err(HallError::invalid("未设置本乡镇的接入令牌：请向县信息中心索取后在系统管理中填写"));
         }

@@ -404,7 +404,7 @@ async fn hostile_hub_answers() {
         let mut s = Store::open(&path).unwrap();
         s.init("231221104", "测试镇", "test").unwrap();
         s.import_catalog(&CatalogFile::parse_json(hall_core::demo::SAMPLE_CATALOG).unwrap(), "test").unwrap();
-        hall_core::demo::add_sample_users(&mut s).unwrap();
+        hall_core::demo::add_sample_users(&mut s, false).unwrap();
         hall_core::demo::seed_refused(&mut s, 3, 0).unwrap();
         Arc::new(Mutex::new(s))
     };

@@ -491,7 +491,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
                     name: "系统管理员".into(),
                     role: Role::Admin,
                     unit: None,
-                    password: password.clone(),
+                    password: password.clone().into(),
                     must_change_password: generated,
                 };
                 store.add_user(&admin_user, "hallctl")?;
@@ -764,7 +764,14 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
         }
         Command::User(UserCmd::Add { username, name, role, unit, password }) => {
             let role = Role::parse(&role)?;
-            let new = NewUser { username: username.clone(), name, role, unit, password, must_change_password: true };
+            let new = NewUser {
+                username: username.clone(),
+                name,
+                role,
+                unit,
+                password: password.into(),
+                must_change_password: true,
+            };
             store.add_user(&new, "hallctl")?;
             let u = store.user(&username)?;
             if json {

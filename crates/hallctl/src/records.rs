@@ -267,10 +267,12 @@ fn session(store: &Store, actor: Actor) -> Result<SessionUser, HallError> {
             unit: None,
             unit_name: None,
             must_change_password: false,
+            password_notice: String::new(),
             locked: false,
         },
     };
-    // Not an interactive login: the window's first-login password change does not apply.
+    // Not an interactive login: the window's first-login (or expired) password change does not
+    // apply.
     user.must_change_password = false;
     Ok(user)
 }

@@ -243,6 +243,20 @@ fn demo_refuses_a_database_with_real_cases_and_is_idempotent() {
 }
 
 #[test]
+fn sync_refuses_a_plain_http_hub_that_is_not_this_computer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    assert!(hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]).status.success());
+    let o = hallctl(&db, &["sync", "--once", "--hub", "http://hub.county.example", "--token", "231221102.t"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("县级平台地址必须使用 https://（仅本机测试地址可用 http://）"), "{}", err(&o));
+    // On this computer http:// is allowed: the pass gets as far as the (absent) hub.
+    let o = hallctl(&db, &["sync", "--once", "--hub", "http://127.0.0.1:9", "--token", "231221102.t"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("无法连接县级平台"), "{}", err(&o));
+}
+
+#[test]
 fn seed_writes_synthetic_history() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");

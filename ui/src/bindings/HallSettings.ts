@@ -17,6 +17,10 @@ follow_up_days: number,
  */
 idle_lock_minutes: number, 
 /**
+ * Days after which a password must be changed at the next login (0: never).
+ */
+password_max_days: number, 
+/**
  * The hall's address and phone, printed on every paper.
  */
 hall_address: string, hall_phone: string, 

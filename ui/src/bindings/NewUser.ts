@@ -5,4 +5,8 @@ import type { Role } from "./Role";
  * A user to add. `must_change_password` forces a new password at first login (reset and
  * generated accounts).
  */
-export type NewUser = { username: string, name: string, role: Role, unit: string | null, password: string, must_change_password: boolean, };
+export type NewUser = { username: string, name: string, role: Role, unit: string | null, 
+/**
+ * Wiped from memory when the request is dropped.
+ */
+password: string, must_change_password: boolean, };

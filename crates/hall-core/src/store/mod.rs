@@ -72,7 +72,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/0004_sync.sql")),
     (5, include_str!("../../migrations/0005_audit.sql")),
     (6, include_str!("../../migrations/0006_duties.sql")),
-    // 7 is another branch's; migrate() applies whatever is above the file's version.
+    (7, include_str!("../../migrations/0007_passwords.sql")),
     (8, include_str!("../../migrations/0008_outbox_kinds.sql")),
 ];
 
@@ -99,6 +99,8 @@ pub struct HallSettings {
     pub follow_up_days: u32,
     /// Minutes without input after which the window locks (0: never).
     pub idle_lock_minutes: u32,
+    /// Days after which a password must be changed at the next login (0: never).
+    pub password_max_days: u32,
     /// The hall's address and phone, printed on every paper.
     #[serde(default)]
     pub hall_address: String,
@@ -276,6 +278,7 @@ impl Store {
             warn_days: self.warn_days()?,
             follow_up_days: self.follow_up_days()?,
             idle_lock_minutes: self.setting("idle_lock_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(10),
+            password_max_days: self.password_max_days()?,
             hall_address: self.setting("hall_address")?.unwrap_or_default(),
             hall_phone: self.setting("hall_phone")?.unwrap_or_default(),
             appeal_text: self.setting("appeal_text")?.unwrap_or_default(),
@@ -291,6 +294,7 @@ impl Store {
             ("预警天数", s.warn_days, 30),
             ("差评整改期限", s.follow_up_days, 60),
             ("自动锁屏分钟数", s.idle_lock_minutes, 240),
+            ("密码有效期天数", s.password_max_days, 365),
         ] {
             if v > max {
                 return Err(HallError::invalid(format!("{label}应在 0 至 {max} 之间")));
@@ -302,6 +306,7 @@ impl Store {
             ("warn_days", s.warn_days.to_string()),
             ("follow_up_days", s.follow_up_days.to_string()),
             ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
+            ("password_max_days", s.password_max_days.to_string()),
             ("hall_address", address),
             ("hall_phone", phone),
             ("appeal_text", appeal),
@@ -313,8 +318,8 @@ impl Store {
             actor,
             "settings",
             &format!(
-                "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟",
-                s.warn_days, s.follow_up_days, s.idle_lock_minutes
+                "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟，密码有效期 {} 天",
+                s.warn_days, s.follow_up_days, s.idle_lock_minutes, s.password_max_days
             ),
         )?;
         tx.commit()?;
@@ -426,7 +431,7 @@ pub(crate) mod testing {
         s.init("231221104", "测试镇", "test").unwrap();
         let cat = crate::catalog::CatalogFile::parse_json(crate::demo::SAMPLE_CATALOG).unwrap();
         s.import_catalog(&cat, "test").unwrap();
-        crate::demo::add_sample_users(&mut s).unwrap();
+        crate::demo::add_sample_users(&mut s, false).unwrap();
         (dir, s)
     }
 
@@ -447,6 +452,9 @@ pub(crate) mod testing {
                  DROP TABLE outbox; ALTER TABLE outbox_cases RENAME TO outbox;
                  CREATE INDEX outbox_waiting ON outbox(state, queued_at);",
             );
+        }
+        if version < 7 {
+            sql.push_str("ALTER TABLE users DROP COLUMN password_changed_at;");
         }
         if version < 6 {
             sql.push_str(

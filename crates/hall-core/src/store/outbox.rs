@@ -386,8 +386,8 @@ impl Store {
     /// Saves the hub's address and, when given, a new token (the token is never shown again).
     pub fn save_hub(&mut self, url: &str, token: Option<&str>, actor: &str) -> Result<()> {
         let url = crate::validate::text("县级平台地址", url, 200, false)?;
-        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(crate::HallError::invalid("县级平台地址应以 http:// 或 https:// 开头"));
+        if !url.is_empty() {
+            crate::validate::hub_url(&url)?;
         }
         if let Some(t) = token {
             let t = crate::validate::text("接入令牌", t, 200, true)?;

@@ -345,7 +345,7 @@ fn roles_are_checked_in_rust() {
     let (_d, mut s) = store();
     let login = |s: &mut Store, user: &str, pw: &str| {
         let mut session = None;
-        dispatch(s, &mut session, Request::Login { username: user.into(), password: pw.into() }).unwrap();
+        dispatch(s, &mut session, Request::Login { username: user.into(), password: pw.to_string().into() }).unwrap();
         session
     };
     let mut clerk = login(&mut s, "clerk1", "Demo@clerk1");

@@ -1,5 +1,7 @@
 //! Users and login. Passwords are kept as argon2 hashes; repeated failures lock the account for
-//! a growing time, so guessing is slow.
+//! a growing time, so guessing is slow. Every login, failure and lockout is an event in the
+//! hash-chained log (never with the password tried); a password older than the hall's limit must
+//! be changed before work.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -7,14 +9,19 @@ use chrono::{Duration, Local, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
-use super::{hall_event, now_ts, Store};
+use super::{fmt_ts, hall_event, now_ts, Store};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::lifecycle::Role;
 use crate::validate::text;
 
 /// Failures allowed before the account starts to lock.
 const FREE_FAILURES: i64 = 5;
+
+/// The actor of a login attempt with a name no account has: the name typed is not kept, as it
+/// is often a password typed into the wrong field.
+const UNKNOWN_USER: &str = "（未知用户名）";
 
 /// A user to add. `must_change_password` forces a new password at first login (reset and
 /// generated accounts).
@@ -25,7 +32,9 @@ pub struct NewUser {
     pub name: String,
     pub role: Role,
     pub unit: Option<String>,
-    pub password: String,
+    /// Wiped from memory when the request is dropped.
+    #[ts(type = "string")]
+    pub password: Zeroizing<String>,
     #[serde(default)]
     pub must_change_password: bool,
 }
@@ -40,7 +49,11 @@ pub struct SessionUser {
     pub role: Role,
     pub unit: Option<String>,
     pub unit_name: Option<String>,
+    /// The password must be changed before any work: an initial or reset one, or older than the
+    /// hall's `password_max_days`.
     pub must_change_password: bool,
+    /// Why, in Chinese (empty when no change is due).
+    pub password_notice: String,
     /// The window was locked for being idle: only the password (a fresh login) opens it.
     pub locked: bool,
 }
@@ -97,9 +110,10 @@ impl Store {
             return Err(HallError::conflict(format!("用户名“{username}”已存在")));
         }
         tx.execute(
-            "INSERT INTO users(username, name, role, unit, password_hash, must_change_password, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![username, name, role.key(), unit, hash, must_change, now_ts()],
+            "INSERT INTO users(username, name, role, unit, password_hash, must_change_password, created_at,
+                               password_changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![username, name, role.key(), unit, hash, must_change, now_ts(), fmt_ts(self.now())],
         )?;
         let id = tx.last_insert_rowid();
         hall_event(&tx, actor, "user_add", &format!("新增用户 {username}（{name}，{}）", role.label()))?;
@@ -115,7 +129,7 @@ impl Store {
     pub fn user(&self, username: &str) -> Result<SessionUser> {
         self.conn
             .query_row(
-                "SELECT u.id, u.username, u.name, u.role, u.unit, n.name, u.must_change_password
+                "SELECT u.id, u.username, u.name, u.role, u.unit, n.name, u.must_change_password, u.password_changed_at
                  FROM users u LEFT JOIN units n ON n.code = u.unit WHERE u.username = ?1 AND u.disabled = 0",
                 [username.trim()],
                 |r| {
@@ -127,11 +141,13 @@ impl Store {
                         r.get::<_, Option<String>>(4)?,
                         r.get::<_, Option<String>>(5)?,
                         r.get::<_, bool>(6)?,
+                        r.get::<_, Option<String>>(7)?,
                     ))
                 },
             )
             .optional()?
-            .map(|(id, username, name, role, unit, unit_name, must)| {
+            .map(|(id, username, name, role, unit, unit_name, must, changed_at)| {
+                let notice = self.password_notice(must, changed_at.as_deref())?;
                 Ok(SessionUser {
                     id,
                     username,
@@ -139,37 +155,69 @@ impl Store {
                     role: Role::parse(&role)?,
                     unit,
                     unit_name,
-                    must_change_password: must,
+                    must_change_password: !notice.is_empty(),
+                    password_notice: notice,
                     locked: false,
                 })
             })
             .unwrap_or_else(|| Err(HallError::not_found(format!("用户“{}”不存在或已停用", username.trim()))))
     }
 
-    /// Checks a password. Failures count up; past the free ones the account locks for
-    /// 30 s, 60 s, 120 s … (at most 15 minutes).
+    /// Days after which a password must be changed (setting, default 90; 0: never).
+    pub fn password_max_days(&self) -> Result<u32> {
+        Ok(self.setting("password_max_days")?.and_then(|v| v.parse().ok()).unwrap_or(90))
+    }
+
+    /// Why a password must be changed before any work (empty: it need not be).
+    fn password_notice(&self, must_change: bool, changed_at: Option<&str>) -> Result<String> {
+        if must_change {
+            return Ok("您正在使用初始密码或管理员重置的密码".into());
+        }
+        let max = self.password_max_days()?;
+        let changed = changed_at.and_then(|t| NaiveDateTime::parse_from_str(t, TS_FMT).ok());
+        Ok(match changed {
+            Some(t) if max > 0 && self.now() - t > Duration::days(max.into()) => {
+                format!("您的密码已使用超过 {max} 天")
+            }
+            _ => String::new(),
+        })
+    }
+
+    /// Checks a password and opens a session. Failures count up; past the free ones the account
+    /// locks for 30 s, 60 s, 120 s … (at most 15 minutes).
     pub fn login(&mut self, username: &str, password: &str) -> Result<SessionUser> {
+        self.authenticate(username, password, "登录成功")?;
+        self.user(username)
+    }
+
+    /// Checks a password; the outcome, and a lockout it causes, are events written in the same
+    /// transaction as the failure count. `success` is the note of a right password.
+    fn authenticate(&mut self, username: &str, password: &str, success: &str) -> Result<()> {
+        let username = username.trim();
         let wrong = || HallError::new(ErrorCode::Auth, "用户名或密码错误");
-        let row: Option<(i64, String, i64, Option<String>, bool)> = self
+        let row: Option<(i64, String, Option<String>, bool)> = self
             .conn
             .query_row(
-                "SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE username = ?1",
-                [username.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                "SELECT id, password_hash, locked_until, disabled FROM users WHERE username = ?1",
+                [username],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((id, hash, failed, locked_until, disabled)) = row else {
+        let Some((id, hash, locked_until, disabled)) = row else {
             // Spend the same time as a real check, so names cannot be probed by timing.
             let _ = hash_password(password);
+            self.note_hall_event(UNKNOWN_USER, "login_failed", "登录失败：用户名不存在")?;
             return Err(wrong());
         };
         if disabled {
+            self.note_hall_event(username, "login_failed", "登录失败：账号已停用")?;
             return Err(HallError::new(ErrorCode::Auth, "该账号已停用，请联系系统管理员"));
         }
         let now = Local::now().naive_local();
         if let Some(until) = locked_until.and_then(|t| NaiveDateTime::parse_from_str(&t, TS_FMT).ok()) {
             if until > now {
                 let secs = (until - now).num_seconds().max(1);
+                self.note_hall_event(username, "login_failed", &format!("登录失败：账号锁定中（还有 {secs} 秒）"))?;
                 return Err(HallError::new(
                     ErrorCode::Auth,
                     format!("密码错误次数过多，账号暂时锁定，请在 {secs} 秒后再试"),
@@ -179,20 +227,27 @@ impl Store {
         let ok = PasswordHash::new(&hash)
             .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false);
-        if !ok {
-            let failed = failed + 1;
-            let lock = (failed >= FREE_FAILURES).then(|| {
-                let secs = (30i64 << (failed - FREE_FAILURES).min(5)).min(900);
-                (now + Duration::seconds(secs)).format(TS_FMT).to_string()
-            });
-            self.conn.execute(
-                "UPDATE users SET failed_logins = ?1, locked_until = ?2 WHERE id = ?3",
-                params![failed, lock, id],
-            )?;
-            return Err(wrong());
+        let tx = self.write()?;
+        if ok {
+            tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id])?;
+            hall_event(&tx, username, "login", success)?;
+            tx.commit()?;
+            return Ok(());
         }
-        self.conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id])?;
-        self.user(username)
+        let failed: i64 = tx.query_row(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
+            [id],
+            |r| r.get(0),
+        )?;
+        hall_event(&tx, username, "login_failed", &format!("登录失败：密码错误（连续第 {failed} 次）"))?;
+        if failed >= FREE_FAILURES {
+            let secs = (30i64 << (failed - FREE_FAILURES).min(5)).min(900);
+            let until = (now + Duration::seconds(secs)).format(TS_FMT).to_string();
+            tx.execute("UPDATE users SET locked_until = ?1 WHERE id = ?2", params![until, id])?;
+            hall_event(&tx, username, "login_locked", &format!("连续 {failed} 次密码错误，账号锁定 {secs} 秒"))?;
+        }
+        tx.commit()?;
+        Err(wrong())
     }
 }
 
@@ -217,6 +272,110 @@ mod tests {
         assert!(stored.starts_with("$argon2"));
     }
 
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    /// (actor, action, note) of the login events, oldest first.
+    fn login_events(s: &Store) -> Vec<(String, String, String)> {
+        let mut st =
+            s.conn.prepare("SELECT actor, action, note FROM events WHERE action LIKE 'login%' ORDER BY id").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn logins_failures_and_lockouts_are_events_in_the_chain() {
+        let (_d, mut s) = testing::store();
+        s.login("clerk1", "Demo@clerk1").unwrap();
+        for _ in 0..FREE_FAILURES {
+            s.login("clerk1", "Guess@2026").unwrap_err();
+        }
+        s.login("clerk1", "Demo@clerk1").unwrap_err();
+        s.login("Demo@director", "Demo@director").unwrap_err();
+        let events = login_events(&s);
+        let actions: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
+        let mut expected = vec!["login"];
+        expected.extend(["login_failed"; FREE_FAILURES as usize]);
+        expected.extend(["login_locked", "login_failed", "login_failed"]);
+        assert_eq!(actions, expected);
+        assert_eq!(events[0], ("clerk1".into(), "login".into(), "登录成功".into()));
+        assert_eq!(events[5].2, "登录失败：密码错误（连续第 5 次）");
+        assert_eq!(events[6].2, "连续 5 次密码错误，账号锁定 30 秒");
+        assert!(events[7].2.starts_with("登录失败：账号锁定中"), "{}", events[7].2);
+        // A name no account has is not kept: it may be a password typed into the wrong field.
+        assert_eq!(events[8], (UNKNOWN_USER.into(), "login_failed".into(), "登录失败：用户名不存在".into()));
+        let all: String = s.conn.query_row("SELECT group_concat(actor || note) FROM events", [], |r| r.get(0)).unwrap();
+        assert!(!all.contains("Guess@2026") && !all.contains("Demo@"), "no password tried is in the log");
+        let audit = s.audit_verify().unwrap();
+        assert!(audit.intact, "{}", audit.broken);
+    }
+
+    #[test]
+    fn a_password_older_than_the_limit_must_be_changed_before_work() {
+        let (_d, mut s) = testing::store();
+        s.set_now(Some(at("2026-01-05 09:00")));
+        let user = NewUser {
+            username: "clerk9".into(),
+            name: "赵九".into(),
+            role: Role::Clerk,
+            unit: None,
+            password: String::from("Old@pass2026").into(),
+            must_change_password: false,
+        };
+        s.add_user(&user, "admin").unwrap();
+        // 90 days later the password still holds; a day more and it must be changed first.
+        s.set_now(Some(at("2026-04-05 09:00")));
+        assert!(!s.login("clerk9", "Old@pass2026").unwrap().must_change_password);
+        s.set_now(Some(at("2026-04-06 09:00")));
+        let u = s.login("clerk9", "Old@pass2026").unwrap();
+        assert!(u.must_change_password);
+        assert_eq!(u.password_notice, "您的密码已使用超过 90 天");
+        let mut session = Some(u);
+        let search = || crate::api::Request::SearchCases { text: "张".into() };
+        let e = crate::api::dispatch(&mut s, &mut session, search()).unwrap_err();
+        assert_eq!(e.message, "赵九，您的密码已使用超过 90 天，请先修改密码再办理业务");
+        let u = s.change_password("clerk9", "Old@pass2026", "New@pass2026").unwrap();
+        assert!(!u.must_change_password && u.password_notice.is_empty());
+        let mut session = Some(u);
+        assert!(crate::api::dispatch(&mut s, &mut session, search()).is_ok());
+
+        // The limit is the administrator's: 0 is never, more than 365 is refused with nothing stored.
+        let mut settings = s.settings().unwrap();
+        assert_eq!(settings.password_max_days, 90);
+        settings.password_max_days = 366;
+        let e = s.save_settings(&settings, "admin").unwrap_err();
+        assert_eq!(e.message, "密码有效期天数应在 0 至 365 之间");
+        assert_eq!(s.setting("password_max_days").unwrap(), None);
+        settings.password_max_days = 0;
+        s.save_settings(&settings, "admin").unwrap();
+        s.set_now(Some(at("2030-01-01 09:00")));
+        assert!(!s.login("clerk9", "New@pass2026").unwrap().must_change_password);
+        settings.password_max_days = 30;
+        s.save_settings(&settings, "admin").unwrap();
+        assert_eq!(s.login("clerk9", "New@pass2026").unwrap().password_notice, "您的密码已使用超过 30 天");
+    }
+
+    #[test]
+    fn accounts_from_before_the_password_age_count_from_their_creation() {
+        let (dir, s) = testing::store();
+        s.conn
+            .execute_batch(
+                "ALTER TABLE users DROP COLUMN password_changed_at;
+                 UPDATE users SET created_at = '2026-01-05 09:00:00' WHERE username = 'clerk1';
+                 PRAGMA user_version = 5;",
+            )
+            .unwrap();
+        drop(s);
+        let mut s = Store::open(dir.path().join("hall.db")).unwrap();
+        let changed: String = s
+            .conn
+            .query_row("SELECT password_changed_at FROM users WHERE username = 'clerk1'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(changed, "2026-01-05 09:00:00");
+        s.set_now(Some(at("2026-11-22 09:00")));
+        assert!(s.login("clerk1", "Demo@clerk1").unwrap().must_change_password);
+    }
+
     #[test]
     fn weak_passwords_and_bad_users_are_refused() {
         let (_d, mut s) = testing::store();
@@ -226,7 +385,7 @@ mod tests {
             name: "某".into(),
             role,
             unit: None,
-            password: password.into(),
+            password: Zeroizing::new(password.into()),
             must_change_password: false,
         };
         assert!(s.add_user(&user("x1", Role::Clerk, "short"), "t").unwrap_err().message.contains("强度"));
@@ -329,27 +488,30 @@ impl Store {
         let hash = hash_password(password)?;
         let tx = self.write()?;
         tx.execute(
-            "UPDATE users SET password_hash = ?1, must_change_password = 1, failed_logins = 0, locked_until = NULL
-             WHERE username = ?2",
-            params![hash, username],
+            "UPDATE users SET password_hash = ?1, must_change_password = 1, failed_logins = 0, locked_until = NULL,
+                              password_changed_at = ?2
+             WHERE username = ?3",
+            params![hash, fmt_ts(self.now()), username],
         )?;
         hall_event(&tx, actor, "password_reset", &format!("重置用户 {username} 的密码（首次登录须修改）"))?;
         tx.commit()?;
         Ok(())
     }
 
-    /// The user changes their own password, proving the old one.
+    /// The user changes their own password, proving the old one (checked last, so a refused new
+    /// password leaves no event).
     pub fn change_password(&mut self, username: &str, old: &str, new: &str) -> Result<SessionUser> {
-        self.login(username, old).map_err(|_| HallError::new(ErrorCode::Auth, "原密码不正确"))?;
         if old == new {
             return Err(HallError::invalid("新密码不能与原密码相同"));
         }
         check_password_strength(new)?;
         let hash = hash_password(new)?;
+        self.authenticate(username, old, "修改密码前验证原密码")
+            .map_err(|_| HallError::new(ErrorCode::Auth, "原密码不正确"))?;
         let tx = self.write()?;
         tx.execute(
-            "UPDATE users SET password_hash = ?1, must_change_password = 0 WHERE username = ?2",
-            params![hash, username],
+            "UPDATE users SET password_hash = ?1, must_change_password = 0, password_changed_at = ?2 WHERE username = ?3",
+            params![hash, fmt_ts(self.now()), username],
         )?;
         hall_event(&tx, username, "password_change", "修改了自己的密码")?;
         tx.commit()?;

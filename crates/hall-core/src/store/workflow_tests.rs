@@ -450,8 +450,15 @@ fn schema_8_keeps_the_outbox_rows_of_a_schema_6_database() {
 fn the_hub_token_is_kept_beside_the_database_for_its_owner_only() {
     let (_d, mut s) = testing::store();
     assert_eq!(s.hub_token().unwrap(), None);
-    let e = s.save_hub("ftp://county", None, "admin").unwrap_err();
-    assert!(e.message.contains("http://"));
+    // A plain http:// hub elsewhere would carry the token in clear: refused, nothing stored.
+    let before = events(&s);
+    for url in ["ftp://county", "http://hub.county.example", "http://127.0.0.1.example"] {
+        let e = s.save_hub(url, Some("t0ken-abc"), "admin").unwrap_err();
+        assert_eq!(e.message, "县级平台地址必须使用 https://（仅本机测试地址可用 http://）");
+    }
+    assert_eq!((s.hub_url().unwrap(), s.hub_token().unwrap(), events(&s)), (None, None, before));
+    s.save_hub("http://127.0.0.1:8080", None, "admin").unwrap();
+    assert_eq!(s.hub_url().unwrap().as_deref(), Some("http://127.0.0.1:8080"));
     s.save_hub("https://hub.county.example", Some("t0ken-abc"), "admin").unwrap();
     assert_eq!(s.hub_url().unwrap().as_deref(), Some("https://hub.county.example"));
     assert_eq!(s.hub_token().unwrap().as_deref(), Some("t0ken-abc"));
