@@ -359,11 +359,11 @@ mod tests {
     fn accounts_from_before_the_password_age_count_from_their_creation() {
         let (dir, s) = testing::store();
         s.conn
-            .execute_batch(
-                "ALTER TABLE users DROP COLUMN password_changed_at;
-                 UPDATE users SET created_at = '2026-01-05 09:00:00' WHERE username = 'clerk1';
+            .execute_batch(&format!(
+                "{} UPDATE users SET created_at = '2026-01-05 09:00:00' WHERE username = 'clerk1';
                  PRAGMA user_version = 5;",
-            )
+                testing::undo_above(5)
+            ))
             .unwrap();
         drop(s);
         let mut s = Store::open(dir.path().join("hall.db")).unwrap();
