@@ -168,14 +168,13 @@ fn start_sync(app: tauri::AppHandle) {
 }
 
 /// The day's automatic backup (hourly check; SQLite's online backup, so the desk keeps
-/// working), keeping the newest `backup_keep` (default 14).
+/// working), keeping the newest `backup_keep` (default 14), copied to the 异地备份 folder when set.
 fn start_backups(app: tauri::AppHandle) {
     std::thread::spawn(move || loop {
         let hall = app.state::<Hall>();
         if let Ok(store) = hall.store.as_ref() {
             let s = store.lock().unwrap_or_else(|p| p.into_inner());
-            let keep = s.setting("backup_keep").ok().flatten().and_then(|k| k.parse().ok()).unwrap_or(14);
-            match s.daily_backup(keep) {
+            match s.daily_backup() {
                 Ok(Some(b)) => log::info!("daily backup {} ({} bytes)", b.path, b.bytes),
                 Ok(None) => {}
                 Err(e) => log::error!("daily backup failed: {}", e.message),

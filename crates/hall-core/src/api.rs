@@ -14,7 +14,7 @@ use crate::consult::ConsultInput;
 use crate::coordination::{IssueAnswer, IssueInput};
 use crate::demands::{DemandInput, DemandState};
 use crate::duties::{DutyFile, DutyList};
-use crate::error::{HallError, Result};
+use crate::error::{ErrorCode, HallError, Result};
 use crate::intake::IntakeRequest;
 use crate::lifecycle::{self, Action, CaseState, LifecycleTable, Role};
 use crate::store::{
@@ -32,8 +32,9 @@ use crate::store::{
 
 /// Passwords are `Zeroizing`: wiped from memory when the request is dropped (and left out of
 /// its `Debug`).
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS, strum::IntoStaticStr)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[ts(export)]
 pub enum Request {
     HallInfo,
@@ -407,6 +408,24 @@ fn password_gate(user: &SessionUser) -> Result<()> {
 
 /// Runs one request for the session. The session is changed only by login and logout.
 pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Result<Reply> {
+    let name: &'static str = (&req).into();
+    let r = run(store, session, req);
+    // A logged-in user refused what their role (or the lifecycle table for their role) does not
+    // allow is a security event (等保 安全审计: who, when, what, that it failed). Bad input is not,
+    // nor is a locked window or a password still to change asking for its screens: those are
+    // answered and logged to the file only.
+    if let (Err(e), Some(user)) = (&r, session.as_ref()) {
+        if e.code == ErrorCode::Forbidden && !user.locked && !user.must_change_password {
+            let note = format!("拒绝 {}（{}）执行 {name}：{}", user.name, user.role.label(), e.message);
+            if let Err(failed) = store.note_hall_event(&user.username, "denied", &note) {
+                log::warn!("denied request not recorded: {}", failed.message);
+            }
+        }
+    }
+    r
+}
+
+fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Result<Reply> {
     match req.access() {
         Access::Anyone => {}
         Access::LoggedIn => {

@@ -27,4 +27,13 @@ hall_address: string, hall_phone: string,
 /**
  * 行政复议 / 行政诉讼 wording on a 不予受理通知书 (empty: the standard wording).
  */
-appeal_text: string, };
+appeal_text: string, 
+/**
+ * Daily backups kept, here and in the copy folder.
+ */
+backup_keep: number, 
+/**
+ * 异地备份: a folder on another machine or medium (a mounted network share, a removable
+ * drive) that each daily backup is copied to; empty: none.
+ */
+backup_copy_dir: string, };

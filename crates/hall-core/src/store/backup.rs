@@ -121,31 +121,36 @@ impl Store {
         Ok(())
     }
 
-    /// The day's automatic backup (none if one was made today), keeping the newest `keep`.
-    pub fn daily_backup(&self, keep: usize) -> Result<Option<BackupInfo>> {
+    /// The day's automatic backup (none if one was made today), keeping the newest
+    /// `backup_keep`; with a copy folder set (异地备份), the backup is copied there too, whole or
+    /// not at all, keeping as many. A copy that fails is said in Chinese, the local backup stays,
+    /// and the next call tries the copy again.
+    pub fn daily_backup(&self) -> Result<Option<BackupInfo>> {
         let dest = self.backup_dir().join(format!("hall-{}.db", self.today().format("%Y%m%d")));
-        if dest.exists() {
-            return Ok(None);
+        let settings = self.settings()?;
+        let keep = settings.backup_keep.max(1) as usize;
+        let made = if dest.exists() {
+            None
+        } else {
+            let made = self.backup_to(&dest)?;
+            prune(&self.backup_dir(), keep)?;
+            Some(made)
+        };
+        // A copy that failed earlier today is tried again on the next call (hourly in the app).
+        let name = dest.file_name().expect("a backup file name");
+        let dir = Path::new(&settings.backup_copy_dir);
+        if !settings.backup_copy_dir.is_empty() && !dir.join(name).exists() {
+            copy_whole(&dest, &dir.join(name)).map_err(|e| {
+                storage(format!("今天的备份已保存在本机，但复制到异地备份目录 {} 失败：{e}", dir.display()))
+            })?;
+            prune(dir, keep)?;
         }
-        let made = self.backup_to(&dest)?;
-        for old in self.backups()?.into_iter().skip(keep.max(1)) {
-            let _ = std::fs::remove_file(&old.path);
-        }
-        Ok(Some(made))
+        Ok(made)
     }
 
     /// The automatic backups, newest first.
     pub fn backups(&self) -> Result<Vec<BackupInfo>> {
-        let Ok(dir) = std::fs::read_dir(self.backup_dir()) else { return Ok(vec![]) };
-        let mut files: Vec<PathBuf> = dir
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("hall-") && n.ends_with(".db"))
-            })
-            .collect();
-        files.sort();
-        files.reverse();
-        files.iter().map(|p| info(p)).collect()
+        daily_backups(&self.backup_dir())
     }
 
     /// What a backup file holds, after checking it is whole and this hall's.
@@ -186,4 +191,37 @@ impl Store {
         tx.commit()?;
         Ok(facts)
     }
+}
+
+/// The daily backups (`hall-YYYYMMDD.db`) in `dir`, newest first.
+fn daily_backups(dir: &Path) -> Result<Vec<BackupInfo>> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(vec![]) };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("hall-") && n.ends_with(".db"))
+        })
+        .collect();
+    files.sort();
+    files.reverse();
+    files.iter().map(|p| info(p)).collect()
+}
+
+/// Keeps the newest `keep` daily backups in `dir`.
+fn prune(dir: &Path, keep: usize) -> Result<()> {
+    for old in daily_backups(dir)?.into_iter().skip(keep) {
+        let _ = std::fs::remove_file(&old.path);
+    }
+    Ok(())
+}
+
+/// Copies through a temporary file in the target folder, synced, then renamed: a copy cut off
+/// (a share that drops, a drive pulled out) never leaves a half file under the backup's name.
+fn copy_whole(from: &Path, to: &Path) -> std::io::Result<()> {
+    let dir = to.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".hall-backup-").tempfile_in(dir)?;
+    std::io::copy(&mut std::fs::File::open(from)?, tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(to).map_err(|e| e.error)?;
+    Ok(())
 }

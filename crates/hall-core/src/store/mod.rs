@@ -109,6 +109,17 @@ pub struct HallSettings {
     /// 行政复议 / 行政诉讼 wording on a 不予受理通知书 (empty: the standard wording).
     #[serde(default)]
     pub appeal_text: String,
+    /// Daily backups kept, here and in the copy folder.
+    #[serde(default = "default_backup_keep")]
+    pub backup_keep: u32,
+    /// 异地备份: a folder on another machine or medium (a mounted network share, a removable
+    /// drive) that each daily backup is copied to; empty: none.
+    #[serde(default)]
+    pub backup_copy_dir: String,
+}
+
+fn default_backup_keep() -> u32 {
+    14
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -282,6 +293,8 @@ impl Store {
             hall_address: self.setting("hall_address")?.unwrap_or_default(),
             hall_phone: self.setting("hall_phone")?.unwrap_or_default(),
             appeal_text: self.setting("appeal_text")?.unwrap_or_default(),
+            backup_keep: self.setting("backup_keep")?.and_then(|v| v.parse().ok()).unwrap_or_else(default_backup_keep),
+            backup_copy_dir: self.setting("backup_copy_dir")?.unwrap_or_default(),
         })
     }
 
@@ -290,6 +303,15 @@ impl Store {
         let address = text("中心地址", &s.hall_address, 100, false)?;
         let phone = text("咨询电话", &s.hall_phone, 40, false)?;
         let appeal = text("救济途径告知文字", &s.appeal_text, 500, false)?;
+        let copy_dir = text("异地备份目录", &s.backup_copy_dir, 500, false)?;
+        if !copy_dir.is_empty() && !Path::new(&copy_dir).is_absolute() {
+            return Err(HallError::invalid(format!(
+                "异地备份目录应为完整路径（如 /mnt/县备份 或 E:\\备份），现为“{copy_dir}”"
+            )));
+        }
+        if !(1..=365).contains(&s.backup_keep) {
+            return Err(HallError::invalid("保留备份份数应在 1 至 365 之间"));
+        }
         for (label, v, max) in [
             ("预警天数", s.warn_days, 30),
             ("差评整改期限", s.follow_up_days, 60),
@@ -310,6 +332,8 @@ impl Store {
             ("hall_address", address),
             ("hall_phone", phone),
             ("appeal_text", appeal),
+            ("backup_keep", s.backup_keep.to_string()),
+            ("backup_copy_dir", copy_dir.clone()),
         ] {
             put_setting(&tx, k, &v)?;
         }
@@ -318,8 +342,14 @@ impl Store {
             actor,
             "settings",
             &format!(
-                "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟，密码有效期 {} 天",
-                s.warn_days, s.follow_up_days, s.idle_lock_minutes, s.password_max_days
+                "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟，密码有效期 {} 天，\
+                 保留备份 {} 份，异地备份目录 {}",
+                s.warn_days,
+                s.follow_up_days,
+                s.idle_lock_minutes,
+                s.password_max_days,
+                s.backup_keep,
+                if copy_dir.is_empty() { "未设置" } else { &copy_dir }
             ),
         )?;
         tx.commit()?;

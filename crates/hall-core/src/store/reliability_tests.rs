@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::testing;
-use super::Store;
+use super::{HallSettings, Store};
 
 fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
@@ -142,15 +142,44 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
 
 #[test]
 fn the_daily_backup_is_made_once_a_day_and_old_ones_go() {
-    let (_d, mut s) = demo();
+    let (d, mut s) = demo();
+    // 异地备份 to another folder (a mounted share in a hall), keeping as many.
+    let away = d.path().join("county-share");
+    std::fs::create_dir(&away).unwrap();
+    let mut settings = s.settings().unwrap();
+    settings.backup_keep = 3;
+    settings.backup_copy_dir = away.to_string_lossy().into_owned();
+    s.save_settings(&settings, "admin").unwrap();
     for day in 1..=5 {
         s.set_now(Some(at(&format!("2026-12-0{day} 08:00"))));
-        assert!(s.daily_backup(3).unwrap().is_some());
-        assert!(s.daily_backup(3).unwrap().is_none(), "once a day");
+        assert!(s.daily_backup().unwrap().is_some());
+        assert!(s.daily_backup().unwrap().is_none(), "once a day");
     }
     let kept = s.backups().unwrap();
     assert_eq!(kept.len(), 3);
     assert!(kept[0].path.ends_with("hall-20261205.db") && kept[2].path.ends_with("hall-20261203.db"));
+    let mut copies: Vec<String> =
+        std::fs::read_dir(&away).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    copies.sort();
+    assert_eq!(copies, ["hall-20261203.db", "hall-20261204.db", "hall-20261205.db"], "no partial files either");
+    // The copy is a whole backup of this hall, readable with its key.
+    assert_eq!(s.check_backup(&away.join("hall-20261205.db")).unwrap().cases, s.case_count().unwrap());
+    // The share gone: said in Chinese, the local backup still made.
+    std::fs::remove_dir_all(&away).unwrap();
+    s.set_now(Some(at("2026-12-06 08:00")));
+    let e = s.daily_backup().unwrap_err();
+    assert!(e.message.contains("已保存在本机") && e.message.contains("异地备份目录"), "{}", e.message);
+    assert!(s.backups().unwrap()[0].path.ends_with("hall-20261206.db"));
+    // The share back: the next call copies what it missed.
+    std::fs::create_dir(&away).unwrap();
+    assert!(s.daily_backup().unwrap().is_none());
+    assert!(away.join("hall-20261206.db").exists());
+    // A relative folder or a count out of range is refused, nothing saved.
+    for (dir, keep, says) in [("backups", 3, "完整路径"), ("", 0, "保留备份份数")] {
+        let bad = HallSettings { backup_copy_dir: dir.into(), backup_keep: keep, ..s.settings().unwrap() };
+        assert!(s.save_settings(&bad, "admin").unwrap_err().message.contains(says));
+    }
+    assert_eq!(s.settings().unwrap().backup_keep, 3);
 }
 
 /// Table sizes and the log's end: what "nothing half-saved" is checked against.
@@ -247,4 +276,32 @@ fn a_plaintext_database_from_before_is_encrypted_when_opened() {
     let c = super::open_keyed(&path, &path, true).unwrap();
     let x: String = c.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
     assert_eq!(x, "230102199003078519");
+}
+
+/// Refusals of what a role may not do are audit events (who, when, which request, refused);
+/// bad input and a locked window's requests are not.
+#[test]
+fn a_refused_role_is_an_event_naming_the_request() {
+    use crate::api::{dispatch, Request};
+    let (_d, mut s) = testing::store();
+    let denied = |s: &Store| -> Vec<(String, String)> {
+        let mut st = s.conn.prepare("SELECT actor, note FROM events WHERE action = 'denied' ORDER BY id").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let mut session = None;
+    let login = Request::Login { username: "clerk1".into(), password: "Demo@clerk1".to_string().into() };
+    dispatch(&mut s, &mut session, login.clone()).unwrap();
+    dispatch(&mut s, &mut session, Request::Users).unwrap_err();
+    dispatch(&mut s, &mut session, Request::AdmissionTasks { state: None }).unwrap_err();
+    // Bad input is answered, not audited.
+    dispatch(&mut s, &mut session, Request::CaseDetail { number: "无此办件".into() }).unwrap_err();
+    // Nor is what a locked window asks for.
+    dispatch(&mut s, &mut session, Request::Lock).unwrap();
+    dispatch(&mut s, &mut session, Request::Users).unwrap_err();
+    let rows = denied(&s);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0].0, "clerk1");
+    assert!(rows[0].1.contains("执行 users") && rows[0].1.contains("系统管理员"), "{}", rows[0].1);
+    assert!(rows[1].1.contains("执行 admission_tasks"), "{}", rows[1].1);
+    assert!(s.audit_verify().unwrap().intact);
 }
