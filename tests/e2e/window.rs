@@ -181,8 +181,9 @@ impl Window {
     /// the value is read back and typed again until it is right.
     pub async fn type_into(&self, css: &str, text: &str) {
         for _ in 0..4 {
+            // A closing dropdown or message can still cover the input for a moment.
+            self.click_when_free(css).await;
             let e = self.el(css).await;
-            e.click().await.unwrap();
             e.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
             e.send_keys(text).await.unwrap();
             let value = self
