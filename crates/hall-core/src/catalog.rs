@@ -430,7 +430,6 @@ impl CatalogFile {
     /// The file as CSV in the columns of [`CSV_HEADERS`], so that [`CatalogFile::parse_csv`]
     /// reads back the same units and items (a CSV carries no version or date).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
         let unit = |code: &str| self.units.iter().find(|u| u.code == code);
         let yes_no = |b: bool| if b { "是" } else { "否" };
         let mut rows = Vec::new();
@@ -480,9 +479,7 @@ impl CatalogFile {
                 rows.push(item.iter().cloned().chain(m).collect());
             }
         }
-        let written = w.write_record(CSV_HEADERS).and_then(|_| rows.iter().try_for_each(|r| w.write_record(r)));
-        written.expect("writing CSV into memory does not fail");
-        String::from_utf8(w.into_inner().expect("an in-memory writer flushes")).expect("CSV of UTF-8 text is UTF-8")
+        crate::csv_text::write(&CSV_HEADERS, rows)
     }
 
     /// Checks the whole file; `lines[i]` is the CSV line of item i when known.

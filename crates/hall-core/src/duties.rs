@@ -208,10 +208,10 @@ impl DutyFile {
     /// The entries as CSV in the columns of [`CSV_HEADERS`], so that [`DutyFile::parse_csv`]
     /// reads back the same entries (a CSV carries no version, date or units).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let written = w.write_record(CSV_HEADERS).and_then(|_| {
-            self.entries.iter().try_for_each(|e| {
-                w.write_record([
+        crate::csv_text::write(
+            &CSV_HEADERS,
+            self.entries.iter().map(|e| {
+                [
                     e.list.label(),
                     &e.code,
                     &e.name,
@@ -221,11 +221,9 @@ impl DutyFile {
                     e.department.as_deref().unwrap_or(""),
                     &e.township_duty,
                     &e.department_duty,
-                ])
-            })
-        });
-        written.expect("writing CSV into memory does not fail");
-        String::from_utf8(w.into_inner().expect("an in-memory writer flushes")).expect("CSV of UTF-8 text is UTF-8")
+                ]
+            }),
+        )
     }
 
     /// Checks the whole file; `lines[i]` is the CSV line of entry i when known.

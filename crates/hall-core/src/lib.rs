@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod consult;
 pub mod coordination;
+mod csv_text;
 pub mod demands;
 pub mod demo;
 pub mod documents;
