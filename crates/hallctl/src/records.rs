@@ -1,35 +1,27 @@
 //! The hall's duties besides cases: the lists, 准入 of county tasks, consultations, citizens'
 //! demands and 县乡联动 issues. Every command goes through the same `api::dispatch` as the
-//! window, so roles and checks are the app's own: `--user` acts as that user (their role is
-//! checked); without it the command acts as county IT at the machine, with the supervisor's
-//! rights, recorded as `hallctl`.
+//! window, so roles and checks are the app's own: `--user` acts as that user after their
+//! password (their role is checked); without it the command acts as the operator session,
+//! recorded as `hallctl（操作员）`.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use hall_core::admission::TaskTerms;
-use hall_core::api::{dispatch, Reply, Request};
+use hall_core::api::{authorize, Reply, Request};
 use hall_core::consult::ConsultInput;
 use hall_core::coordination::{IssueAnswer, IssueInput, IssueUrgency};
 use hall_core::demands::{DemandInput, DemandKind, DemandState};
 use hall_core::duties::{DutyFile, DutyList};
 use hall_core::lifecycle::Role;
 use hall_core::publish::{ExportFormat, PublicList};
-use hall_core::store::{
-    AdmissionInput, AdmissionTask, ConsultFilter, Consultation, CoordIssue, Demand, SessionUser, TaskState,
-};
-use hall_core::{HallError, Store};
+use hall_core::store::{AdmissionInput, AdmissionTask, ConsultFilter, Consultation, CoordIssue, Demand, TaskState};
+use hall_core::HallError;
 
-use crate::{print_json, read_input, ImportArgs};
-
-/// Who acts: `--user NAME`, or county IT at the machine.
-#[derive(Args)]
-pub struct Actor {
-    /// 以该用户身份执行（检查其角色）；不给则以县信息中心（hallctl）身份执行
-    #[arg(long, global = true)]
-    user: Option<String>,
-}
+use crate::cli::ImportArgs;
+use crate::session::Gate;
+use crate::{print_json, read_input};
 
 #[derive(Subcommand)]
 pub enum ListsCmd {
@@ -256,27 +248,6 @@ pub enum RecordCmd {
     Coord(CoordCmd),
 }
 
-fn session(store: &Store, actor: Actor) -> Result<SessionUser, HallError> {
-    let mut user = match actor.user {
-        Some(name) => crate::cli_user(store, &name)?,
-        None => SessionUser {
-            id: 0,
-            username: "hallctl".into(),
-            name: "县信息中心（命令行）".into(),
-            role: Role::Supervisor,
-            unit: None,
-            unit_name: None,
-            must_change_password: false,
-            password_notice: String::new(),
-            locked: false,
-        },
-    };
-    // Not an interactive login: the window's first-login (or expired) password change does not
-    // apply.
-    user.must_change_password = false;
-    Ok(user)
-}
-
 impl TaskArgs {
     fn input(self) -> AdmissionInput {
         AdmissionInput {
@@ -389,17 +360,18 @@ fn task_state(s: &str) -> Result<TaskState, HallError> {
     }
 }
 
-pub fn run(store: &mut Store, actor: Actor, cmd: RecordCmd, json: bool) -> Result<(), HallError> {
-    let mut session = Some(session(store, actor)?);
+pub fn run(gate: &mut Gate, cmd: RecordCmd) -> Result<(), HallError> {
+    let json = gate.json;
     // The wall and the web page are made here, through the printing crate, like other papers.
     match cmd {
         RecordCmd::Lists(ListsCmd::Publish { list, out }) => {
-            return crate::emit_document(store, PublicList::parse(&list)?.wall(), out, json);
+            return crate::papers::emit(gate, PublicList::parse(&list)?.wall(), out);
         }
         RecordCmd::Lists(ListsCmd::Export { list, format, out }) => {
             let (list, format) = (PublicList::parse(&list)?, ExportFormat::parse(&format)?);
-            let actor = session.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-            let bytes = hall_print::save_export(store, &actor, list, format, &out)?;
+            // Any role may export, as in the window's 政务公开 export.
+            let actor = authorize(&gate.session, &Role::ALL)?.username.clone();
+            let bytes = hall_print::save_export(&mut gate.store, &actor, list, format, &out)?;
             if json {
                 print_json(&serde_json::json!({"list": list, "format": format, "out": out, "bytes": bytes}));
             } else {
@@ -410,7 +382,7 @@ pub fn run(store: &mut Store, actor: Actor, cmd: RecordCmd, json: bool) -> Resul
         }
         _ => {}
     }
-    let reply = dispatch(store, &mut session, request(cmd)?)?;
+    let reply = gate.ask(request(cmd)?)?;
     if json {
         match &reply {
             Reply::DutyEntries(v) => print_json(v),

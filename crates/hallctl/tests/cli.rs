@@ -139,28 +139,29 @@ fn intake_accepts_a_case_and_refused_input_changes_nothing() {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let before = case_count(&db);
 
-    // Refused: missing materials, a bad ID, an unknown item, broken JSON, an unknown clerk.
-    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &[]));
+    // Refused: missing materials, a bad ID, an unknown item, broken JSON, an unknown clerk, a
+    // clerk who is not one. The document's clerk signs in with their password.
+    let intake =
+        |doc: &str, as_who: &str| run(&db, &["case", "intake", "--input", "-"], Some(&password(as_who)), Some(doc));
+    let o = intake(&intake_doc(code, &[]), "clerk1");
     assert!(!o.status.success());
     assert!(err(&o).contains("缺少必需材料"), "{}", err(&o));
     let bad_id = intake_doc(code, &names).replace("230102199003078519", "230102199003078518");
-    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &bad_id);
-    assert!(err(&o).contains("校验位"), "{}", err(&o));
-    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc("NO-SUCH", &names));
+    assert!(err(&intake(&bad_id, "clerk1")).contains("校验位"));
+    let o = intake(&intake_doc("NO-SUCH", &names), "clerk1");
     assert!(err(&o).contains("NO-SUCH"), "{}", err(&o));
-    let o = with_stdin(&db, &["case", "intake", "--json", "-"], "{\"item_code\": ");
+    let o = intake("{\"item_code\": ", "clerk1");
     assert!(err(&o).contains("受理文档"), "{}", err(&o));
-    let o = with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "nobody"));
-    assert!(err(&o).contains("nobody"), "{}", err(&o));
-    let o =
-        with_stdin(&db, &["case", "intake", "--json", "-"], &intake_doc(code, &names).replace("clerk1", "director"));
+    let o = intake(&intake_doc(code, &names).replace("clerk1", "nobody"), "clerk1");
+    assert!(err(&o).contains("用户名或密码错误"), "{}", err(&o));
+    let o = intake(&intake_doc(code, &names).replace("clerk1", "director"), "director");
     assert!(err(&o).contains("前台受理员"), "{}", err(&o));
     assert_eq!(case_count(&db), before, "refused input changes nothing");
 
     // Accepted, from a file.
     let f = db.with_file_name("intake.json");
     std::fs::write(&f, intake_doc(code, &names)).unwrap();
-    let o = hallctl(&db, &["--json", "case", "intake", "--json", f.to_str().unwrap()]);
+    let o = hallctl(&db, &["--json", "case", "intake", "--input", f.to_str().unwrap(), "--user", "clerk1"]);
     assert!(o.status.success(), "{}", err(&o));
     let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!(case["state"], "accepted");
@@ -192,11 +193,8 @@ fn case_act_follows_the_lifecycle_table() {
     let (_d, db) = demo();
     let (item, names) = promised_item(&db);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let o = with_stdin(
-        &db,
-        &["--json", "case", "intake", "--json", "-"],
-        &intake_doc(item["code"].as_str().unwrap(), &names),
-    );
+    let doc = intake_doc(item["code"].as_str().unwrap(), &names);
+    let o = with_stdin(&db, &["--json", "case", "intake", "--input", "-", "--user", "clerk1"], &doc);
     let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     let number = case["number"].as_str().unwrap();
     let o = hallctl(&db, &["case", "act", number, "approve", "--user", "clerk1"]);
@@ -204,7 +202,7 @@ fn case_act_follows_the_lifecycle_table() {
     assert!(err(&o).contains("不能执行"), "{}", err(&o));
     let o = hallctl(&db, &["case", "act", number, "claim", "--user", "clerk1"]);
     assert!(err(&o).contains("后台经办人"), "{}", err(&o));
-    let o = hallctl(&db, &["case", "act", number, "revoke", "--json", r#"{"user":"director"}"#]);
+    let o = hallctl(&db, &["case", "act", number, "revoke", "--input", r#"{"user":"director"}"#, "--user", "director"]);
     assert!(err(&o).contains("理由"), "{}", err(&o));
     let o = hallctl(&db, &["--json", "case", "act", number, "revoke", "--user", "director", "--note", "测试撤销"]);
     assert!(o.status.success(), "{}", err(&o));
@@ -230,12 +228,14 @@ fn demo_refuses_a_database_with_real_cases_and_is_idempotent() {
     assert!(hallctl(&real, &["catalog", "import", cat.to_str().unwrap()]).status.success());
     let o = hallctl(&real, &["user", "add", "c1", "--name", "受理员", "--role", "clerk", "--password", "Clerk@2026"]);
     assert!(o.status.success(), "{}", err(&o));
+    let o = change_password(&real, "c1", "Clerk@2026", "Clerk@2026-new");
+    assert!(o.status.success(), "{}", err(&o));
     let o = hallctl(&db, &["--json", "catalog", "list"]);
     let items: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     let item = items.as_array().unwrap().iter().find(|i| i["kind"] == "即办件").unwrap();
     let names: Vec<&str> = item["materials"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     let doc = intake_doc(item["code"].as_str().unwrap(), &names).replace("clerk1", "c1");
-    let o = with_stdin(&real, &["case", "intake", "--json", "-"], &doc);
+    let o = run(&real, &["case", "intake", "--input", "-"], Some("Clerk@2026-new"), Some(&doc));
     assert!(o.status.success(), "{}", err(&o));
     let o = hallctl(&real, &["demo"]);
     assert!(!o.status.success());
@@ -275,11 +275,8 @@ fn case_act_runs_a_whole_case_from_the_command_line() {
     let (_d, db) = demo();
     let (item, names) = promised_item(&db);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let o = with_stdin(
-        &db,
-        &["--json", "case", "intake", "--json", "-"],
-        &intake_doc(item["code"].as_str().unwrap(), &names),
-    );
+    let doc = intake_doc(item["code"].as_str().unwrap(), &names);
+    let o = with_stdin(&db, &["--json", "case", "intake", "--input", "-", "--user", "clerk1"], &doc);
     let case: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     let number = case["number"].as_str().unwrap().to_string();
     let unit = case["unit"].as_str().unwrap();
@@ -301,11 +298,15 @@ fn case_act_runs_a_whole_case_from_the_command_line() {
         ],
     );
     assert!(o.status.success(), "{}", err(&o));
+    // A fresh user sets their own password before their first step.
+    let o = change_password(&db, "off.test", "Off1ce@x", "Off1ce@x-new");
+    assert!(o.status.success(), "{}", err(&o));
     let act = |action: &str, json: &str| {
-        let o = hallctl(&db, &["--json", "case", "act", &number, action, "--json", json]);
+        let user = serde_json::from_str::<serde_json::Value>(json).unwrap()["user"].as_str().unwrap().to_string();
+        let pw = if user == "off.test" { "Off1ce@x-new".to_string() } else { password(&user) };
+        let o = run(&db, &["--json", "case", "act", &number, action, "--input", json], Some(&pw), None);
         (o.status.success(), out(&o), err(&o))
     };
-    // A fresh user with an initial password can still be used by county IT from the CLI.
     assert!(act("claim", r#"{"user":"off.test"}"#).0);
     let (ok, _, e) = act("request_supplement", r#"{"user":"off.test","note":"补充户口簿","due":"2020-01-01"}"#);
     assert!(!ok && e.contains("早于今天"), "{e}");

@@ -63,7 +63,7 @@ pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemD
 pub use search::SEARCH_LIMIT;
 pub use steps::SPECIAL_KINDS;
 pub use supervision::{Dashboard, UnitQueue};
-pub use users::{NewUser, SessionUser, UserInfo, UserUpdate};
+pub use users::{NewUser, SessionUser, UserInfo, UserUpdate, OPERATOR};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_hall.sql")),

@@ -58,6 +58,35 @@ pub struct SessionUser {
     pub locked: bool,
 }
 
+/// Who county IT is recorded as when it runs hallctl at the hall's computer without signing in
+/// as a person. Usernames are ASCII, so no account can carry this name.
+pub const OPERATOR: &str = "hallctl（操作员）";
+
+impl SessionUser {
+    /// County IT at the hall's computer (hallctl without `--user`): the supervisor's work and
+    /// the administrator's, recorded as [`OPERATOR`]. Its role is the supervisor's, so the
+    /// lifecycle table never lets it take a clerk's or an officer's case step: those need a
+    /// person who signed in.
+    pub fn operator() -> SessionUser {
+        SessionUser {
+            id: 0,
+            username: OPERATOR.into(),
+            name: "县信息中心操作员（命令行）".into(),
+            role: Role::Supervisor,
+            unit: None,
+            unit_name: None,
+            must_change_password: false,
+            password_notice: String::new(),
+            locked: false,
+        }
+    }
+
+    /// The operator session of [`SessionUser::operator`]; it may also do the administrator's work.
+    pub fn is_operator(&self) -> bool {
+        self.id == 0 && self.username == OPERATOR
+    }
+}
+
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()

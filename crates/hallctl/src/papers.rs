@@ -1,0 +1,36 @@
+//! Papers, reports and the wall lists: made by the printing crate after the same gate as the
+//! window's (`hall_print::authorize_for`), and recorded as the acting session's.
+
+use std::path::PathBuf;
+
+use hall_core::documents::DocRequest;
+use hall_core::HallError;
+
+use crate::print_json;
+use crate::session::Gate;
+
+/// Writes a document to `out`, or sends it to the default printer; either way it is logged.
+pub fn emit(gate: &mut Gate, req: DocRequest, out: Option<PathBuf>) -> Result<(), HallError> {
+    let actor = hall_print::authorize_for(&gate.session, &req)?;
+    let title = req.title();
+    match out {
+        Some(path) => {
+            hall_print::save(&mut gate.store, &actor, &req, &path)?;
+            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if gate.json {
+                print_json(&serde_json::json!({"title": title, "out": path, "bytes": bytes}));
+            } else {
+                println!("已生成{title}：{}（{:.1} KB）", path.display(), bytes as f64 / 1024.0);
+            }
+        }
+        None => {
+            let said = hall_print::print(&mut gate.store, &actor, &req)?;
+            if gate.json {
+                print_json(&serde_json::json!({"title": title, "printed": said}));
+            } else {
+                println!("{title}：{said}");
+            }
+        }
+    }
+    Ok(())
+}
