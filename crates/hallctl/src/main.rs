@@ -77,28 +77,16 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
     let user = cli.user;
     // The commands that are not hall requests, and the two whose acting user may be named in
     // their input document.
+    let done = |()| ExitCode::SUCCESS;
     match cli.command {
         Command::CheckId { .. } => unreachable!("answered above"),
         Command::Init { township_code, township_name, admin_password } => {
-            setup::init(&mut store, &db, &township_code, &township_name, admin_password, json)?;
-            return Ok(ExitCode::SUCCESS);
+            setup::init(&mut store, &db, &township_code, &township_name, admin_password, json).map(done)
         }
-        Command::Demo => {
-            setup::demo(&mut store, &db, json)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Command::Seed { cases, years } => {
-            setup::seed(&mut store, cases, years, json)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Command::Case(CaseCmd::Intake { input }) => {
-            cases::intake(store, user, &input, json)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Command::Case(CaseCmd::Act(a)) => {
-            cases::act(store, user, a, json)?;
-            return Ok(ExitCode::SUCCESS);
-        }
+        Command::Demo => setup::demo(&mut store, &db, json).map(done),
+        Command::Seed { cases, years } => setup::seed(&mut store, cases, years, json).map(done),
+        Command::Case(CaseCmd::Intake { input }) => cases::intake(store, user, &input, json).map(done),
+        Command::Case(CaseCmd::Act(a)) => cases::act(store, user, a, json).map(done),
         Command::User(UserCmd::Passwd { username }) => {
             if user.as_deref().is_some_and(|u| u != username) {
                 return Err(HallError::invalid("user passwd 只能修改本人的密码，不能同时用 --user 指定其他用户"));
@@ -109,7 +97,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             } else {
                 println!("已修改用户 {}（{}）的密码。", u.username, u.name);
             }
-            return Ok(ExitCode::SUCCESS);
+            Ok(ExitCode::SUCCESS)
         }
         command => {
             let gate = Gate::open(store, user.as_deref(), json)?;
