@@ -78,6 +78,10 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
     // The commands that are not hall requests, and the two whose acting user may be named in
     // their input document.
     let done = |()| ExitCode::SUCCESS;
+    let direct = matches!(cli.command, Command::Init { .. } | Command::Demo | Command::Seed { .. });
+    if direct && user.is_some() {
+        return Err(HallError::invalid("init、demo、seed 不经登录、直接在本机执行，不能与 --user 同用"));
+    }
     match cli.command {
         Command::CheckId { .. } => unreachable!("answered above"),
         Command::Init { township_code, township_name, admin_password } => {

@@ -25,6 +25,9 @@ fn init_is_idempotent_and_creates_an_admin() {
     let o = hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇"]);
     assert!(o.status.success());
     assert!(!out(&o).contains("已创建管理员"), "second init creates nothing: {}", out(&o));
+    // Not a hall request: run at the machine, never as a person signed in.
+    let o = hallctl(&db, &["init", "--township-code", "231221102", "--township-name", "卫星镇", "--user", "admin"]);
+    assert!(!o.status.success() && err(&o).contains("不能与 --user 同用"), "{}", err(&o));
     let o = hallctl(&db, &["init", "--township-code", "23 12", "--township-name", "x"]);
     assert!(!o.status.success());
     assert!(err(&o).contains("乡镇代码"), "{}", err(&o));

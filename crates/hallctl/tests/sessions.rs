@@ -122,7 +122,11 @@ fn operator_commands_are_recorded_as_the_operator() {
     // A clerk's or an officer's step needs a person who signed in.
     let (number, steps) = case_in(&db, "accepted");
     let o = hallctl(&db, &["case", "act", &number, "claim"]);
-    assert!(!o.status.success() && err(&o).contains("后台经办人"), "{}", err(&o));
+    assert!(
+        !o.status.success() && err(&o).contains("“认领”只能由后台经办人执行，当前登录角色为中心主任"),
+        "{}",
+        err(&o)
+    );
     let o = with_stdin(&db, &["case", "intake", "--input", "-"], r#"{"item_code":"x","applicant":{}}"#);
     assert!(!o.status.success(), "{}", out(&o));
     assert_eq!(case_events(&db, &number), steps);
