@@ -1,5 +1,5 @@
 //! Every word list and field limit the window shows, in one value: the `Vocabulary` request
-//! answers it, and a test writes it to `ui/src/bindings/vocabulary.ts` (like ts-rs writes the
+//! answers it, and a test writes it to `ui/src/bindings/vocabularyValue.ts` (like ts-rs writes the
 //! types), so the window has the same words before it asks and never types them again.
 
 use serde::Serialize;
@@ -240,7 +240,8 @@ pub fn vocabulary() -> Vocabulary {
 mod tests {
     use super::*;
 
-    /// Writes `ui/src/bindings/vocabulary.ts` next to the ts-rs bindings (scripts/test fails
+    /// Writes `ui/src/bindings/vocabularyValue.ts` (not `vocabulary.ts`: that differs from the
+    /// type's `Vocabulary.ts` only in case) next to the ts-rs bindings (scripts/test fails
     /// when the committed file differs from what this writes).
     #[test]
     fn export_vocabulary() {
@@ -253,7 +254,7 @@ mod tests {
              import type {{ Vocabulary }} from \"./Vocabulary\";\n\n\
              export const VOCABULARY: Vocabulary = {json};\n"
         );
-        let path = dir.join("vocabulary.ts");
+        let path = dir.join("vocabularyValue.ts");
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             std::fs::write(&path, text).unwrap();
         }

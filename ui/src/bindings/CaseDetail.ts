@@ -48,7 +48,8 @@ actions: Array<ActionOffer>,
  */
 hint: string, 
 /**
- * Materials the desk or the office may register as brought later: every one not handed in
+ * Materials the desk or the office may register as brought later (none for other viewers;
+ * see `Store::supply_materials`): every one not handed in
  * while the case is only logged, else the 容缺 (and optional) ones still out while a 容缺
  * one is; none once the case is closed.
  */

@@ -122,7 +122,8 @@ pub struct CaseDetail {
     pub actions: Vec<ActionOffer>,
     /// What to do next, for the user who asked ('' when nothing or no user).
     pub hint: String,
-    /// Materials the desk or the office may register as brought later: every one not handed in
+    /// Materials the desk or the office may register as brought later (none for other viewers;
+    /// see `Store::supply_materials`): every one not handed in
     /// while the case is only logged, else the 容缺 (and optional) ones still out while a 容缺
     /// one is; none once the case is closed.
     pub suppliable: Vec<String>,
@@ -359,6 +360,10 @@ impl Store {
         let facts = self.case_facts(&self.case_row(number)?)?;
         detail.actions = guards::offers(&facts, user, self.today());
         detail.hint = guards::hint(&facts, user, facts.state.info().ready_for_pickup);
+        // Only the desk and the office register materials brought later (`supply_materials`).
+        if !matches!(user.role, Role::Clerk | Role::Officer) {
+            detail.suppliable.clear();
+        }
         Ok(detail)
     }
 
