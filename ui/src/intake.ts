@@ -7,8 +7,9 @@ import type { Material } from './bindings/Material'
 import type { Party } from './bindings/Party'
 import type { PartyKind } from './bindings/PartyKind'
 import type { OutcomeOffer } from './bindings/OutcomeOffer'
-import { shallowRef, watch } from 'vue'
+import { ref, shallowRef, watch } from 'vue'
 import { call, errorMessage } from './api'
+import { WORDS } from './words'
 
 /** Items matching what was typed: code, name, or pinyin initials. Initials and code prefixes
  *  first (as the catalog screen orders them), then the catalog's order. */
@@ -60,11 +61,12 @@ export interface OutcomeState {
   reason: string
 }
 
-const DESK_OUTCOMES: readonly DeskOutcome[] = ['accept', 'accept_pending', 'notify_missing', 'refuse', 'instant']
+/** The desk's outcome buttons with their labels and colours, as Rust lists them. */
+export const DESK_OUTCOMES = WORDS.desk_outcomes.filter((w): w is typeof w & { value: DeskOutcome } => w.value !== 'log')
 
 /** Every button off with one reason (no item chosen yet, or Rust's answer still on its way). */
 export function outcomesOff(reason: string): Record<DeskOutcome, OutcomeState> {
-  return Object.fromEntries(DESK_OUTCOMES.map((o) => [o, { enabled: false, reason }])) as Record<DeskOutcome, OutcomeState>
+  return Object.fromEntries(DESK_OUTCOMES.map((o) => [o.value, { enabled: false, reason }])) as Record<DeskOutcome, OutcomeState>
 }
 
 /** Rust's answer (`intake_outcomes`) as the buttons read it; an outcome it did not name is off. */
@@ -77,29 +79,43 @@ export function outcomesFrom(offers: readonly OutcomeOffer[]): Record<DeskOutcom
 /**
  * The outcome buttons for the item and the materials ticked, from Rust (the intake's own rule:
  * 受理/即办 need every required material, 容缺受理 only 可容缺 ones missing, 一次性告知 some
- * missing). Nothing is live before an item is chosen; the latest answer wins.
+ * missing). Nothing is live before an item is chosen; the latest answer wins. While an answer
+ * is on its way `pending` is true and `settled()` waits for it (a click or a shortcut right after
+ * a tick is judged on the materials as ticked, not on the answer before).
  */
 export function useOutcomes(itemCode: () => string | null | undefined, given: () => ReadonlySet<string>) {
   const states = shallowRef(outcomesOff('请先选择事项'))
+  const pending = ref(false)
   let seq = 0
+  let latest: Promise<void> = Promise.resolve()
+  async function load(code: string | null | undefined, names: ReadonlySet<string>, mine: number) {
+    let next = outcomesOff('请先选择事项')
+    if (code) {
+      try {
+        next = outcomesFrom(await call({ type: 'intake_outcomes', item_code: code, materials: [...names] }, 'outcomes'))
+      } catch (e) {
+        next = outcomesOff(errorMessage(e))
+      }
+    }
+    if (mine === seq) {
+      states.value = next
+      pending.value = false
+    }
+  }
   watch(
     [itemCode, given],
-    async ([code, names]) => {
+    ([code, names]) => {
       const mine = ++seq
-      if (!code) {
-        states.value = outcomesOff('请先选择事项')
-        return
-      }
-      try {
-        const offers = await call({ type: 'intake_outcomes', item_code: code, materials: [...names] }, 'outcomes')
-        if (mine === seq) states.value = outcomesFrom(offers)
-      } catch (e) {
-        if (mine === seq) states.value = outcomesOff(errorMessage(e))
-      }
+      pending.value = true
+      latest = load(code, names, mine)
     },
     { immediate: true },
   )
-  return states
+  async function settled(): Promise<Record<DeskOutcome, OutcomeState>> {
+    while (pending.value) await latest
+    return states.value
+  }
+  return { states, pending, settled }
 }
 
 const names = (ms: readonly Material[]) => ms.map((m) => m.name).join('、')

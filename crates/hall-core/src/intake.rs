@@ -52,6 +52,27 @@ pub enum IntakeOutcome {
 }
 
 impl IntakeOutcome {
+    /// The desk's outcome buttons, in their order (`log` is not one).
+    pub const DESK: [IntakeOutcome; 5] = [
+        IntakeOutcome::Accept,
+        IntakeOutcome::AcceptPending,
+        IntakeOutcome::NotifyMissing,
+        IntakeOutcome::Refuse,
+        IntakeOutcome::Instant,
+    ];
+
+    /// The button's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            IntakeOutcome::Log => "只接件",
+            IntakeOutcome::Accept => "受理",
+            IntakeOutcome::AcceptPending => "容缺受理",
+            IntakeOutcome::NotifyMissing => "一次性告知",
+            IntakeOutcome::Refuse => "不予受理",
+            IntakeOutcome::Instant => "即办",
+        }
+    }
+
     /// The lifecycle action the outcome takes after the request is logged.
     pub fn action(self) -> Option<Action> {
         match self {
@@ -202,8 +223,7 @@ pub struct OutcomeOffer {
 
 /// The desk's outcome buttons (every outcome but `log`) for the materials ticked.
 pub fn outcome_offers(item: (&str, CaseKind), materials: &[(Material, bool)]) -> Vec<OutcomeOffer> {
-    use IntakeOutcome as O;
-    [O::Accept, O::AcceptPending, O::NotifyMissing, O::Refuse, O::Instant]
+    IntakeOutcome::DESK
         .into_iter()
         .map(|outcome| {
             let reason = outcome_refusal(outcome, item, materials);

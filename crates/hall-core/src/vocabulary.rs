@@ -11,6 +11,7 @@ use crate::coordination::IssueUrgency;
 use crate::demands::DemandState;
 use crate::documents::CasePaper;
 use crate::duties::{DutyList, DutySide};
+use crate::intake::IntakeOutcome;
 use crate::lifecycle::{ActionInfo, CaseState, Clock, Role, ACTIONS, STATES};
 use crate::limits::{Limits, LIMITS};
 use crate::publish::PublicList;
@@ -102,6 +103,8 @@ pub struct Vocabulary {
     pub roles: Vec<Word<Role>>,
     pub item_kinds: Vec<Word<CaseKind>>,
     pub delivery_methods: Vec<Word<DeliveryMethod>>,
+    /// The desk's outcome buttons (前台受理), in order, coloured by meaning.
+    pub desk_outcomes: Vec<Word<IntakeOutcome>>,
     /// Only the urgencies that are shown (即将到期, 已超期).
     pub urgencies: Vec<Word<Urgency>>,
     pub papers: Vec<Word<CasePaper>>,
@@ -174,6 +177,18 @@ pub fn vocabulary() -> Vocabulary {
         .into_iter()
         .map(|(m, l)| word(m, l, Tag::Info))
         .collect(),
+        desk_outcomes: IntakeOutcome::DESK
+            .into_iter()
+            .map(|o| {
+                let tag = match o {
+                    IntakeOutcome::AcceptPending => Tag::Success,
+                    IntakeOutcome::NotifyMissing => Tag::Warning,
+                    IntakeOutcome::Refuse => Tag::Danger,
+                    _ => Tag::Primary,
+                };
+                word(o, o.label(), tag)
+            })
+            .collect(),
         urgencies: vec![
             word(Urgency::Warning, "即将到期", Tag::Warning),
             word(Urgency::Overdue, "已超期", Tag::Danger),

@@ -5,6 +5,7 @@ import type { CasePaper } from "./CasePaper";
 import type { DeliveryMethod } from "./DeliveryMethod";
 import type { DemandState } from "./DemandState";
 import type { DutySide } from "./DutySide";
+import type { IntakeOutcome } from "./IntakeOutcome";
 import type { IssueUrgencyWord } from "./IssueUrgencyWord";
 import type { Limits } from "./Limits";
 import type { ListTab } from "./ListTab";
@@ -24,6 +25,10 @@ export type Vocabulary = { states: Array<StateWord>,
  * The lifecycle actions with their dialogs (`form`) and button colours (`tone`).
  */
 actions: Array<ActionInfo>, roles: Array<Word<Role>>, item_kinds: Array<Word<CaseKind>>, delivery_methods: Array<Word<DeliveryMethod>>, 
+/**
+ * The desk's outcome buttons (前台受理), in order, coloured by meaning.
+ */
+desk_outcomes: Array<Word<IntakeOutcome>>, 
 /**
  * Only the urgencies that are shown (即将到期, 已超期).
  */

@@ -590,6 +590,33 @@ export const VOCABULARY: Vocabulary = {
       "tag": "info"
     }
   ],
+  "desk_outcomes": [
+    {
+      "value": "accept",
+      "label": "受理",
+      "tag": "primary"
+    },
+    {
+      "value": "accept_pending",
+      "label": "容缺受理",
+      "tag": "success"
+    },
+    {
+      "value": "notify_missing",
+      "label": "一次性告知",
+      "tag": "warning"
+    },
+    {
+      "value": "refuse",
+      "label": "不予受理",
+      "tag": "danger"
+    },
+    {
+      "value": "instant",
+      "label": "即办",
+      "tag": "primary"
+    }
+  ],
   "urgencies": [
     {
       "value": "warning",
