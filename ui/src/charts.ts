@@ -5,6 +5,7 @@ import type { RatingSummary } from './bindings/RatingSummary'
 import type { Tally } from './bindings/Tally'
 import type { UnitQueue } from './bindings/UnitQueue'
 import { percent, shortDate } from './ranges'
+import { WORDS, wordLabel } from './words'
 
 /** A plain ECharts option object. */
 export type ChartOption = Record<string, unknown>
@@ -141,16 +142,17 @@ export function queueOption(queues: readonly UnitQueue[]): ChartOption {
     barMaxWidth: 18,
     emphasis: { focus: 'series' },
   })
+  const [warning, overdue] = [wordLabel(WORDS.urgencies, 'warning'), wordLabel(WORDS.urgencies, 'overdue')]
   return {
     tooltip: TOOLTIP_AXIS,
-    legend: { top: 0, data: ['正常', '即将到期', '已超期'] },
+    legend: { top: 0, data: ['正常', warning, overdue] },
     grid: GRID,
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: sorted.map((q) => q.unit_name), axisLabel: { width: 120, overflow: 'truncate' } },
     series: [
       bar('正常', CHART_COLORS.blue, parts.map((p) => p.normal)),
-      bar('即将到期', CHART_COLORS.yellow, parts.map((p) => p.warning)),
-      bar('已超期', CHART_COLORS.red, parts.map((p) => p.overdue)),
+      bar(warning, CHART_COLORS.yellow, parts.map((p) => p.warning)),
+      bar(overdue, CHART_COLORS.red, parts.map((p) => p.overdue)),
     ],
   }
 }

@@ -3,17 +3,15 @@
 // `document` and are previewed with pdf.js (pdf.ts). Pure helpers, unit-tested.
 import type { CasePaper } from './bindings/CasePaper'
 import type { DocRequest } from './bindings/DocRequest'
+import { WORDS } from './words'
 
-export const PAPER_LABELS: Record<CasePaper, string> = {
-  receipt: '受理回执',
-  notice: '一次性告知书',
-  refusal: '不予受理通知书',
-  commitment: '容缺受理承诺书',
-  delivery: '出件签收单',
-}
+/** The papers' names, as Rust names them (the vocabulary). */
+export const PAPER_LABELS: Record<CasePaper, string> = Object.fromEntries(
+  WORDS.papers.map((w) => [w.value, w.label]),
+) as Record<CasePaper, string>
 
 /** The order the papers arise in a case's life (as Rust lists `documents`). */
-export const PAPER_ORDER: readonly CasePaper[] = ['receipt', 'notice', 'refusal', 'commitment', 'delivery']
+export const PAPER_ORDER: readonly CasePaper[] = WORDS.papers.map((w) => w.value)
 
 export function paperLabel(p: CasePaper): string {
   return PAPER_LABELS[p] ?? p
@@ -26,26 +24,11 @@ export function sortedPapers(list: readonly CasePaper[] | null | undefined): Cas
 }
 
 /**
- * The papers a workflow outcome produces, the one to hand over first at the head:
- * 受理 / 即办 → 受理回执; 容缺受理 → 承诺书 (signed by the applicant) and 受理回执;
- * 一次性告知 → 告知书; 不予受理 → 通知书; 出件 → 签收单. Other steps print nothing.
+ * The papers a workflow outcome (an intake outcome or an action) produces, the one to hand over
+ * first at the head, as the vocabulary's `step_papers` lists them. Other steps print nothing.
  */
 export function papersForOutcome(outcome: string): CasePaper[] {
-  switch (outcome) {
-    case 'accept':
-    case 'instant':
-      return ['receipt']
-    case 'accept_pending':
-      return ['commitment', 'receipt']
-    case 'notify_missing':
-      return ['notice']
-    case 'refuse':
-      return ['refusal']
-    case 'deliver':
-      return ['delivery']
-    default:
-      return []
-  }
+  return [...(WORDS.step_papers.find((s) => s.step === outcome)?.papers ?? [])]
 }
 
 /**

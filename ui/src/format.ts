@@ -1,7 +1,9 @@
-// Pure display helpers (dates, urgency, roles, item kinds). Unit-tested in src/__tests__/.
+// Pure display helpers (dates, urgency, roles, item kinds). Labels and colours come from the
+// vocabulary Rust exports (words.ts). Unit-tested in src/__tests__/.
 import type { Urgency } from './bindings/Urgency'
 import type { Role } from './bindings/Role'
 import type { CaseKind } from './bindings/CaseKind'
+import { WORDS, wordLabel, wordTag } from './words'
 
 /** Element Plus tag types. */
 export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
@@ -56,14 +58,8 @@ export interface UrgencyTag {
 
 /** Yellow 即将到期 / red 已超期; nothing for a case on time or without a running clock. */
 export function urgencyTag(u: Urgency | null | undefined): UrgencyTag | null {
-  switch (u) {
-    case 'warning':
-      return { type: 'warning', label: '即将到期' }
-    case 'overdue':
-      return { type: 'danger', label: '已超期' }
-    default:
-      return null
-  }
+  const w = WORDS.urgencies.find((x) => x.value === u)
+  return w ? { type: w.tag, label: w.label } : null
 }
 
 /** CSS class for a due date cell: coloured text matching the urgency tag. */
@@ -71,27 +67,13 @@ export function urgencyClass(u: Urgency | null | undefined): string {
   return u === 'warning' ? 'due-warning' : u === 'overdue' ? 'due-overdue' : ''
 }
 
-const ROLE_LABELS: Record<Role, string> = {
-  clerk: '前台受理员',
-  officer: '后台经办人',
-  supervisor: '中心主任',
-  admin: '系统管理员',
-}
-
 export function roleLabel(r: Role | null | undefined): string {
-  return r ? ROLE_LABELS[r] ?? r : EMPTY
-}
-
-const KIND_TAGS: Record<CaseKind, TagType> = {
-  即办件: 'success',
-  承诺件: 'primary',
-  上报件: 'warning',
-  联办件: 'info',
+  return r ? wordLabel(WORDS.roles, r) : EMPTY
 }
 
 /** Tag colour for 办件类型; `item_kind` of a case arrives as a plain string. */
 export function kindTagType(kind: string | null | undefined): TagType {
-  return (kind && KIND_TAGS[kind as CaseKind]) || 'info'
+  return wordTag(WORDS.item_kinds, kind as CaseKind | null | undefined)
 }
 
 /** `卫星镇` → `卫星镇便民服务中心`; a name that already says so is kept. */

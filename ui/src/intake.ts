@@ -1,13 +1,15 @@
-// Pure helpers of 前台受理: finding an item as the clerk types, what the materials allow, and the
-// request sent to Rust. Rust checks everything again and answers in Chinese; these only decide
-// which buttons are live and what the screen tells the clerk.
-import type { CaseKind } from './bindings/CaseKind'
+// Helpers of 前台受理: finding an item as the clerk types, the outcome buttons as Rust answers
+// them for the materials ticked, and the request sent to Rust, which checks everything again.
 import type { CatalogItemView } from './bindings/CatalogItemView'
 import type { IntakeOutcome } from './bindings/IntakeOutcome'
 import type { IntakeRequest } from './bindings/IntakeRequest'
 import type { Material } from './bindings/Material'
 import type { Party } from './bindings/Party'
 import type { PartyKind } from './bindings/PartyKind'
+import type { OutcomeOffer } from './bindings/OutcomeOffer'
+import { ref, shallowRef, watch } from 'vue'
+import { call, errorMessage } from './api'
+import { WORDS } from './words'
 
 /** Items matching what was typed: code, name, or pinyin initials. Initials and code prefixes
  *  first (as the catalog screen orders them), then the catalog's order. */
@@ -59,39 +61,64 @@ export interface OutcomeState {
   reason: string
 }
 
-const names = (ms: readonly Material[]) => ms.map((m) => m.name).join('、')
+/** The desk's outcome buttons with their labels and colours, as Rust lists them. */
+export const DESK_OUTCOMES = WORDS.desk_outcomes.filter((w): w is typeof w & { value: DeskOutcome } => w.value !== 'log')
+
+/** Every button off with one reason (no item chosen yet, or Rust's answer still on its way). */
+export function outcomesOff(reason: string): Record<DeskOutcome, OutcomeState> {
+  return Object.fromEntries(DESK_OUTCOMES.map((o) => [o.value, { enabled: false, reason }])) as Record<DeskOutcome, OutcomeState>
+}
+
+/** Rust's answer (`intake_outcomes`) as the buttons read it; an outcome it did not name is off. */
+export function outcomesFrom(offers: readonly OutcomeOffer[]): Record<DeskOutcome, OutcomeState> {
+  const out = outcomesOff('')
+  for (const o of offers) if (o.outcome !== 'log') out[o.outcome] = { enabled: o.enabled, reason: o.reason }
+  return out
+}
 
 /**
- * Which outcome buttons are live for the materials ticked: 受理/即办 need every required one,
- * 容缺受理 needs only 可容缺 ones missing, 一次性告知 needs some required one missing.
- * 不予受理 is always possible (with a reason). Nothing is live before an item is chosen.
+ * The outcome buttons for the item and the materials ticked, from Rust (the intake's own rule:
+ * 受理/即办 need every required material, 容缺受理 only 可容缺 ones missing, 一次性告知 some
+ * missing). Nothing is live before an item is chosen; the latest answer wins. While an answer
+ * is on its way `pending` is true and `settled()` waits for it (a click or a shortcut right after
+ * a tick is judged on the materials as ticked, not on the answer before).
  */
-export function outcomeStates(kind: CaseKind | null | undefined, check: MaterialCheck | null): Record<DeskOutcome, OutcomeState> {
-  const off = (reason: string): OutcomeState => ({ enabled: false, reason })
-  const on: OutcomeState = { enabled: true, reason: '' }
-  if (!kind || !check) {
-    const r = '请先选择事项'
-    return { accept: off(r), accept_pending: off(r), notify_missing: off(r), refuse: off(r), instant: off(r) }
+export function useOutcomes(itemCode: () => string | null | undefined, given: () => ReadonlySet<string>) {
+  const states = shallowRef(outcomesOff('请先选择事项'))
+  const pending = ref(false)
+  let seq = 0
+  let latest: Promise<void> = Promise.resolve()
+  async function load(code: string | null | undefined, names: ReadonlySet<string>, mine: number) {
+    let next = outcomesOff('请先选择事项')
+    if (code) {
+      try {
+        next = outcomesFrom(await call({ type: 'intake_outcomes', item_code: code, materials: [...names] }, 'outcomes'))
+      } catch (e) {
+        next = outcomesOff(errorMessage(e))
+      }
+    }
+    if (mine === seq) {
+      states.value = next
+      pending.value = false
+    }
   }
-  const complete = check.missing.length === 0
-  const missingText = `缺少必需材料：${names(check.missing)}`
-  return {
-    accept: complete ? on : off(missingText),
-    instant:
-      kind !== '即办件'
-        ? off(`本事项是${kind}，不能当场办结`)
-        : complete
-          ? on
-          : off(missingText),
-    accept_pending: complete
-      ? off('必需材料已齐全，请直接受理')
-      : check.missingHard.length > 0
-        ? off(`缺少的“${names(check.missingHard)}”不允许容缺`)
-        : on,
-    notify_missing: complete ? off('必需材料已齐全，无需一次性告知') : on,
-    refuse: on,
+  watch(
+    [itemCode, given],
+    ([code, names]) => {
+      const mine = ++seq
+      pending.value = true
+      latest = load(code, names, mine)
+    },
+    { immediate: true },
+  )
+  async function settled(): Promise<Record<DeskOutcome, OutcomeState>> {
+    while (pending.value) await latest
+    return states.value
   }
+  return { states, pending, settled }
 }
+
+const names = (ms: readonly Material[]) => ms.map((m) => m.name).join('、')
 
 /** One line telling the clerk what the materials allow. */
 export function materialsAdvice(check: MaterialCheck | null, total: number): string {

@@ -1,30 +1,21 @@
 // The case lifecycle as the Rust side defines it (request `lifecycle`). State labels and tag
-// colours are derived from that table, never from a list kept here.
+// colours come from the vocabulary Rust exports (words.ts), never from a list kept here.
 import { shallowRef } from 'vue'
 import type { LifecycleTable } from './bindings/LifecycleTable'
 import type { StateInfo } from './bindings/StateInfo'
 import type { CaseState } from './bindings/CaseState'
 import type { TagType } from './format'
 import { call } from './api'
+import { WORDS } from './words'
 
-/** Tag colour from what a state means for the clock and the pickup window. */
-export function stateTagType(info: StateInfo | null | undefined): TagType {
-  if (!info) return 'info'
-  if (info.ready_for_pickup) return 'success'
-  if (info.closed) return 'info'
-  switch (info.clock) {
-    case 'running':
-      return 'primary'
-    case 'stopped':
-      return 'warning'
-    default:
-      return 'info'
-  }
+/** Tag colour by what a state means for the clock and the pickup window (chosen in Rust). */
+export function stateTagType(info: Pick<StateInfo, 'state'> | null | undefined): TagType {
+  return WORDS.states.find((w) => w.state === info?.state)?.tag ?? 'info'
 }
 
 /** Closed states are drawn plain (outlined), open ones light (filled). */
-export function stateTagEffect(info: StateInfo | null | undefined): 'light' | 'plain' {
-  return info?.closed ? 'plain' : 'light'
+export function stateTagEffect(info: Pick<StateInfo, 'state'> | null | undefined): 'light' | 'plain' {
+  return WORDS.states.find((w) => w.state === info?.state)?.closed ? 'plain' : 'light'
 }
 
 export function findState(table: LifecycleTable | null | undefined, state: CaseState | null | undefined): StateInfo | undefined {
@@ -38,7 +29,7 @@ export function stateLabel(
   state: CaseState | null | undefined,
   fallback?: string,
 ): string {
-  return findState(table, state)?.label ?? fallback ?? state ?? ''
+  return findState(table, state)?.label ?? WORDS.states.find((w) => w.state === state)?.label ?? fallback ?? state ?? ''
 }
 
 /** The table, once loaded (shared by every screen). */

@@ -4,9 +4,11 @@ import { shallowRef } from 'vue'
 import type { Unit } from './bindings/Unit'
 import type { Vocabulary } from './bindings/Vocabulary'
 import { call } from './api'
+import { WORDS } from './words'
 
 export const units = shallowRef<Unit[]>([])
-export const vocabulary = shallowRef<Vocabulary | null>(null)
+/** The generated vocabulary at once; `loadVocabulary` asks the hall (a remote desk's host may be newer). */
+export const vocabulary = shallowRef<Vocabulary | null>(WORDS)
 
 let unitsLoading: Promise<Unit[]> | null = null
 let vocabLoading: Promise<Vocabulary> | null = null
@@ -34,7 +36,6 @@ export function setUnits(u: Unit[]): void {
 }
 
 export function loadVocabulary(): Promise<Vocabulary> {
-  if (vocabulary.value) return Promise.resolve(vocabulary.value)
   if (!vocabLoading) {
     vocabLoading = call({ type: 'vocabulary' }, 'vocabulary').then(
       (v) => {

@@ -5,6 +5,7 @@ import type { Figures } from './bindings/Figures'
 import { call, errorMessage } from './api'
 import { ratingAverage } from './format'
 import { percent } from './ranges'
+import { WORDS, actionInfo, wordLabel } from './words'
 
 /**
  * A value loaded again and again (a new date or range, a refresh), where the latest request
@@ -76,11 +77,11 @@ export function figureCards(f: Figures): FigureCard[] {
   return [
     n('logged', '接件', c.logged),
     n('accepted', '受理', c.accepted, undefined, '含容缺受理'),
-    n('instant', '即办件', c.instant),
-    n('notified', '一次性告知', c.notified),
-    n('refused', '不予受理', c.refused),
+    n('instant', wordLabel(WORDS.item_kinds, '即办件'), c.instant),
+    n('notified', actionInfo('notify_missing')?.label ?? '', c.notified),
+    n('refused', actionInfo('refuse')?.label ?? '', c.refused),
     n('decided', '办结', c.decided, undefined, '含即办'),
-    n('delivered', '出件', c.delivered),
+    n('delivered', actionInfo('deliver')?.label ?? '', c.delivered),
     n('withdrawn', '撤件/撤回', c.withdrawn),
     n('overdue', '逾期', c.overdue, c.overdue ? 'bad' : undefined),
     {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::admission::{AdmissionRule, RULES};
 use crate::calendar::WorkingDate;
 use crate::catalog::{CatalogFile, Unit};
 use crate::consult::ConsultInput;
@@ -15,7 +14,7 @@ use crate::coordination::{IssueAnswer, IssueInput};
 use crate::demands::{DemandInput, DemandState};
 use crate::duties::{DutyFile, DutyList};
 use crate::error::{ErrorCode, HallError, Result};
-use crate::intake::IntakeRequest;
+use crate::intake::{IntakeRequest, OutcomeOffer};
 use crate::lifecycle::{self, Action, CaseState, LifecycleTable, Role};
 use crate::store::{
     ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo, HallInfo, ImportOutcome,
@@ -27,8 +26,9 @@ use crate::store::{
 };
 use crate::store::{
     AuditReport, BackupFacts, BackupInfo, Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating,
-    SyncStatus, UserInfo, UserUpdate, RATING_LABELS, SPECIAL_KINDS,
+    SyncStatus, UserInfo, UserUpdate,
 };
+pub use crate::vocabulary::{RuleView, Vocabulary};
 
 /// Passwords are `Zeroizing`: wiped from memory when the request is dropped (and left out of
 /// its `Debug`).
@@ -82,6 +82,11 @@ pub enum Request {
     },
     Intake {
         request: Box<IntakeRequest>,
+    },
+    /// The desk's outcome buttons for an item and the materials ticked (the intake's own rule).
+    IntakeOutcomes {
+        item_code: String,
+        materials: Vec<String>,
     },
     Act {
         number: String,
@@ -238,30 +243,6 @@ pub enum Request {
     },
 }
 
-/// Fixed word lists the screens offer.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct Vocabulary {
-    pub special_kinds: Vec<String>,
-    /// Index 0 is level 1 (非常不满意) … index 4 is level 5 (非常满意).
-    pub rating_labels: Vec<String>,
-    pub demand_categories: Vec<String>,
-    pub issue_kinds: Vec<String>,
-    pub issue_results: Vec<String>,
-    pub satisfaction: Vec<String>,
-    pub admission_rules: Vec<RuleView>,
-}
-
-/// A 准入 rule as the screens explain it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct RuleView {
-    pub rule: AdmissionRule,
-    pub admitted: bool,
-    pub label: String,
-    pub basis: String,
-}
-
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CategoryCount {
@@ -288,6 +269,7 @@ pub enum Reply {
     DueDate(WorkingDate),
     Cases(Vec<CaseSummary>),
     Case(Box<CaseDetail>),
+    Outcomes(Vec<OutcomeOffer>),
     Dashboard(Dashboard),
     Figures(Box<Figures>),
     Rating(Rating),
@@ -515,7 +497,10 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
         Request::ListCases { state, date, limit } => {
             Reply::Cases(store.list_cases(state, date, limit.unwrap_or(200).clamp(1, 1000) as usize)?)
         }
-        Request::CaseDetail { number } => Reply::Case(Box::new(store.case_detail(&number)?)),
+        Request::CaseDetail { number } => Reply::Case(Box::new(store.case_view(&number, require(session)?)?)),
+        Request::IntakeOutcomes { item_code, materials } => {
+            Reply::Outcomes(store.intake_outcomes(&item_code, &materials)?)
+        }
         Request::Intake { mut request } => {
             let user = require(session)?;
             request.clerk = user.username.clone();
@@ -552,23 +537,7 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
             Reply::FollowUp(store.update_follow_up(&number, &update, require(session)?)?)
         }
         Request::RevealId { number, agent } => Reply::IdNumber(store.reveal_id(&number, agent, require(session)?)?),
-        Request::Vocabulary => Reply::Vocabulary(Vocabulary {
-            special_kinds: SPECIAL_KINDS.iter().map(|s| s.to_string()).collect(),
-            rating_labels: RATING_LABELS.iter().map(|s| s.to_string()).collect(),
-            demand_categories: words(crate::demands::CATEGORIES),
-            issue_kinds: words(crate::coordination::KINDS),
-            issue_results: words(crate::coordination::RESULTS),
-            satisfaction: words(crate::coordination::SATISFACTION),
-            admission_rules: RULES
-                .iter()
-                .map(|r| RuleView {
-                    rule: r.rule,
-                    admitted: r.admitted,
-                    label: r.label.to_string(),
-                    basis: r.basis.to_string(),
-                })
-                .collect(),
-        }),
+        Request::Vocabulary => Reply::Vocabulary(crate::vocabulary::vocabulary()),
         Request::Lock => {
             if let Some(u) = session.as_mut() {
                 u.locked = true;
@@ -649,10 +618,6 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
 
 /// The most records a list request returns (newest first).
 const LIST_LIMIT: usize = 500;
-
-fn words(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
-}
 
 #[cfg(test)]
 mod tests {

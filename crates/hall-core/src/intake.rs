@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::catalog::{CaseKind, CatalogItem, Material};
 use crate::error::{HallError, Result};
 use crate::lifecycle::Action;
-use crate::validate;
+use crate::{limits, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +52,27 @@ pub enum IntakeOutcome {
 }
 
 impl IntakeOutcome {
+    /// The desk's outcome buttons, in their order (`log` is not one).
+    pub const DESK: [IntakeOutcome; 5] = [
+        IntakeOutcome::Accept,
+        IntakeOutcome::AcceptPending,
+        IntakeOutcome::NotifyMissing,
+        IntakeOutcome::Refuse,
+        IntakeOutcome::Instant,
+    ];
+
+    /// The button's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            IntakeOutcome::Log => "只接件",
+            IntakeOutcome::Accept => "受理",
+            IntakeOutcome::AcceptPending => "容缺受理",
+            IntakeOutcome::NotifyMissing => "一次性告知",
+            IntakeOutcome::Refuse => "不予受理",
+            IntakeOutcome::Instant => "即办",
+        }
+    }
+
     /// The lifecycle action the outcome takes after the request is logged.
     pub fn action(self) -> Option<Action> {
         match self {
@@ -110,14 +131,15 @@ pub fn check_party(role: &str, p: &Party, today: NaiveDate, phone_required: bool
         PartyKind::Org => validate::credit_code(&p.id_number),
     }
     .map_err(prefix)?;
-    let name = validate::text(if p.kind == PartyKind::Org { "单位名称" } else { "姓名" }, &p.name, 100, true)
-        .map_err(prefix)?;
+    let name =
+        validate::text(if p.kind == PartyKind::Org { "单位名称" } else { "姓名" }, &p.name, limits::PARTY_NAME, true)
+            .map_err(prefix)?;
     let phone = if p.phone.trim().is_empty() && !phone_required {
         String::new()
     } else {
         validate::phone(&p.phone).map_err(prefix)?
     };
-    let address = validate::text("地址", &p.address, 200, false).map_err(prefix)?;
+    let address = validate::text("地址", &p.address, limits::ADDRESS, false).map_err(prefix)?;
     Ok(CheckedParty { kind: p.kind, id_number, name, phone, address })
 }
 
@@ -145,14 +167,29 @@ pub fn check_outcome(
     item: (&str, CaseKind),
     materials: &[(Material, bool)],
 ) -> Result<Vec<Material>> {
+    if let Some(reason) = outcome_refusal(outcome, item, materials) {
+        return Err(HallError::invalid(reason));
+    }
+    if outcome == IntakeOutcome::Refuse && note.trim().is_empty() {
+        return Err(HallError::invalid("不予受理必须写明理由"));
+    }
+    Ok(materials.iter().filter(|(m, given)| m.required && !given).map(|(m, _)| m.clone()).collect())
+}
+
+/// Why the materials handed in (or the item's kind) do not allow the outcome, if they do not:
+/// the rule of the desk's outcome buttons, of the intake and of the case page's 受理 steps.
+pub fn outcome_refusal(
+    outcome: IntakeOutcome,
+    item: (&str, CaseKind),
+    materials: &[(Material, bool)],
+) -> Option<String> {
     let (item_name, kind) = item;
-    let missing: Vec<Material> =
-        materials.iter().filter(|(m, given)| m.required && !given).map(|(m, _)| m.clone()).collect();
-    let names = |ms: &[Material]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、");
+    let missing: Vec<&Material> = materials.iter().filter(|(m, given)| m.required && !given).map(|(m, _)| m).collect();
+    let names = |ms: &[&Material]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、");
     match outcome {
         IntakeOutcome::Accept | IntakeOutcome::Instant if !missing.is_empty() => {
             let all_deferrable = missing.iter().all(|m| m.deferrable);
-            Err(HallError::invalid(format!(
+            Some(format!(
                 "缺少必需材料：{}，不能直接受理。{}",
                 names(&missing),
                 if all_deferrable {
@@ -160,22 +197,37 @@ pub fn check_outcome(
                 } else {
                     "请出具一次性告知书（一次性告知）。"
                 }
-            )))
+            ))
         }
         IntakeOutcome::Instant if kind != CaseKind::Instant => {
-            Err(HallError::invalid(format!("事项“{item_name}”是{}，不是即办件，不能当场办结", kind.label())))
+            Some(format!("事项“{item_name}”是{}，不是即办件，不能当场办结", kind.label()))
         }
-        IntakeOutcome::AcceptPending if missing.is_empty() => {
-            Err(HallError::invalid("材料已齐全，无需容缺受理，请直接受理"))
-        }
+        IntakeOutcome::AcceptPending if missing.is_empty() => Some("材料已齐全，无需容缺受理，请直接受理".into()),
         IntakeOutcome::AcceptPending if missing.iter().any(|m| !m.deferrable) => {
-            let hard: Vec<Material> = missing.iter().filter(|m| !m.deferrable).cloned().collect();
-            Err(HallError::invalid(format!("缺少的“{}”不允许容缺，不能容缺受理，请一次性告知", names(&hard))))
+            let hard: Vec<&Material> = missing.iter().copied().filter(|m| !m.deferrable).collect();
+            Some(format!("缺少的“{}”不允许容缺，不能容缺受理，请一次性告知", names(&hard)))
         }
-        IntakeOutcome::NotifyMissing if missing.is_empty() => {
-            Err(HallError::invalid("必需材料已齐全，无需一次性告知，请直接受理"))
-        }
-        IntakeOutcome::Refuse if note.trim().is_empty() => Err(HallError::invalid("不予受理必须写明理由")),
-        _ => Ok(missing),
+        IntakeOutcome::NotifyMissing if missing.is_empty() => Some("必需材料已齐全，无需一次性告知，请直接受理".into()),
+        _ => None,
     }
+}
+
+/// One outcome button of the desk: live or greyed with the reason (`outcome_refusal`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OutcomeOffer {
+    pub outcome: IntakeOutcome,
+    pub enabled: bool,
+    pub reason: String,
+}
+
+/// The desk's outcome buttons (every outcome but `log`) for the materials ticked.
+pub fn outcome_offers(item: (&str, CaseKind), materials: &[(Material, bool)]) -> Vec<OutcomeOffer> {
+    IntakeOutcome::DESK
+        .into_iter()
+        .map(|outcome| {
+            let reason = outcome_refusal(outcome, item, materials);
+            OutcomeOffer { outcome, enabled: reason.is_none(), reason: reason.unwrap_or_default() }
+        })
+        .collect()
 }

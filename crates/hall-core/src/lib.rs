@@ -2,6 +2,7 @@
 //! working-day calendar, validation — and its SQLite store. No Tauri, no webview: the desktop
 //! shell, `hallctl` and the tests all stand on this crate.
 
+pub mod action_forms;
 pub mod admission;
 pub mod api;
 pub mod calendar;
@@ -14,12 +15,15 @@ pub mod demo;
 pub mod documents;
 pub mod duties;
 pub mod error;
+pub mod guards;
 pub mod intake;
 pub mod lifecycle;
+pub mod limits;
 pub mod privacy;
 pub mod publish;
 pub mod store;
 pub mod validate;
+pub mod vocabulary;
 
 pub use error::{ErrorCode, HallError, Result};
 pub use store::Store;

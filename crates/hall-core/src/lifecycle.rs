@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::action_forms::{form_of, tone_of, ActionForm, Tone};
 use crate::error::{ErrorCode, HallError, Result};
+use crate::guards::Guard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -194,11 +196,15 @@ pub struct ActionInfo {
     pub needs_reason: bool,
     /// The action accepts the case: the time limit starts counting from today.
     pub accepts: bool,
+    /// What its dialog asks for (see `action_forms`).
+    pub form: ActionForm,
+    /// The colour of its button, by meaning.
+    pub tone: Tone,
 }
 
 const fn ac(action: Action, key: &'static str, label: &'static str, needs_reason: bool) -> ActionInfo {
     let accepts = matches!(action, Action::Accept | Action::AcceptPending | Action::Instant);
-    ActionInfo { action, key, label, needs_reason, accepts }
+    ActionInfo { action, key, label, needs_reason, accepts, form: form_of(action, needs_reason), tone: tone_of(action) }
 }
 
 use Action as A;
@@ -251,11 +257,25 @@ pub struct Transition {
     pub from: CaseState,
     pub to: CaseState,
     pub roles: &'static [Role],
+    /// What else must hold, checked in this order after the role (see `guards`): a guard that
+    /// fails hides the action or leaves it offered but disabled, with its reason.
+    pub guards: &'static [Guard],
 }
 
 const fn tr(action: Action, from: CaseState, to: CaseState, roles: &'static [Role]) -> Transition {
-    Transition { action, from, to, roles }
+    Transition { action, from, to, roles, guards: &[] }
 }
+
+impl Transition {
+    /// The row with the conditions it needs: `tr(…).when(&[G::ForwardedItem])`.
+    const fn when(self, guards: &'static [Guard]) -> Transition {
+        Transition { guards, ..self }
+    }
+}
+
+use Guard as G;
+/// 容缺 materials still out and the commitment date passed.
+const LAPSED: &[Guard] = &[G::DeferredOut, G::CommitmentPassed];
 
 const CLERK: &[Role] = &[Role::Clerk];
 const OFFICER: &[Role] = &[Role::Officer];
@@ -267,11 +287,11 @@ const DESK_OR_OFFICE: &[Role] = &[Role::Clerk, Role::Officer];
 /// Every allowed transition. Same-state rows are recorded steps that do not move the case.
 pub const TRANSITIONS: &[Transition] = &[
     // Front desk
-    tr(A::Accept, S::Logged, S::Accepted, CLERK),
-    tr(A::AcceptPending, S::Logged, S::Accepted, CLERK),
+    tr(A::Accept, S::Logged, S::Accepted, CLERK).when(&[G::MaterialsFit]),
+    tr(A::AcceptPending, S::Logged, S::Accepted, CLERK).when(&[G::MaterialsFit]),
     tr(A::Refuse, S::Logged, S::Refused, CLERK),
-    tr(A::NotifyMissing, S::Logged, S::Logged, CLERK),
-    tr(A::Instant, S::Logged, S::Approved, CLERK),
+    tr(A::NotifyMissing, S::Logged, S::Logged, CLERK).when(&[G::MaterialsFit]),
+    tr(A::Instant, S::Logged, S::Approved, CLERK).when(&[G::InstantItem, G::MaterialsFit]),
     tr(A::Withdraw, S::Logged, S::Cancelled, DESK_OR_SUPERVISOR),
     // Back office
     tr(A::Claim, S::Accepted, S::Processing, OFFICER),
@@ -281,15 +301,15 @@ pub const TRANSITIONS: &[Transition] = &[
     tr(A::SupplementReceived, S::Supplement, S::Processing, DESK_OR_OFFICE),
     tr(A::SpecialStart, S::Processing, S::Special, OFFICER),
     tr(A::SpecialEnd, S::Special, S::Processing, OFFICER),
-    tr(A::Forward, S::Processing, S::Processing, OFFICER),
-    tr(A::CountyResult, S::Processing, S::Processing, OFFICER),
+    tr(A::Forward, S::Processing, S::Processing, OFFICER).when(&[G::ForwardedItem, G::NoForwardOpen]),
+    tr(A::CountyResult, S::Processing, S::Processing, OFFICER).when(&[G::ForwardOpen]),
     tr(A::Approve, S::Processing, S::Approved, OFFICER),
-    tr(A::ApprovePending, S::Processing, S::ApprovedPending, OFFICER),
+    tr(A::ApprovePending, S::Processing, S::ApprovedPending, OFFICER).when(&[G::DeferredOut]),
     tr(A::Reject, S::Processing, S::Rejected, OFFICER),
     // 容缺 commitments that were not met
-    tr(A::Lapse, S::Accepted, S::Revoked, OFFICE_OR_SUPERVISOR),
-    tr(A::Lapse, S::Processing, S::Revoked, OFFICE_OR_SUPERVISOR),
-    tr(A::Lapse, S::ApprovedPending, S::Revoked, OFFICE_OR_SUPERVISOR),
+    tr(A::Lapse, S::Accepted, S::Revoked, OFFICE_OR_SUPERVISOR).when(LAPSED),
+    tr(A::Lapse, S::Processing, S::Revoked, OFFICE_OR_SUPERVISOR).when(LAPSED),
+    tr(A::Lapse, S::ApprovedPending, S::Revoked, OFFICE_OR_SUPERVISOR).when(LAPSED),
     // Pickup window
     tr(A::Deliver, S::Approved, S::Delivered, CLERK),
     tr(A::Deliver, S::ApprovedPending, S::Delivered, CLERK),
@@ -311,7 +331,8 @@ pub fn find(action: Action, from: CaseState) -> Option<&'static Transition> {
     TRANSITIONS.iter().find(|t| t.action == action && t.from == from)
 }
 
-/// Checks the table: the action must exist from this state and the role must be listed.
+/// Checks the table's state and role alone (the intake, before a case exists). A case's
+/// action goes through `guards::judge`, which adds the row's guards.
 pub fn check(action: Action, from: CaseState, role: Role) -> Result<&'static Transition> {
     let t = find(action, from).ok_or_else(|| {
         HallError::new(ErrorCode::Transition, format!("办件当前状态为“{}”，不能执行“{}”", from.label(), action.label()))

@@ -8,7 +8,8 @@ import {
   intakeRequest,
   materialsAdvice,
   nextStepText,
-  outcomeStates,
+  outcomesFrom,
+  outcomesOff,
 } from '../intake'
 
 const items = [
@@ -49,52 +50,32 @@ describe('materials and outcome buttons', () => {
   const mats = [m('申请书', true, false), m('身份证', true, false), m('银行卡', true, true), m('照片', false, false)]
 
   it('nothing is live before an item is chosen', () => {
-    const s = outcomeStates(null, null)
+    const s = outcomesOff('请先选择事项')
     expect(Object.values(s).every((x) => !x.enabled)).toBe(true)
     expect(s.accept.reason).toBe('请先选择事项')
   })
 
-  it('all required in: 受理 and (for 即办件) 即办; not 容缺 nor 一次性告知', () => {
-    const c = checkMaterials(mats, new Set(['申请书', '身份证', '银行卡']))
-    expect(c.missing).toEqual([])
-    const s = outcomeStates('即办件', c)
-    expect(s.accept.enabled).toBe(true)
-    expect(s.instant.enabled).toBe(true)
-    expect(s.accept_pending.enabled).toBe(false)
-    expect(s.notify_missing.enabled).toBe(false)
-    expect(s.refuse.enabled).toBe(true)
-    const p = outcomeStates('承诺件', c)
-    expect(p.instant.enabled).toBe(false)
-    expect(p.instant.reason).toContain('承诺件')
-  })
-
-  it('only 可容缺 missing: 容缺受理 and 一次性告知', () => {
-    const c = checkMaterials(mats, new Set(['申请书', '身份证']))
-    expect(c.missingDeferrable.map((x) => x.name)).toEqual(['银行卡'])
-    const s = outcomeStates('承诺件', c)
-    expect(s.accept.enabled).toBe(false)
-    expect(s.accept.reason).toContain('银行卡')
-    expect(s.accept_pending.enabled).toBe(true)
+  it('the buttons show Rust’s answer, and an outcome it did not name stays off', () => {
+    const s = outcomesFrom([
+      { outcome: 'accept', enabled: false, reason: '缺少必需材料：身份证' },
+      { outcome: 'notify_missing', enabled: true, reason: '' },
+      { outcome: 'log', enabled: true, reason: '' },
+    ])
+    expect(s.accept).toEqual({ enabled: false, reason: '缺少必需材料：身份证' })
     expect(s.notify_missing.enabled).toBe(true)
-    expect(materialsAdvice(c, mats.length)).toContain('均可容缺')
+    expect(s.refuse.enabled).toBe(false)
   })
 
-  it('a non-deferrable one missing: only 一次性告知 (and 不予受理)', () => {
-    const c = checkMaterials(mats, new Set(['申请书', '银行卡']))
-    expect(c.missingHard.map((x) => x.name)).toEqual(['身份证'])
-    const s = outcomeStates('承诺件', c)
-    expect(s.accept.enabled).toBe(false)
-    expect(s.accept_pending.enabled).toBe(false)
-    expect(s.accept_pending.reason).toContain('身份证')
-    expect(s.notify_missing.enabled).toBe(true)
-    expect(materialsAdvice(c, mats.length)).toContain('不可容缺')
-  })
-
-  it('an item without materials can be accepted at once', () => {
-    const c = checkMaterials([], new Set())
-    expect(outcomeStates('承诺件', c).accept.enabled).toBe(true)
-    expect(materialsAdvice(c, 0)).toContain('无需提交材料')
-    expect(c.given).toBe(0)
+  it('tells the clerk what the materials allow', () => {
+    const some = checkMaterials(mats, new Set(['申请书', '身份证']))
+    expect(some.missingDeferrable.map((x) => x.name)).toEqual(['银行卡'])
+    expect(materialsAdvice(some, mats.length)).toContain('均可容缺')
+    const hard = checkMaterials(mats, new Set(['申请书', '银行卡']))
+    expect(hard.missingHard.map((x) => x.name)).toEqual(['身份证'])
+    expect(materialsAdvice(hard, mats.length)).toContain('不可容缺')
+    const none = checkMaterials([], new Set())
+    expect(materialsAdvice(none, 0)).toContain('无需提交材料')
+    expect(none.given).toBe(0)
   })
 })
 

@@ -10,10 +10,13 @@ use super::{fmt_ts, SessionUser, Store};
 use crate::calendar::Calendar;
 use crate::catalog::{CatalogItem, Material};
 use crate::error::{HallError, Result};
+use crate::guards::{self, ActionOffer};
 use crate::intake::{
-    check_materials, check_outcome, check_party, CheckedParty, IntakeOutcome, IntakeRequest, PartyKind,
+    check_materials, check_outcome, check_party, outcome_offers, CheckedParty, IntakeOutcome, IntakeRequest,
+    OutcomeOffer, PartyKind,
 };
 use crate::lifecycle::{self, Action, CaseState, Clock, Role};
+use crate::limits;
 use crate::privacy::{mask_address, mask_id, mask_phone};
 
 /// How close a running case is to its due date.
@@ -114,6 +117,16 @@ pub struct CaseDetail {
     pub documents: Vec<crate::documents::CasePaper>,
     /// Where the case stands with the county hub (`None` until it is completed).
     pub sync_state: Option<super::SyncState>,
+    /// The case page's buttons for the user who asked (empty when read without a user), from
+    /// the very judgement `act` refuses with (`guards::offers`).
+    pub actions: Vec<ActionOffer>,
+    /// What to do next, for the user who asked ('' when nothing or no user).
+    pub hint: String,
+    /// Materials the desk or the office may register as brought later (none for other viewers;
+    /// see `Store::supply_materials`): every one not handed in
+    /// while the case is only logged, else the 容缺 (and optional) ones still out while a 容缺
+    /// one is; none once the case is closed.
+    pub suppliable: Vec<String>,
 }
 
 /// Details an action may carry (see the lifecycle table for which needs what).
@@ -238,7 +251,16 @@ impl Store {
         super::outbox::queue(&tx, case_id, plan.now)?;
         tx.commit()?;
         log::info!("intake {number} item {} by {}", plan.item.code, clerk.username);
-        self.case_detail(&number)
+        self.case_view(&number, clerk)
+    }
+
+    /// The desk's outcome buttons for the item and the materials ticked: the intake's rule
+    /// (`intake::outcome_refusal`) on the catalog version in force.
+    pub fn intake_outcomes(&self, item_code: &str, materials: &[String]) -> Result<Vec<OutcomeOffer>> {
+        let version = self.require_catalog()?;
+        let item = self.catalog_item(item_code, Some(version))?.item;
+        let materials = check_materials(&item, materials)?;
+        Ok(outcome_offers((&item.name, item.kind), &materials))
     }
 
     /// Many intakes in one transaction (sample and benchmark history).
@@ -268,7 +290,7 @@ impl Store {
         }
         let materials = check_materials(&item, &req.materials)?;
         let missing = check_outcome(req.outcome, &req.note, (&item.name, item.kind), &materials)?;
-        let note = crate::validate::text("备注", &req.note, 1000, false)?;
+        let note = crate::validate::text("备注", &req.note, limits::NOTE, false)?;
         if let Some(action) = req.outcome.action() {
             lifecycle::check(action, CaseState::Logged, clerk.role)?;
         } else if clerk.role != Role::Clerk {
@@ -304,16 +326,14 @@ impl Store {
         })
     }
 
-    /// Takes a lifecycle action on a case, as the logged-in user. The table decides whether the
-    /// state and role allow it; `steps` checks and records what the action carries.
+    /// Takes a lifecycle action on a case, as the logged-in user. The table and its guards
+    /// decide whether it is allowed (`guards::judge`, the judgement the case page's buttons come
+    /// from); `steps` checks and records what the action carries.
     pub fn act(&mut self, number: &str, action: Action, user: &SessionUser, p: &ActParams) -> Result<CaseDetail> {
         let case = self.case_row(number)?;
-        lifecycle::check(action, case.state, user.role)?;
-        let note = crate::validate::text("理由", &p.note, 1000, action.info().needs_reason)?;
-        if user.role == Role::Officer && user.unit.as_deref() != Some(case.unit.as_str()) {
-            return Err(HallError::forbidden(format!("该办件属于{}，只能由本单位经办人处理", case.unit)));
-        }
         let now = self.now();
+        guards::judge(action, &self.case_facts(&case)?, user, now.date())?;
+        let note = crate::validate::text("理由", &p.note, limits::NOTE, action.info().needs_reason)?;
         let step = self.plan_step(&case, action, p, now.date())?;
         let note = step.describe(&note);
         let tx = self.write()?;
@@ -331,9 +351,23 @@ impl Store {
         step.write(&tx, &case, now, user)?;
         super::outbox::queue(&tx, case.id, now)?;
         tx.commit()?;
-        self.case_detail(&case.number)
+        self.case_view(&case.number, user)
     }
 
+    /// The case as `user` sees it: with the actions offered to them and the hint.
+    pub fn case_view(&self, number: &str, user: &SessionUser) -> Result<CaseDetail> {
+        let mut detail = self.case_detail(number)?;
+        let facts = self.case_facts(&self.case_row(number)?)?;
+        detail.actions = guards::offers(&facts, user, self.today());
+        detail.hint = guards::hint(&facts, user, facts.state.info().ready_for_pickup);
+        // Only the desk and the office register materials brought later (`supply_materials`).
+        if !matches!(user.role, Role::Clerk | Role::Officer) {
+            detail.suppliable.clear();
+        }
+        Ok(detail)
+    }
+
+    /// The case without a viewer (printing, hallctl, tests): no actions, no hint.
     pub fn case_detail(&self, number: &str) -> Result<CaseDetail> {
         let number = number.trim();
         let warn = self.warn_days()?;
@@ -386,7 +420,7 @@ impl Store {
         let mut st = self.conn.prepare_cached(
             "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
         )?;
-        let materials = st
+        let materials: Vec<CaseMaterial> = st
             .query_map([case_id], |r| {
                 Ok(CaseMaterial {
                     name: r.get(0)?,
@@ -437,7 +471,11 @@ impl Store {
             [case_id],
             |r| r.get(0),
         )?;
+        let closed = summary.state.info().closed;
         let mut detail = CaseDetail {
+            suppliable: if closed { Vec::new() } else { suppliable(summary.state, &materials) },
+            actions: Vec::new(),
+            hint: String::new(),
             documents: Vec::new(),
             sync_state: self.sync_state(case_id)?,
             supplement_due,
@@ -495,6 +533,18 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         self.summaries(&ids)
     }
+}
+
+/// See `CaseDetail::suppliable` (the case is open).
+fn suppliable(state: CaseState, materials: &[CaseMaterial]) -> Vec<String> {
+    let out = materials.iter().filter(|m| !m.submitted);
+    if state == CaseState::Logged {
+        return out.map(|m| m.name.clone()).collect();
+    }
+    if !out.clone().any(|m| m.required && m.deferrable) {
+        return Vec::new();
+    }
+    out.filter(|m| m.deferrable || !m.required).map(|m| m.name.clone()).collect()
 }
 
 /// A checked intake, ready to write.
@@ -992,17 +1042,45 @@ mod tests {
         number
     }
 
+    /// A 容缺 case (one 容缺 material out, committed for today) walked to `target`.
+    fn pending_case_in(s: &mut Store, target: CaseState) -> String {
+        let clerk = s.user("clerk1").unwrap();
+        let (it, names) = item(s, CaseKind::Forwarded, true);
+        let deferrable = it.materials.iter().find(|m| m.deferrable).unwrap().name.clone();
+        let mut req =
+            request(&it, names.into_iter().filter(|n| *n != deferrable).collect(), IntakeOutcome::AcceptPending);
+        req.commitment_due = Some(s.today());
+        let number = s.intake(&req, &clerk).unwrap().summary.number;
+        let officer = s.case_officer(&number).unwrap().unwrap();
+        let path: &[Action] = match target {
+            CaseState::Accepted => &[],
+            CaseState::Processing => &[Action::Claim],
+            CaseState::ApprovedPending => &[Action::Claim, Action::ApprovePending],
+            other => panic!("no 容缺 path to {other:?}"),
+        };
+        for a in path {
+            s.act(&number, *a, &officer, &ActParams::default()).unwrap();
+        }
+        number
+    }
+
     #[test]
     fn every_transition_is_allowed_to_its_roles_and_refused_to_the_others() {
         let (_d, mut s) = testing::store();
         let transfer_to = "T-PAJS";
         for t in TRANSITIONS {
+            s.set_now(None);
             let number = match (t.from, t.action) {
                 (CaseState::Logged, Action::AcceptPending | Action::NotifyMissing | Action::Instant) => {
                     logged_for(&mut s, t.action)
                 }
+                // The rows guarded by 容缺 materials still out (and, for 终止, a passed date).
+                (_, Action::ApprovePending | Action::Lapse) => pending_case_in(&mut s, t.from),
                 _ => case_in(&mut s, t.from),
             };
+            if t.action == Action::Lapse {
+                s.set_now(Some(s.now() + chrono::Duration::days(3)));
+            }
             let p = ActParams {
                 note: "测试理由".into(),
                 unit: Some(transfer_to.into()),

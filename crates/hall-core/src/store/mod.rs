@@ -13,6 +13,8 @@ mod consult;
 mod coordination;
 mod demands;
 mod duties;
+#[cfg(test)]
+mod offers_tests;
 mod outbox;
 mod papers;
 mod pickup;
@@ -46,7 +48,9 @@ pub use admission::{AdmissionCheck, AdmissionInput, AdmissionTask, TaskState};
 pub use audit::AuditReport;
 pub use backup::{BackupFacts, BackupInfo};
 pub use calendar::CalendarYearInfo;
-pub use cases::{ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView};
+pub use cases::{
+    ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView, Urgency,
+};
 pub use catalog::{CatalogItemView, CatalogVersionInfo, ImportOutcome};
 pub use cipher::open_keyed;
 pub use consult::{ConsultFilter, Consultation};

@@ -10,12 +10,13 @@ use super::cases::{Delivery, DeliveryMethod};
 use super::{fmt_ts, ActParams, SessionUser, Store};
 use crate::catalog::{CaseKind, Material, MaterialForm};
 use crate::error::{HallError, Result};
-use crate::intake::{check_outcome, IntakeOutcome, PartyKind};
+use crate::guards::CaseFacts;
+use crate::intake::PartyKind;
 use crate::lifecycle::{Action, CaseState};
 use crate::privacy::mask_id;
-use crate::validate;
+use crate::{limits, validate};
 
-pub const SPECIAL_KINDS: &[&str] = &["听证", "检验", "鉴定", "专家评审"];
+pub use crate::action_forms::SPECIAL_KINDS;
 
 /// The facts about a case that the steps check against.
 pub(crate) struct CaseRow {
@@ -99,7 +100,63 @@ impl Store {
             .ok_or_else(|| HallError::not_found(format!("没有编号为“{}”的办件", crate::validate::clip(number, 40))))
     }
 
-    /// Checks what `action` carries; nothing is written here.
+    /// What the lifecycle guards look at, read once (see `guards::CaseFacts`).
+    pub(crate) fn case_facts(&self, case: &CaseRow) -> Result<CaseFacts> {
+        let (item_name, unit_name, commitment_due): (String, String, Option<String>) = self.conn.query_row(
+            "SELECT c.item_name AS item_name, u.name AS unit_name, c.commitment_due AS commitment_due
+             FROM cases c JOIN units u ON u.code = c.unit WHERE c.id = ?1",
+            [case.id],
+            |r| Ok((r.get("item_name")?, r.get("unit_name")?, r.get("commitment_due")?)),
+        )?;
+        let commitment_due = commitment_due
+            .map(|d| {
+                d.parse::<NaiveDate>().map_err(|_| {
+                    HallError::invalid(format!("cases 表第 {} 行的 commitment_due 值“{d}”不是日期", case.id))
+                })
+            })
+            .transpose()?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
+        )?;
+        let materials = st
+            .query_map([case.id], |r| {
+                let form: String = r.get("form")?;
+                Ok((
+                    form,
+                    r.get::<_, bool>("submitted")?,
+                    Material {
+                        name: r.get("name")?,
+                        form: MaterialForm::Original,
+                        copies: r.get("copies")?,
+                        required: r.get("required")?,
+                        deferrable: r.get("can_defer")?,
+                        source: None,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|(form, given, m)| {
+                let form = MaterialForm::parse(&form).ok_or_else(|| {
+                    HallError::invalid(format!("case_materials 表（办件 {}）的 form 值“{form}”无法识别", case.number))
+                })?;
+                Ok((Material { form, ..m }, given))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CaseFacts {
+            state: case.state,
+            unit: case.unit.clone(),
+            unit_name,
+            item_name,
+            kind: case.kind,
+            materials,
+            commitment_due,
+            forward_open: self.open_forward(case.id)?.is_some(),
+        })
+    }
+
+    /// Checks what `action` carries (the guards of its row are checked before, by
+    /// `guards::judge`); nothing is written here.
     pub(crate) fn plan_step(&self, case: &CaseRow, action: Action, p: &ActParams, today: NaiveDate) -> Result<Step> {
         Ok(match action {
             Action::Transfer => {
@@ -134,15 +191,6 @@ impl Store {
                 Step::Special(kind.to_string())
             }
             Action::Forward => {
-                if case.kind != CaseKind::Forwarded {
-                    return Err(HallError::invalid(format!(
-                        "该事项是{}，不是上报件，无需上报县级部门",
-                        case.kind.label()
-                    )));
-                }
-                if self.open_forward(case.id)?.is_some() {
-                    return Err(HallError::conflict("该办件已上报县级部门，尚未登记结果，不能重复上报"));
-                }
                 let sent_on = p.date.unwrap_or(today);
                 if sent_on > today {
                     return Err(HallError::invalid(format!("上报日期 {sent_on} 晚于今天")));
@@ -161,9 +209,8 @@ impl Store {
                 Step::CountyResult { forward, on, days }
             }
             Action::Deliver => self.check_delivery(case, p.delivery.as_ref())?,
-            Action::Accept | Action::AcceptPending | Action::Instant | Action::NotifyMissing => {
-                self.check_acceptance(case, action, p, today)?
-            }
+            Action::AcceptPending => self.check_commitment(case, p, today)?,
+            Action::Accept | Action::Instant => Step::Accept(None),
             _ => Step::Plain,
         })
     }
@@ -181,40 +228,8 @@ impl Store {
             .optional()?)
     }
 
-    /// A logged request accepted later (the citizen came back with the materials): the same
-    /// material rules as at intake, on what the case has been handed so far.
-    fn check_acceptance(&self, case: &CaseRow, action: Action, p: &ActParams, today: NaiveDate) -> Result<Step> {
-        let outcome = match action {
-            Action::Accept => IntakeOutcome::Accept,
-            Action::AcceptPending => IntakeOutcome::AcceptPending,
-            Action::Instant => IntakeOutcome::Instant,
-            _ => IntakeOutcome::NotifyMissing,
-        };
-        let mut st = self.conn.prepare_cached(
-            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
-        )?;
-        let materials: Vec<(Material, bool)> = st
-            .query_map([case.id], |r| {
-                let form: String = r.get(1)?;
-                Ok((
-                    Material {
-                        name: r.get(0)?,
-                        form: MaterialForm::parse(&form).unwrap_or(MaterialForm::Original),
-                        copies: r.get(2)?,
-                        required: r.get(3)?,
-                        deferrable: r.get(4)?,
-                        source: None,
-                    },
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let item_name: String =
-            self.conn.query_row("SELECT item_name FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
-        check_outcome(outcome, &p.note, (&item_name, case.kind), &materials)?;
-        if action != Action::AcceptPending {
-            return Ok(Step::Accept(None));
-        }
+    /// 容缺受理 of a logged request: the commitment date lies between today and the due date.
+    fn check_commitment(&self, case: &CaseRow, p: &ActParams, today: NaiveDate) -> Result<Step> {
         let promised: u32 =
             self.conn.query_row("SELECT promised_days FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
         let due = self.calendar.add_working_days(today, promised).date;
@@ -243,7 +258,7 @@ impl Store {
     fn check_delivery(&self, case: &CaseRow, d: Option<&Delivery>) -> Result<Step> {
         let d = d.ok_or_else(|| HallError::invalid("出件须登记领取方式（本人、代办人或邮寄）"))?;
         if d.method == DeliveryMethod::Mail {
-            let tracking = validate::text("邮寄单号", &d.tracking, 40, true)?;
+            let tracking = validate::text("邮寄单号", &d.tracking, limits::TRACKING, true)?;
             return Ok(Step::Deliver {
                 method: d.method,
                 name: case.applicant_name.clone(),
@@ -253,7 +268,7 @@ impl Store {
         }
         let id = validate::resident_id(&d.collector_id, self.today())
             .map_err(|e| HallError::invalid(format!("领取人：{}", e.message)))?;
-        let name = validate::text("领取人姓名", &d.collector_name, 100, true)?;
+        let name = validate::text("领取人姓名", &d.collector_name, limits::PARTY_NAME, true)?;
         match d.method {
             DeliveryMethod::InPerson => {
                 if case.applicant_kind == PartyKind::Org {

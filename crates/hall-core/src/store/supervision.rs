@@ -9,7 +9,8 @@ use ts_rs::TS;
 use super::cases::{insert_event, Urgency};
 use super::{CaseSummary, SessionUser, Store};
 use crate::error::{HallError, Result};
-use crate::lifecycle::{Clock, Role, STATES};
+use crate::guards;
+use crate::lifecycle::{Action, Clock, Role, Transition, STATES, TRANSITIONS};
 use crate::validate::text;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -76,11 +77,26 @@ impl Store {
 
     /// 容缺 commitments whose date has passed while a 容缺 material is still missing.
     pub fn lapsed_commitments(&self) -> Result<Vec<CaseSummary>> {
-        let sql = "SELECT c.id FROM cases c WHERE c.commitment_due IS NOT NULL AND c.commitment_due < ?1
-                     AND c.state IN ('accepted', 'processing', 'supplement', 'special', 'approved_pending')
-                     AND EXISTS (SELECT 1 FROM case_materials m WHERE m.case_id = c.id AND m.can_defer = 1 AND m.submitted = 0)
-                   ORDER BY c.commitment_due, c.id";
-        self.summaries(&self.ids(sql, [self.today().to_string()])?)
+        // The states and conditions come from the table's 容缺逾期终止 rows and their guards, so
+        // every case listed is one the table lets the supervisor end.
+        let today = self.today();
+        let rows: Vec<&Transition> = TRANSITIONS.iter().filter(|t| t.action == Action::Lapse).collect();
+        let sql = format!(
+            "SELECT c.number AS number FROM cases c WHERE c.commitment_due IS NOT NULL AND c.state IN ({})
+             ORDER BY c.commitment_due, c.id",
+            rows.iter().map(|t| format!("'{}'", t.from.key())).collect::<Vec<_>>().join(",")
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let numbers: Vec<String> = st.query_map([], |r| r.get("number"))?.collect::<rusqlite::Result<_>>()?;
+        let mut ids = Vec::new();
+        for n in numbers {
+            let case = self.case_row(&n)?;
+            let facts = self.case_facts(&case)?;
+            if rows.iter().any(|t| t.from == case.state && guards::row_applies(t, &facts, today)) {
+                ids.push(case.id);
+            }
+        }
+        self.summaries(&ids)
     }
 
     /// Open cases of the same applicant for the same item (the desk's repeat-request warning).
@@ -191,7 +207,7 @@ impl Store {
         let detail = self.case_detail(&case.number)?;
         let mut given = Vec::new();
         for n in names {
-            let n = text("材料名称", n, 200, true)?;
+            let n = text("材料名称", n, crate::limits::MATERIAL_NAME, true)?;
             match detail.materials.iter().find(|m| m.name == n) {
                 None => return Err(HallError::invalid(format!("材料“{n}”不是本件的申请材料"))),
                 Some(m) if m.submitted => return Err(HallError::invalid(format!("材料“{n}”已经提交过"))),
@@ -218,6 +234,6 @@ impl Store {
             &format!("补交：{}", given.join("、")),
         )?;
         tx.commit()?;
-        self.case_detail(&case.number)
+        self.case_view(&case.number, user)
     }
 }
