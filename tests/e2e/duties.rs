@@ -28,7 +28,7 @@ fn county_unit(db: &Path) -> (String, String) {
 
 /// Opens an el-select and clicks its option with that data-value (the visible one: a closed
 /// dropdown stays in the DOM).
-async fn pick(w: &Window, testid: &str, value: &str) {
+pub(crate) async fn pick(w: &Window, testid: &str, value: &str) {
     w.click(&format!("[data-testid={testid}]")).await;
     let css = format!("[data-testid={testid}-option][data-value=\"{value}\"]");
     w.el(&css).await;

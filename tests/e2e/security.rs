@@ -1,7 +1,9 @@
 //! Security in the real window: a fresh demo account must change its public password before it
 //! can work; the administrator's data-safety screen makes a backup that lands in the list and on
-//! disk, the event log checks out, and a row changed behind the app's back is named.
+//! disk, the event log checks out, and a row changed behind the app's back is named; users and
+//! units are added through their dialogs.
 
+use crate::duties::pick;
 use crate::window::Window;
 use crate::{demo_db, demo_password, fresh_demo_db, password};
 
@@ -49,5 +51,52 @@ async fn the_admin_backs_up_and_checks_the_event_log() {
     w.click("[data-testid=audit-verify]").await;
     w.text_contains("[data-testid=audit-result]", "#3").await;
     w.screenshot("31-audit-broken").await;
+    w.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and the built UI: run by scripts/test"]
+async fn the_admin_adds_a_user_and_a_unit_through_their_dialogs() {
+    let (_dir, db) = demo_db();
+    let unit = {
+        let s = hall_core::Store::open(&db).unwrap();
+        s.units().unwrap().into_iter().find(|u| u.level == hall_core::catalog::UnitLevel::Township).unwrap()
+    };
+    let w = Window::open(&db, None).await;
+    w.login("admin", &password("admin")).await;
+    w.el("[data-testid=header-user]").await;
+    w.click("[data-testid=nav-admin]").await;
+    w.click("[data-testid=admin-tab-users]").await;
+    w.click("[data-testid=admin-add-user]").await;
+    w.el("[data-testid=user-dialog]").await;
+    // The dialog names the first empty field; an officer needs a unit.
+    w.click("[data-testid=user-save]").await;
+    w.text_contains("[data-testid=user-error]", "请填写用户名").await;
+    w.type_into("input[data-testid=user-username]", "officer.e2e").await;
+    w.type_into("input[data-testid=user-name]", "端到端经办人").await;
+    pick(&w, "user-role", "officer").await;
+    w.click("[data-testid=user-save]").await;
+    w.text_contains("[data-testid=user-error]", "后台经办人必须选择所属单位").await;
+    pick(&w, "user-unit", &unit.code).await;
+    w.type_into("input[data-testid=user-password]", "Xin@2026window").await;
+    w.screenshot("33-admin-add-user").await;
+    w.click("[data-testid=user-save]").await;
+    w.text_contains("[data-testid=admin-users]", "officer.e2e").await;
+    let u = hall_core::Store::open(&db).unwrap().users().unwrap().into_iter().find(|u| u.username == "officer.e2e");
+    let u = u.expect("the user is in the store");
+    assert_eq!(u.role, hall_core::lifecycle::Role::Officer);
+    assert_eq!(u.unit.as_deref(), Some(unit.code.as_str()));
+    assert!(u.must_change_password);
+
+    w.click("[data-testid=admin-tab-units]").await;
+    w.click("[data-testid=admin-add-unit]").await;
+    w.el("[data-testid=unit-dialog]").await;
+    w.type_into("input[data-testid=unit-code]", "E2E-OFFICE").await;
+    w.type_into("input[data-testid=unit-name]", "端到端办公室").await;
+    w.screenshot("34-admin-add-unit").await;
+    w.click("[data-testid=unit-save]").await;
+    w.text_contains("[data-testid=admin-units]", "端到端办公室").await;
+    let units = hall_core::Store::open(&db).unwrap().units().unwrap();
+    assert!(units.iter().any(|u| u.code == "E2E-OFFICE" && u.name == "端到端办公室"), "{units:?}");
     w.close().await;
 }

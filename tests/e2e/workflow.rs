@@ -313,3 +313,47 @@ async fn roles_are_refused_in_rust_what_they_may_not_do() {
     w.close().await;
     drop(dir);
 }
+
+/// The `data-testid` of the element that has the focus.
+async fn focused(w: &Window) -> String {
+    let v = w.c().execute("return document.activeElement?.dataset?.testid ?? ''", vec![]).await.unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and the built UI: run by scripts/test"]
+async fn an_agent_is_typed_by_keyboard_and_a_refusal_needs_its_reason() {
+    let (dir, db) = demo_db();
+    let w = Window::open(&db, None).await;
+    w.login_as("clerk1").await;
+    let (_, key) = item(&db, CaseKind::Promised);
+    fill_intake(&w, &key, true).await;
+
+    // Alt+D: 由代办人代为办理, the focus in the agent's ID; Enter runs on to the first material.
+    w.keys("input[data-testid=intake-address]", "\u{E00A}d\u{E000}").await;
+    w.el("[data-testid=intake-agent]").await;
+    assert_eq!(focused(&w).await, "intake-agent-id");
+    w.keys("input[data-testid=intake-agent-id]", "110101199003074119\u{E007}").await;
+    assert_eq!(focused(&w).await, "intake-agent-name");
+    w.keys("input[data-testid=intake-agent-name]", "李代办\u{E007}").await;
+    assert_eq!(focused(&w).await, "intake-agent-phone");
+    w.keys("input[data-testid=intake-agent-phone]", "13900139000\u{E007}").await;
+    assert_eq!(focused(&w).await, "intake-material");
+    w.screenshot("24-intake-agent").await;
+
+    // Alt+B: 不予受理 asks the reason; Ctrl+Enter without one is refused in the dialog.
+    w.keys("input[data-testid=intake-agent-phone]", "\u{E00A}b\u{E000}").await;
+    w.el("[data-testid=intake-refuse-dialog]").await;
+    w.keys("textarea[data-testid=intake-reason]", "\u{E009}\u{E007}\u{E000}").await;
+    w.text_contains("[data-testid=intake-refuse-dialog]", "请填写不予受理的理由").await;
+    w.type_into("textarea[data-testid=intake-reason]", "代办人未带授权委托书").await;
+    w.screenshot("25-intake-refuse-dialog").await;
+    w.keys("textarea[data-testid=intake-reason]", "\u{E009}\u{E007}\u{E000}").await;
+    let number = result_number(&w).await;
+    w.text_contains("[data-testid=intake-result]", "代办人未带授权委托书").await;
+    let d = Store::open(&db).unwrap().case_detail(&number).unwrap();
+    assert_eq!(d.summary.state.key(), "refused");
+    assert_eq!(d.agent.expect("the agent is recorded").name, "李代办");
+    w.close().await;
+    drop(dir);
+}

@@ -4,6 +4,7 @@
 import { reactive, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { ElMessage } from 'element-plus'
 import { errorMessage } from './api'
+import type { Unit } from './bindings/Unit'
 
 export interface RecordList<T> {
   rows: ShallowRef<T[]>
@@ -45,6 +46,9 @@ export interface RowAction<T, F extends object> {
   save: () => Promise<void>
 }
 
+/** What a RecordDialog needs of a row action. */
+export type RowDialog = Pick<RowAction<unknown, object>, 'open' | 'busy' | 'error' | 'save'>
+
 /**
  * A dialog acting on one row: `show(row)` fills the form afresh, `save()` runs `submit` and, when
  * Rust accepts, closes, says `done(result)` and calls `after` (usually the list's reload).
@@ -83,4 +87,25 @@ export function useRowAction<T, F extends object, R>(opts: {
     }
   }
   return { open, row, form, busy, error, show, save }
+}
+
+/** One choice of an OptionSelect (or of a RecordList's filter): the value sent, the words shown. */
+export interface SelectOption<V extends string = string> {
+  value: V
+  label: string
+}
+
+/** One tab of a RecordList. */
+export interface RecordTab<K extends string = string> {
+  name: K
+  /** What the tab says, counts included (“待回访（3）”). */
+  label: string
+  testid: string
+  /** How many of its rows are overdue: a red tag beside the label when more than none. */
+  overdue?: number
+}
+
+/** The county departments, as options (下派部门, 承办的县级部门): by code, named. */
+export function countyUnitOptions(units: readonly Unit[]): SelectOption[] {
+  return units.filter((u) => u.level === 'county').map((u) => ({ value: u.code, label: u.name }))
 }

@@ -1,7 +1,8 @@
-// The shape every admin tab's button shares: a second click while the work runs is ignored,
-// and a failure leaves Rust's Chinese message in `error` (cleared when the work starts again).
+// The shape every admin tab's button and every record screen's 登记 share: a second click while
+// the work runs is ignored, and a failure leaves Rust's Chinese message in `error` (cleared when
+// the work starts again).
 import { ref } from 'vue'
-import { errorMessage } from '../../api'
+import { errorMessage } from './api'
 
 export function useAction() {
   const busy = ref(false)
