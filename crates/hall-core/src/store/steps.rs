@@ -7,8 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::cases::{Delivery, DeliveryMethod};
+use super::stored::At;
 use super::{fmt_ts, ActParams, SessionUser, Store};
-use crate::catalog::{CaseKind, Material, MaterialForm};
+use crate::catalog::CaseKind;
 use crate::error::{HallError, Result};
 use crate::intake::{check_outcome, IntakeOutcome, PartyKind};
 use crate::lifecycle::{Action, CaseState};
@@ -58,7 +59,7 @@ pub(crate) enum Step {
     },
 }
 
-fn method_label(m: DeliveryMethod) -> &'static str {
+pub(super) fn method_label(m: DeliveryMethod) -> &'static str {
     match m {
         DeliveryMethod::InPerson => "本人领取",
         DeliveryMethod::Agent => "代办人领取",
@@ -71,27 +72,35 @@ impl Store {
         let number = number.trim();
         self.conn
             .query_row(
-                "SELECT c.id, c.number, c.state, c.unit, i.kind, i.unit, a.kind, a.id_number, a.name, g.id_number, g.name
+                "SELECT c.id AS id, c.number AS number, c.state AS state, c.unit AS unit, i.rowid AS item_row,
+                        i.kind AS item_kind, i.unit AS decider, a.id AS applicant_row, a.kind AS applicant_kind,
+                        a.id_number AS applicant_id, a.name AS applicant_name, g.id_number AS agent_id, g.name AS agent_name,
+                        c.accepted_on AS accepted_on, c.due_date AS due_date, c.paused_on AS paused_on,
+                        c.commitment_due AS commitment_due, c.supplement_due AS supplement_due
                  FROM cases c JOIN applicants a ON a.id = c.applicant_id LEFT JOIN applicants g ON g.id = c.agent_id
                  JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
                  WHERE c.number = ?1",
                 [number],
                 |r| {
-                    let state: String = r.get(2)?;
-                    let kind: String = r.get(4)?;
-                    let akind: String = r.get(6)?;
+                    // The case's dates are checked here too, so that `act` refuses a damaged
+                    // row before it writes anything.
+                    let at = At::new(r, "cases", "id")?;
+                    for column in ["accepted_on", "due_date", "paused_on", "commitment_due", "supplement_due"] {
+                        at.date_text_opt(column)?;
+                    }
                     Ok(CaseRow {
-                        id: r.get(0)?,
-                        number: r.get(1)?,
-                        state: CaseState::parse(&state).unwrap_or(CaseState::Logged),
-                        unit: r.get(3)?,
-                        kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(CaseKind::Promised),
-                        decider: r.get(5)?,
-                        applicant_kind: if akind == "org" { PartyKind::Org } else { PartyKind::Person },
-                        applicant_id: r.get(7)?,
-                        applicant_name: r.get(8)?,
-                        agent_id: r.get(9)?,
-                        agent_name: r.get(10)?,
+                        id: r.get("id")?,
+                        number: r.get("number")?,
+                        state: at.key("state", CaseState::parse)?,
+                        unit: r.get("unit")?,
+                        kind: At::new(r, "catalog_items", "item_row")?.known("item_kind", CaseKind::parse)?,
+                        decider: r.get("decider")?,
+                        applicant_kind: At::new(r, "applicants", "applicant_row")?
+                            .known("applicant_kind", super::cases::party_kind)?,
+                        applicant_id: r.get("applicant_id")?,
+                        applicant_name: r.get("applicant_name")?,
+                        agent_id: r.get("agent_id")?,
+                        agent_name: r.get("agent_name")?,
                     })
                 },
             )
@@ -190,25 +199,7 @@ impl Store {
             Action::Instant => IntakeOutcome::Instant,
             _ => IntakeOutcome::NotifyMissing,
         };
-        let mut st = self.conn.prepare_cached(
-            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
-        )?;
-        let materials: Vec<(Material, bool)> = st
-            .query_map([case.id], |r| {
-                let form: String = r.get(1)?;
-                Ok((
-                    Material {
-                        name: r.get(0)?,
-                        form: MaterialForm::parse(&form).unwrap_or(MaterialForm::Original),
-                        copies: r.get(2)?,
-                        required: r.get(3)?,
-                        deferrable: r.get(4)?,
-                        source: None,
-                    },
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let materials = super::cases::case_materials(&self.conn, case.id)?;
         let item_name: String =
             self.conn.query_row("SELECT item_name FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
         check_outcome(outcome, &p.note, (&item_name, case.kind), &materials)?;
@@ -232,10 +223,9 @@ impl Store {
             .query_row(
                 "SELECT id, sent_on FROM county_forwards WHERE case_id = ?1 AND result IS NULL ORDER BY id DESC LIMIT 1",
                 [case_id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+                |r| Ok((r.get("id")?, At::new(r, "county_forwards", "id")?.date("sent_on")?)),
             )
-            .optional()?
-            .map(|(id, d)| (id, d.parse().unwrap_or_default())))
+            .optional()?)
     }
 
     /// 统一窗口出件: the collector must be the applicant, the registered agent, or a new agent
