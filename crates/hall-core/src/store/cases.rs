@@ -321,12 +321,14 @@ impl Store {
         let tx = self.write()?;
         // The checks above read the case before the write lock was held: another desk (or
         // hallctl) may have moved it since. Then nothing is written.
-        let state_now: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
-        if state_now != case.state.key() {
+        let state_now: CaseState = tx.query_row("SELECT id, state FROM cases WHERE id = ?1", [case.id], |r| {
+            At::new(r, "cases", "id")?.key("state", CaseState::parse)
+        })?;
+        if state_now != case.state {
             return Err(HallError::conflict(format!(
                 "办件 {} 刚被他人处理（现为“{}”），请刷新后再操作",
                 case.number,
-                CaseState::parse(&state_now).map(|s| s.label()).unwrap_or("未知")
+                state_now.label()
             )));
         }
         apply(&tx, &self.calendar, now, case.id, case.state, action, user, &note, step.new_unit())?;

@@ -89,7 +89,7 @@ fn item_view(r: &Row) -> rusqlite::Result<CatalogItemView> {
             materials: at.key("materials", |s| serde_json::from_str::<Vec<Material>>(s))?,
         },
         unit_name: r.get("unit_name")?,
-        unit_level: At::new(r, "units", "unit_row")?.key("unit_level", serde_key)?,
+        unit_level: At::new(r, "units", "unit_row")?.aliased("unit_").key("unit_level", serde_key)?,
         initials: r.get("initials")?,
         version: r.get("version")?,
     })

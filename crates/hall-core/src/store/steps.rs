@@ -74,8 +74,8 @@ impl Store {
             .query_row(
                 "SELECT c.id AS id, c.number AS number, c.state AS state, c.unit AS unit, i.rowid AS item_row,
                         i.kind AS item_kind, i.unit AS decider, a.id AS applicant_row, a.kind AS applicant_kind,
-                        a.id_number AS applicant_id, a.name AS applicant_name, g.id_number AS agent_id, g.name AS agent_name,
-                        c.accepted_on AS accepted_on, c.due_date AS due_date, c.paused_on AS paused_on,
+                        a.id_number AS applicant_id, a.name AS applicant_name, g.id_number AS agent_id,
+                        g.name AS agent_name, c.accepted_on AS accepted_on, c.due_date AS due_date, c.paused_on AS paused_on,
                         c.commitment_due AS commitment_due, c.supplement_due AS supplement_due
                  FROM cases c JOIN applicants a ON a.id = c.applicant_id LEFT JOIN applicants g ON g.id = c.agent_id
                  JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
@@ -85,6 +85,8 @@ impl Store {
                     // The case's dates are checked here too, so that `act` refuses a damaged
                     // row before it writes anything.
                     let at = At::new(r, "cases", "id")?;
+                    let item = At::new(r, "catalog_items", "item_row")?.aliased("item_");
+                    let applicant = At::new(r, "applicants", "applicant_row")?.aliased("applicant_");
                     for column in ["accepted_on", "due_date", "paused_on", "commitment_due", "supplement_due"] {
                         at.date_text_opt(column)?;
                     }
@@ -93,10 +95,9 @@ impl Store {
                         number: r.get("number")?,
                         state: at.key("state", CaseState::parse)?,
                         unit: r.get("unit")?,
-                        kind: At::new(r, "catalog_items", "item_row")?.known("item_kind", CaseKind::parse)?,
+                        kind: item.known("item_kind", CaseKind::parse)?,
                         decider: r.get("decider")?,
-                        applicant_kind: At::new(r, "applicants", "applicant_row")?
-                            .known("applicant_kind", super::cases::party_kind)?,
+                        applicant_kind: applicant.known("applicant_kind", super::cases::party_kind)?,
                         applicant_id: r.get("applicant_id")?,
                         applicant_name: r.get("applicant_name")?,
                         agent_id: r.get("agent_id")?,

@@ -33,17 +33,24 @@ pub(crate) struct At<'r, 's> {
     r: &'r Row<'s>,
     table: &'static str,
     row: i64,
+    prefix: &'static str,
 }
 
 impl<'r, 's> At<'r, 's> {
     /// `id_column` is the (aliased) column of `r` holding the row's id.
     pub fn new(r: &'r Row<'s>, table: &'static str, id_column: &str) -> rusqlite::Result<Self> {
-        Ok(Self { r, table, row: r.get(id_column)? })
+        Ok(Self { r, table, row: r.get(id_column)?, prefix: "" })
+    }
+
+    /// In a join this table's columns are aliased `{prefix}{column}` (`item_kind`); the message
+    /// names the table's own column (`kind`).
+    pub fn aliased(self, prefix: &'static str) -> Self {
+        Self { prefix, ..self }
     }
 
     /// The error for `value` read from `column` of this row.
     pub fn unknown(&self, column: &str, value: &str) -> rusqlite::Error {
-        carry(unknown(self.table, self.row, column, value))
+        carry(unknown(self.table, self.row, column.strip_prefix(self.prefix).unwrap_or(column), value))
     }
 
     /// A stored key parsed by `parse` (`CaseState::parse`, …); unknown keys are an error.

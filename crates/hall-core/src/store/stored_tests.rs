@@ -6,36 +6,12 @@ use super::testing;
 use super::{ActParams, Store};
 use crate::catalog::CaseKind;
 use crate::error::{ErrorCode, HallError};
-use crate::intake::{IntakeOutcome, IntakeRequest, Party, PartyKind};
+use crate::intake::IntakeOutcome;
 use crate::lifecycle::Action;
 
 /// A promised case taken in whole; its number and row id.
 fn accepted(s: &mut Store) -> (String, i64) {
-    let clerk = s.user("clerk1").unwrap();
-    let item = s
-        .catalog_items(None, None)
-        .unwrap()
-        .into_iter()
-        .map(|v| v.item)
-        .find(|i| i.kind == CaseKind::Promised)
-        .unwrap();
-    let req = IntakeRequest {
-        item_code: item.code,
-        applicant: Party {
-            kind: PartyKind::Person,
-            id_number: "230102199003078519".into(),
-            name: "王小二".into(),
-            phone: "13800138000".into(),
-            address: "惠头村".into(),
-        },
-        agent: None,
-        materials: item.materials.iter().map(|m| m.name.clone()).collect(),
-        clerk: clerk.username.clone(),
-        outcome: IntakeOutcome::Accept,
-        note: String::new(),
-        commitment_due: None,
-    };
-    let number = s.intake(&req, &clerk).unwrap().summary.number;
+    let number = super::workflow_tests::intake(s, CaseKind::Promised, IntakeOutcome::Accept);
     let id = s.conn.query_row("SELECT id FROM cases WHERE number = ?1", [&number], |r| r.get(0)).unwrap();
     (number, id)
 }
@@ -77,12 +53,14 @@ fn an_unknown_case_state_is_an_error_naming_table_row_and_value() {
 fn a_bad_stored_date_is_an_error_naming_table_row_and_value() {
     let (_dir, mut s) = testing::store();
     let (number, id) = accepted(&mut s);
+    let unit = s.case_detail(&number).unwrap().summary.unit;
     damage(&s, &format!("UPDATE cases SET due_date = '2026-02-30' WHERE id = {id}"));
     let officer = s.case_officer(&number).unwrap().unwrap();
     let before = events(&s);
 
     names(s.case_detail(&number).unwrap_err(), "cases", id, "due_date", "2026-02-30");
     names(s.list_cases(None, None, 50).unwrap_err(), "cases", id, "due_date", "2026-02-30");
+    names(s.queue(&unit).unwrap_err(), "cases", id, "due_date", "2026-02-30");
     names(
         s.act(&number, Action::Claim, &officer, &ActParams::default()).unwrap_err(),
         "cases",
@@ -113,7 +91,7 @@ fn an_unknown_item_kind_is_an_error_naming_table_row_and_value() {
     names(s.case_detail(&number).unwrap_err(), "catalog_items", item_row, "kind", "奇怪件");
     names(s.catalog_items(None, None).unwrap_err(), "catalog_items", item_row, "kind", "奇怪件");
     let e = s.act(&number, Action::Claim, &officer, &ActParams::default()).unwrap_err();
-    names(e, "catalog_items", item_row, "item_kind", "奇怪件");
+    names(e, "catalog_items", item_row, "kind", "奇怪件");
     assert_eq!(events(&s), before, "a refused act writes nothing");
 }
 

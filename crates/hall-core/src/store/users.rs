@@ -292,7 +292,10 @@ mod tests {
     fn login_events(s: &Store) -> Vec<(String, String, String)> {
         let mut st =
             s.conn.prepare("SELECT actor, action, note FROM events WHERE action LIKE 'login%' ORDER BY id").unwrap();
-        st.query_map([], |r| Ok((r.get("actor")?, r.get("action")?, r.get("note")?))).unwrap().map(|r| r.unwrap()).collect()
+        st.query_map([], |r| Ok((r.get("actor")?, r.get("action")?, r.get("note")?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     }
 
     #[test]

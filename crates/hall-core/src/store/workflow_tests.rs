@@ -22,7 +22,7 @@ fn events(s: &Store) -> i64 {
 }
 
 /// A new case of `kind` taken in with `outcome` (容缺受理 leaves one 容缺 material out).
-fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
+pub(super) fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
     let clerk = s.user("clerk1").unwrap();
     let item = s
         .catalog_items(None, None)
