@@ -98,14 +98,14 @@ fn main() {
 
         let row = db
             .query_one(
-                "SELECT (SELECT count(*) FROM cases), pg_database_size(current_database()),
-                        pg_total_relation_size('cases'), pg_total_relation_size('events')",
+                "SELECT (SELECT count(*) FROM cases) AS cases, pg_database_size(current_database()) AS all_bytes,
+                        pg_total_relation_size('cases') AS cases_bytes, pg_total_relation_size('events') AS events_bytes",
                 &[],
             )
             .await
             .expect("sizes");
         let (n, all, cases_bytes, events_bytes): (i64, i64, i64, i64) =
-            (row.get(0), row.get(1), row.get(2), row.get(3));
+            (row.get("cases"), row.get("all_bytes"), row.get("cases_bytes"), row.get("events_bytes"));
         println!(
             "database: {n} cases, {:.0} MB in all; per case {:.0} B in cases (jsonb body), {:.0} B in events",
             all as f64 / 1e6,
@@ -222,8 +222,8 @@ fn hub_share(body: &[u8]) {
 async fn statements(db: &tokio_postgres::Client) {
     let rows = db
         .query(
-            "SELECT calls, rows, total_exec_time, sum(total_exec_time) OVER (),
-                    left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
+            "SELECT calls, rows, total_exec_time, sum(total_exec_time) OVER () AS all_time,
+                    left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query
              FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8",
             &[],
         )
@@ -232,7 +232,7 @@ async fn statements(db: &tokio_postgres::Client) {
     println!("  time in the database by statement (share, calls, rows):");
     for r in rows {
         let (calls, rows, ms, all, query): (i64, i64, f64, f64, String) =
-            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+            (r.get("calls"), r.get("rows"), r.get("total_exec_time"), r.get("all_time"), r.get("query"));
         println!("    {:>5.1}% {calls:>7} {rows:>8}  {query}", ms / all * 100.0);
     }
 }

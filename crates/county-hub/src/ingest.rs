@@ -21,7 +21,7 @@ use crate::errors::ApiError;
 /// (which `cases` has no foreign key to) while its cases go in. Townships do not wait on each other.
 const LOCK_TOWNSHIP: &str = "SELECT 1 FROM townships WHERE code = $1 FOR NO KEY UPDATE";
 const HELD: &str = "SELECT uuid, township, revision, content_hash FROM cases WHERE uuid = ANY($1)";
-const HELD_BODIES: &str = "SELECT uuid, body::text FROM cases WHERE uuid = ANY($1)";
+const HELD_BODIES: &str = "SELECT uuid, body::text AS body FROM cases WHERE uuid = ANY($1)";
 /// The township check in `DO UPDATE` keeps another township's case untouched even if it
 /// appeared after `HELD` looked; the row count then falls short and the batch is refused.
 const UPSERT_CASES: &str = "
@@ -141,11 +141,14 @@ pub async fn store(
 
     let mut held = HashMap::with_capacity(rows.len());
     for row in &rows {
-        let (uuid, owner): (Uuid, &str) = (row.get(0), row.get(1));
+        let (uuid, owner): (Uuid, &str) = (row.get("uuid"), row.get("township"));
         if owner != township {
             return Err(ApiError::forbidden(format!("办件 {uuid} 属于乡镇 {owner}，不能由本乡镇改写，本批未保存")));
         }
-        held.insert(uuid, Held { revision: row.get(2), hash: row.get(3), holder: Holder::Database });
+        held.insert(
+            uuid,
+            Held { revision: row.get("revision"), hash: row.get("content_hash"), holder: Holder::Database },
+        );
     }
     let in_database: HashSet<Uuid> = held.keys().copied().collect();
 
@@ -210,7 +213,10 @@ async fn store_demands(
     let rows = tx.query(&stmt, &[&township, &numbers]).await?;
     let mut held: HashMap<&str, Held> = rows
         .iter()
-        .map(|row| (row.get(0), Held { revision: row.get(1), hash: row.get(2), holder: Holder::Database }))
+        .map(|row| {
+            let held = Held { revision: row.get("revision"), hash: row.get("content_hash"), holder: Holder::Database };
+            (row.get("number"), held)
+        })
         .collect();
     let Decisions { statuses, writes, conflicts } = decide(
         &mut held,
@@ -310,7 +316,7 @@ async fn database_bodies(
         return Ok(HashMap::new());
     }
     let stmt = tx.prepare_cached(HELD_BODIES).await?;
-    Ok(tx.query(&stmt, &[&uuids]).await?.iter().map(|row| (row.get(0), row.get(1))).collect())
+    Ok(tx.query(&stmt, &[&uuids]).await?.iter().map(|row| (row.get("uuid"), row.get("body"))).collect())
 }
 
 /// The batch's writes as one array per column.

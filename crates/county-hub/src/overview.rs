@@ -19,28 +19,30 @@ use crate::errors::ApiError;
 use crate::server::AppState;
 
 const PER_DAY: &str = "
-    SELECT c.township, c.day, count(*),
-           count(*) FILTER (WHERE c.due_date IS NOT NULL AND c.closed_on IS NOT NULL),
-           count(*) FILTER (WHERE c.closed_on <= c.due_date),
-           count(r.level), coalesce(sum(r.level), 0)
+    SELECT c.township AS township, c.day AS day, count(*) AS cases,
+           count(*) FILTER (WHERE c.due_date IS NOT NULL AND c.closed_on IS NOT NULL) AS timed,
+           count(*) FILTER (WHERE c.closed_on <= c.due_date) AS on_time,
+           count(r.level) AS ratings, coalesce(sum(r.level), 0) AS rating_sum
     FROM cases c LEFT JOIN ratings r ON r.case_uuid = c.uuid
     WHERE c.day BETWEEN $1 AND $2
     GROUP BY c.township, c.day
     ORDER BY c.township, c.day";
 /// A conflict is open until the hall sends a higher revision of the case.
 const OPEN_CONFLICTS: &str = "
-    SELECT x.township, k.number, x.case_uuid, x.revision, x.received_at
+    SELECT x.township AS township, k.number AS number, x.case_uuid AS case_uuid, x.revision AS revision,
+           x.received_at AS received_at
     FROM conflicts x JOIN cases k ON k.uuid = x.case_uuid
     WHERE k.revision <= x.revision
     ORDER BY x.received_at, x.id";
 /// Demands and suggestions by the day they were answered, as cases by the day they closed.
 const DEMANDS: &str = "
-    SELECT township, count(*), count(*) FILTER (WHERE kind = 'suggestion'), count(*) FILTER (WHERE adopted)
+    SELECT township, count(*) AS total, count(*) FILTER (WHERE kind = 'suggestion') AS suggestions,
+           count(*) FILTER (WHERE adopted) AS adopted
     FROM demands WHERE day BETWEEN $1 AND $2
     GROUP BY township";
 /// Open as a case's: until a higher revision of the demand arrives.
 const OPEN_DEMAND_CONFLICTS: &str = "
-    SELECT x.township, count(DISTINCT x.number)
+    SELECT x.township AS township, count(DISTINCT x.number) AS open_conflicts
     FROM demand_conflicts x JOIN demands d ON d.township = x.township AND d.number = x.number
     WHERE d.revision <= x.revision
     GROUP BY x.township";
@@ -177,39 +179,43 @@ async fn load(state: &AppState, range: Result<Query<Range>, QueryRejection>) -> 
     )?;
     let mut demands: BTreeMap<String, DemandFigures> = BTreeMap::new();
     for row in &demand_rows {
-        let figures =
-            DemandFigures { total: row.get(1), suggestions: row.get(2), adopted: row.get(3), open_conflicts: 0 };
-        demands.insert(row.get(0), figures);
+        let figures = DemandFigures {
+            total: row.get("total"),
+            suggestions: row.get("suggestions"),
+            adopted: row.get("adopted"),
+            open_conflicts: 0,
+        };
+        demands.insert(row.get("township"), figures);
     }
     for row in &demand_conflicts {
-        demands.entry(row.get(0)).or_default().open_conflicts = row.get(1);
+        demands.entry(row.get("township")).or_default().open_conflicts = row.get("open_conflicts");
     }
 
     let mut days: BTreeMap<String, Vec<(NaiveDate, Counts)>> = BTreeMap::new();
     for row in &per_day {
         let counts = Counts {
-            cases: row.get(2),
-            timed: row.get(3),
-            on_time: row.get(4),
-            ratings: row.get(5),
-            rating_sum: row.get(6),
+            cases: row.get("cases"),
+            timed: row.get("timed"),
+            on_time: row.get("on_time"),
+            ratings: row.get("ratings"),
+            rating_sum: row.get("rating_sum"),
         };
-        days.entry(row.get(0)).or_default().push((row.get(1), counts));
+        days.entry(row.get("township")).or_default().push((row.get("day"), counts));
     }
     let open_conflicts: Vec<OpenConflict> = conflicts
         .iter()
         .map(|row| OpenConflict {
-            township: row.get(0),
-            number: row.get(1),
-            uuid: row.get(2),
-            revision: row.get(3),
-            received_at: beijing::rfc3339(row.get::<_, DateTime<Utc>>(4)),
+            township: row.get("township"),
+            number: row.get("number"),
+            uuid: row.get("case_uuid"),
+            revision: row.get("revision"),
+            received_at: beijing::rfc3339(row.get::<_, DateTime<Utc>>("received_at")),
         })
         .collect();
     let townships = townships
         .iter()
         .map(|row| {
-            let code: String = row.get(0);
+            let code: String = row.get("code");
             let mut totals = Counts::default();
             let days: Vec<DayFigures> = days
                 .remove(&code)
@@ -223,7 +229,7 @@ async fn load(state: &AppState, range: Result<Query<Range>, QueryRejection>) -> 
             TownshipFigures {
                 open_conflicts: open_conflicts.iter().filter(|c| c.township == code).count(),
                 demands: demands.remove(&code).unwrap_or_default(),
-                name: row.get(1),
+                name: row.get("name"),
                 totals: totals.into(),
                 days,
                 code,

@@ -60,9 +60,9 @@ async fn versions_since(
         .await?
         .iter()
         .map(|row| PublishedVersion {
-            version: row.get(0),
-            published_at: beijing::rfc3339(row.get::<_, DateTime<Utc>>(1)),
-            document: row.get(2),
+            version: row.get("version"),
+            published_at: beijing::rfc3339(row.get::<_, DateTime<Utc>>("published_at")),
+            document: row.get("document"),
         })
         .collect();
     Ok(Json(VersionList { protocol: PROTOCOL_VERSION, versions }))
@@ -75,7 +75,7 @@ pub async fn calendars(State(state): State<AppState>, _: Township) -> Result<Jso
         .query(&stmt, &[])
         .await?
         .iter()
-        .map(|row| CalendarYear { year: row.get(0), document: row.get(1) })
+        .map(|row| CalendarYear { year: row.get("year"), document: row.get("document") })
         .collect();
     Ok(Json(CalendarUpdate { protocol: PROTOCOL_VERSION, years }))
 }

@@ -168,14 +168,14 @@ async fn at_hub(db: &str) -> (i64, i64) {
     let row = c
         .query_one(
             "SELECT (SELECT count(*) FROM cases WHERE township = '231221102')
-                    + (SELECT count(*) FROM demands WHERE township = '231221102'),
+                    + (SELECT count(*) FROM demands WHERE township = '231221102') AS rows,
                     (SELECT count(DISTINCT number) FROM cases WHERE township = '231221102')
-                    + (SELECT count(DISTINCT number) FROM demands WHERE township = '231221102')",
+                    + (SELECT count(DISTINCT number) FROM demands WHERE township = '231221102') AS records",
             &[],
         )
         .await
         .unwrap();
-    (row.get(0), row.get(1))
+    (row.get("rows"), row.get("records"))
 }
 
 async fn pass(store: &Mutex<Store>, hub: &hall_sync::Hub) -> Result<hall_sync::Report, hall_sync::SyncError> {

@@ -200,9 +200,12 @@ async fn answered_demands_go_up_with_the_cases_once_and_stay_their_townships() {
         )
         .await
         .unwrap();
-    let body: Value = row.get(2);
-    assert_eq!((row.get::<_, String>(0), row.get::<_, i64>(1)), (T.to_string(), 1));
-    assert_eq!((row.get::<_, String>(3), row.get::<_, Option<bool>>(4)), ("suggestion".to_string(), Some(true)));
+    let body: Value = row.get("body");
+    assert_eq!((row.get::<_, String>("township"), row.get::<_, i64>("revision")), (T.to_string(), 1));
+    assert_eq!(
+        (row.get::<_, String>("kind"), row.get::<_, Option<bool>>("adopted")),
+        ("suggestion".to_string(), Some(true))
+    );
     let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
@@ -226,7 +229,7 @@ async fn answered_demands_go_up_with_the_cases_once_and_stay_their_townships() {
     let (status, code, message) = refusal(resp).await;
     assert_eq!((status, code.as_str()), (403, "forbidden"), "{message}");
     let held = db.query_one("SELECT revision, content_hash FROM demands WHERE township = $1", &[&T]).await.unwrap();
-    assert_eq!((held.get::<_, i64>(0), held.get::<_, String>(1)), (1, stored.content_hash()));
+    assert_eq!((held.get::<_, i64>("revision"), held.get::<_, String>("content_hash")), (1, stored.content_hash()));
     assert_eq!(count(&db, "SELECT count(*) FROM demands").await, 2);
 
     // The same revision with other content from its own hall: a conflict, both kept; a later
@@ -239,7 +242,7 @@ async fn answered_demands_go_up_with_the_cases_once_and_stay_their_townships() {
         assert_eq!(answer.demand_acks[0].status, Conflict);
     }
     let row = db.query_one("SELECT stored_body, incoming_body FROM demand_conflicts", &[]).await.unwrap();
-    let (kept, incoming): (Value, Value) = (row.get(0), row.get(1));
+    let (kept, incoming): (Value, Value) = (row.get("stored_body"), row.get("incoming_body"));
     assert_eq!(
         (kept["answer"].as_str(), incoming["answer"].as_str()),
         (Some("已纳入2027年村级建设计划"), Some("另一答复"))

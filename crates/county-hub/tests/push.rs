@@ -41,7 +41,7 @@ async fn a_case_is_stored_once_and_its_revisions_decide() {
     a2.events.truncate(3);
     assert_eq!(push_ok(&http, &hub.url, &token, &push_request(T, vec![record(1, 2, a2.clone())])).await, [Stored]);
     let row = db.query_one("SELECT revision, content_hash FROM cases WHERE number = $1", &[&a.number]).await.unwrap();
-    assert_eq!((row.get::<_, i64>(0), row.get::<_, String>(1)), (2, a2.content_hash()));
+    assert_eq!((row.get::<_, i64>("revision"), row.get::<_, String>("content_hash")), (2, a2.content_hash()));
     assert_eq!(count(&db, "SELECT count(*) FROM events").await, 7);
     assert_eq!(count(&db, "SELECT sum(level) FROM ratings").await, 9);
 
@@ -52,7 +52,7 @@ async fn a_case_is_stored_once_and_its_revisions_decide() {
     assert_eq!(push_ok(&http, &hub.url, &token, &conflicting).await, [Conflict]);
     assert_eq!(push_ok(&http, &hub.url, &token, &conflicting).await, [Conflict]);
     let row = db.query_one("SELECT stored_body, incoming_body FROM conflicts", &[]).await.expect("one conflict row");
-    let (stored, incoming): (serde_json::Value, serde_json::Value) = (row.get(0), row.get(1));
+    let (stored, incoming): (serde_json::Value, serde_json::Value) = (row.get("stored_body"), row.get("incoming_body"));
     assert_eq!((stored["rating"]["level"].as_i64(), incoming["rating"]["level"].as_i64()), (Some(4), Some(1)));
     assert_eq!(count(&db, "SELECT sum(level) FROM ratings").await, 9);
 
@@ -116,7 +116,7 @@ async fn a_token_writes_only_its_own_township() {
     let resp = post(&http, &hub.url, &token_b).json(&push_request("231221103", vec![hijack])).send().await.unwrap();
     assert_eq!(refusal(resp).await.0, 403);
     let row = db.query_one("SELECT township, revision FROM cases", &[]).await.unwrap();
-    assert_eq!((row.get::<_, String>(0), row.get::<_, i64>(1)), (T.to_string(), 1));
+    assert_eq!((row.get::<_, String>("township"), row.get::<_, i64>("revision")), (T.to_string(), 1));
 
     // No token, a made-up one, a known code with a wrong secret.
     let resp =

@@ -242,6 +242,9 @@ impl Worker {
             let after = self.store.supply_materials(number, &owed, &clerk)?;
             return self.say(&format!("committed supply {number} {}", after.summary.state.key()));
         }
+        // 容缺逾期终止 only past the commitment date with a 容缺 material still out (the table's guard).
+        let today = self.store.today().to_string();
+        let lapsable = !owed.is_empty() && c.commitment_due.as_deref().is_some_and(|d| d < today.as_str());
         let action = match c.summary.state {
             S::Logged if complete && roll < 0.5 => A::Accept,
             S::Logged if roll < 0.75 => A::Refuse,
@@ -252,14 +255,16 @@ impl Worker {
             S::Accepted => A::Withdraw,
             S::Processing if forwarded_open => A::CountyResult,
             S::Processing if is_forwarded && roll < 0.25 => A::Forward,
-            S::Processing if c.commitment_due.is_some() && roll < 0.45 => A::ApprovePending,
+            // 容缺通过 only while a 容缺 material is still out (the table's guard).
+            S::Processing if !owed.is_empty() && roll < 0.45 => A::ApprovePending,
             S::Processing if roll < 0.55 => A::Approve,
             S::Processing if roll < 0.65 => A::Reject,
             S::Processing if roll < 0.77 => A::RequestSupplement,
             S::Processing if roll < 0.87 => A::SpecialStart,
             S::Processing if roll < 0.93 => A::Transfer,
             S::Processing if roll < 0.97 => A::Withdraw,
-            S::Processing => A::Lapse,
+            S::Processing if lapsable => A::Lapse,
+            S::Processing => A::Approve,
             S::Supplement if roll < 0.85 => A::SupplementReceived,
             S::Supplement => A::Withdraw,
             S::Special if roll < 0.85 => A::SpecialEnd,
@@ -267,7 +272,8 @@ impl Worker {
             S::Approved if roll < 0.9 => A::Deliver,
             S::Approved => A::Revoke,
             S::ApprovedPending if roll < 0.9 => A::Deliver,
-            S::ApprovedPending => A::Lapse,
+            S::ApprovedPending if lapsable => A::Lapse,
+            S::ApprovedPending => A::Deliver,
             S::Rejected => A::Deliver,
             S::Delivered if c.rating.is_none() => return self.rate(number),
             S::Delivered if roll < 0.2 => A::Revoke,

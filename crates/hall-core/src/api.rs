@@ -814,6 +814,7 @@ mod tests {
             from(serde_json::json!({"type": "issue_answer", "number": "LD-20200101-999", "answer": {"answer": "x",
                 "result": "已解决", "satisfaction": "满意"}})),
             Request::Issues { open_only: true },
+            Request::IntakeOutcomes { item_code: "NO-SUCH".into(), materials: Vec::new() },
         ]
     }
 
@@ -886,6 +887,7 @@ mod tests {
             R::IssueRaise { .. } => 62,
             R::IssueAnswer { .. } => 63,
             R::Issues { .. } => 64,
+            R::IntakeOutcomes { .. } => 65,
         }
     }
 
@@ -911,7 +913,7 @@ mod tests {
         let samples = samples(&s);
         let mut seen: Vec<usize> = samples.iter().map(variant).collect();
         seen.sort_unstable();
-        let last = variant(&Request::Issues { open_only: true });
+        let last = variant(&Request::IntakeOutcomes { item_code: String::new(), materials: Vec::new() });
         assert_eq!(seen, (0..=last).collect::<Vec<_>>(), "one sample per request, in order");
         let login = |s: &mut Store, user: &str, password: &str| s.login(user, password).unwrap();
         let sessions: Vec<(&str, Option<SessionUser>)> = vec![

@@ -60,7 +60,7 @@ impl CaseKind {
             CaseKind::Joint => "联办件",
         }
     }
-    fn parse(s: &str) -> Option<CaseKind> {
+    pub(crate) fn parse(s: &str) -> Option<CaseKind> {
         [CaseKind::Instant, CaseKind::Promised, CaseKind::Forwarded, CaseKind::Joint]
             .into_iter()
             .find(|k| k.label() == s.trim())

@@ -58,6 +58,12 @@ impl HallError {
 impl From<rusqlite::Error> for HallError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode as E;
+        // A row mapping that found an unknown stored value carries its own message out.
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(h) = inner.downcast_ref::<HallError>() {
+                return h.clone();
+            }
+        }
         if let rusqlite::Error::SqliteFailure(f, detail) = &e {
             let message = match f.code {
                 E::DiskFull => "磁盘空间已满，本次操作未保存。请清理磁盘后重试。".to_string(),

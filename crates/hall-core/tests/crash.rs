@@ -368,12 +368,12 @@ fn check_case(conn: &Connection, number: &str, e: &Expected) -> Result<(), Strin
     }
     let mut st = conn
         .prepare_cached(
-            "SELECT e.action, coalesce(e.to_state, '') FROM events e JOIN cases c ON c.id = e.case_id
+            "SELECT e.action AS action, coalesce(e.to_state, '') AS to_state FROM events e JOIN cases c ON c.id = e.case_id
              WHERE c.number = ?1 ORDER BY e.id",
         )
         .unwrap();
     let have: Vec<(String, String)> =
-        st.query_map([number], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
+        st.query_map([number], |r| Ok((r.get("action")?, r.get("to_state")?))).unwrap().map(|r| r.unwrap()).collect();
     let mut it = have.iter();
     for want in &e.events {
         if !it.any(|h| h == want) {

@@ -339,7 +339,9 @@ async fn start_hub(shared: Arc<Mutex<Shared>>) -> u16 {
 /// The outbox as the database holds it: case id → (state, revision, acked_at).
 fn outbox(db: &rusqlite::Connection) -> BTreeMap<i64, (String, u32, Option<String>)> {
     let mut st = db.prepare("SELECT case_id, state, revision, acked_at FROM outbox").unwrap();
-    let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))).unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get("case_id")?, (r.get("state")?, r.get("revision")?, r.get("acked_at")?))))
+        .unwrap();
     rows.collect::<rusqlite::Result<_>>().unwrap()
 }
 
@@ -351,7 +353,11 @@ fn imports(db: &rusqlite::Connection) -> (i64, Vec<(i64, String)>, i64) {
         })
         .unwrap();
     let mut st = db.prepare("SELECT year, document FROM calendar_years ORDER BY year").unwrap();
-    let years = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+    let years = st
+        .query_map([], |r| Ok((r.get("year")?, r.get("document")?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
     let events = db.query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0)).unwrap();
     (versions, years, events)
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
+use super::stored::At;
 use super::{fmt_ts, DutyEntryView, Store};
 use crate::admission::{decide, AdmissionRule, TaskTerms};
 use crate::duties::DutyList;
@@ -59,11 +60,12 @@ pub enum TaskState {
 }
 
 impl TaskState {
-    fn parse(s: &str) -> TaskState {
+    fn parse(s: &str) -> Option<TaskState> {
         match s {
-            "done" => TaskState::Done,
-            "refused" => TaskState::Refused,
-            _ => TaskState::Tracking,
+            "tracking" => Some(TaskState::Tracking),
+            "done" => Some(TaskState::Done),
+            "refused" => Some(TaskState::Refused),
+            _ => None,
         }
     }
     pub fn label(self) -> &'static str {
@@ -103,30 +105,39 @@ pub struct AdmissionTask {
     pub overdue: bool,
 }
 
-const TASK_COLUMNS: &str =
-    "t.number, t.received_on, t.department, u.name, t.title, t.content, t.doc_ref, t.duty_version,
-     t.entry_code, (SELECT e.name FROM duty_entries e JOIN duty_versions v ON v.id = e.version_id
-                    WHERE v.version = t.duty_version AND e.list = 'duty' AND e.code = t.entry_code),
-     t.deployed, t.veto, t.central, t.transfer, t.rule, t.state, t.due_on, t.done_on, t.done_note, t.recorded_by,
-     t.recorded_at";
+const TASK_COLUMNS: &str = "t.id AS id, t.number AS number, t.received_on AS received_on, t.department AS department,
+     u.name AS department_name, t.title AS title, t.content AS content, t.doc_ref AS doc_ref,
+     t.duty_version AS duty_version, t.entry_code AS entry_code,
+     (SELECT e.name FROM duty_entries e JOIN duty_versions v ON v.id = e.version_id
+       WHERE v.version = t.duty_version AND e.list = 'duty' AND e.code = t.entry_code) AS entry_name,
+     t.deployed AS deployed, t.veto AS veto, t.central AS central, t.transfer AS transfer, t.rule AS rule,
+     t.state AS state, t.due_on AS due_on, t.done_on AS done_on, t.done_note AS done_note,
+     t.recorded_by AS recorded_by, t.recorded_at AS recorded_at";
 
+/// The one mapping of an admission task (`TASK_COLUMNS`).
 fn task(r: &Row, today: NaiveDate) -> rusqlite::Result<AdmissionTask> {
-    let rule = AdmissionRule::from_key(&r.get::<_, String>(14)?).unwrap_or(AdmissionRule::NotInList);
-    let state = TaskState::parse(&r.get::<_, String>(15)?);
-    let due_on: Option<String> = r.get(16)?;
+    let at = At::new(r, "admission_tasks", "id")?;
+    let rule = at.known("rule", AdmissionRule::from_key)?;
+    let state = at.known("state", TaskState::parse)?;
+    let due_on = at.date_text_opt("due_on")?;
     let info = rule.info();
     Ok(AdmissionTask {
-        number: r.get(0)?,
-        received_on: r.get(1)?,
-        department: r.get(2)?,
-        department_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-        title: r.get(4)?,
-        content: r.get(5)?,
-        doc_ref: r.get(6)?,
-        duty_version: r.get(7)?,
-        entry_code: r.get(8)?,
-        entry_name: r.get(9)?,
-        terms: TaskTerms { deployed: r.get(10)?, veto: r.get(11)?, central: r.get(12)?, transfer: r.get(13)? },
+        number: r.get("number")?,
+        received_on: at.date_text("received_on")?,
+        department: r.get("department")?,
+        department_name: r.get::<_, Option<String>>("department_name")?.unwrap_or_default(),
+        title: r.get("title")?,
+        content: r.get("content")?,
+        doc_ref: r.get("doc_ref")?,
+        duty_version: r.get("duty_version")?,
+        entry_code: r.get("entry_code")?,
+        entry_name: r.get("entry_name")?,
+        terms: TaskTerms {
+            deployed: r.get("deployed")?,
+            veto: r.get("veto")?,
+            central: r.get("central")?,
+            transfer: r.get("transfer")?,
+        },
         rule,
         rule_label: info.label.to_string(),
         basis: info.basis.to_string(),
@@ -134,10 +145,10 @@ fn task(r: &Row, today: NaiveDate) -> rusqlite::Result<AdmissionTask> {
         state_label: state.label().to_string(),
         overdue: state == TaskState::Tracking && due_on.as_deref().is_some_and(|d| d < today.to_string().as_str()),
         due_on,
-        done_on: r.get(17)?,
-        done_note: r.get(18)?,
-        recorded_by: r.get(19)?,
-        recorded_at: r.get(20)?,
+        done_on: at.date_text_opt("done_on")?,
+        done_note: r.get("done_note")?,
+        recorded_by: r.get("recorded_by")?,
+        recorded_at: r.get("recorded_at")?,
     })
 }
 
@@ -145,11 +156,10 @@ impl Store {
     /// Checks a task against the 职责清单 in force without recording it.
     pub fn check_admission(&self, input: &AdmissionInput) -> Result<AdmissionCheck> {
         let dept = input.department.trim();
-        let level: Option<String> =
-            self.conn.query_row("SELECT level FROM units WHERE code = ?1", [dept], |r| r.get(0)).optional()?;
-        match level.as_deref() {
+        let level = self.unit(dept)?.map(|u| u.level);
+        match level {
             None => return Err(HallError::invalid(format!("下派部门“{}”不在单位列表中", clip(dept, 40)))),
-            Some(l) if l != "county" => {
+            Some(l) if l != crate::catalog::UnitLevel::County => {
                 return Err(HallError::invalid(format!(
                     "“{}”是乡镇内设机构，准入审查只针对县级部门下派的任务",
                     clip(dept, 40)

@@ -35,7 +35,7 @@ fn link(prev: &str, f: &Fields) -> String {
 /// Appends an event to the chain, inside the caller's write transaction.
 pub(crate) fn append(conn: &Connection, e: &NewEvent) -> Result<()> {
     let (last_id, prev): (i64, String) = conn
-        .query_row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get("id")?, r.get("hash")?)))
         .optional()?
         .unwrap_or((0, String::new()));
     let id = last_id + 1;
@@ -103,11 +103,18 @@ fn read_all(conn: &Connection) -> Result<Vec<(Fields, String, String)>> {
         "SELECT id, case_id, at, actor, action, from_state, to_state, note, data, prev_hash, hash FROM events ORDER BY id",
     )?;
     let rows = st.query_map([], |r| {
-        Ok((
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
-            r.get(9)?,
-            r.get(10)?,
-        ))
+        let fields = (
+            r.get("id")?,
+            r.get("case_id")?,
+            r.get("at")?,
+            r.get("actor")?,
+            r.get("action")?,
+            r.get("from_state")?,
+            r.get("to_state")?,
+            r.get("note")?,
+            r.get("data")?,
+        );
+        Ok((fields, r.get("prev_hash")?, r.get("hash")?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

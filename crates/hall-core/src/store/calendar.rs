@@ -80,7 +80,7 @@ impl Store {
     pub fn calendar_years(&self) -> Result<Vec<CalendarYearInfo>> {
         let mut st = self.conn.prepare("SELECT document, imported_at FROM calendar_years ORDER BY year")?;
         let rows = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .query_map([], |r| Ok((r.get::<_, String>("document")?, r.get::<_, String>("imported_at")?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(doc, imported_at)| {

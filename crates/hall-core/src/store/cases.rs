@@ -2,13 +2,14 @@
 //! transaction), lifecycle actions read from the one table, and the views of a case.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::stored::At;
 use super::{fmt_ts, SessionUser, Store};
 use crate::calendar::Calendar;
-use crate::catalog::{CatalogItem, Material};
+use crate::catalog::{CaseKind, CatalogItem, Material, MaterialForm};
 use crate::error::{HallError, Result};
 use crate::guards::{self, ActionOffer};
 use crate::intake::{
@@ -179,8 +180,9 @@ pub struct Delivery {
     pub tracking: String,
 }
 
-const SUMMARY_SQL: &str = "SELECT c.number, c.item_code, c.item_name, c.applicant_name, a.id_number, c.state, c.unit,
-        u.name, c.logged_at, c.accepted_on, c.due_date
+const SUMMARY_SQL: &str = "SELECT c.id AS id, c.number AS number, c.item_code AS item_code, c.item_name AS item_name,
+        c.applicant_name AS applicant_name, a.id_number AS id_number, c.state AS state, c.unit AS unit,
+        u.name AS unit_name, c.logged_at AS logged_at, c.accepted_on AS accepted_on, c.due_date AS due_date
      FROM cases c JOIN applicants a ON a.id = c.applicant_id JOIN units u ON u.code = c.unit";
 
 pub(super) fn urgency(
@@ -207,21 +209,21 @@ pub(super) fn urgency(
 
 impl Store {
     pub(super) fn summary_from_row(&self, r: &Row, warn_days: u32, today: NaiveDate) -> rusqlite::Result<CaseSummary> {
-        let state_key: String = r.get(5)?;
-        let state = CaseState::parse(&state_key).unwrap_or(CaseState::Logged);
-        let due: Option<String> = r.get(10)?;
+        let at = At::new(r, "cases", "id")?;
+        let state = at.key("state", CaseState::parse)?;
+        let due = at.date_text_opt("due_date")?;
         Ok(CaseSummary {
-            number: r.get(0)?,
-            item_code: r.get(1)?,
-            item_name: r.get(2)?,
-            applicant_name: r.get(3)?,
-            applicant_id_masked: mask_id(&r.get::<_, String>(4)?),
+            number: r.get("number")?,
+            item_code: r.get("item_code")?,
+            item_name: r.get("item_name")?,
+            applicant_name: r.get("applicant_name")?,
+            applicant_id_masked: mask_id(&r.get::<_, String>("id_number")?),
             state,
             state_label: state.label().to_string(),
-            unit: r.get(6)?,
-            unit_name: r.get(7)?,
-            logged_at: r.get(8)?,
-            accepted_on: r.get(9)?,
+            unit: r.get("unit")?,
+            unit_name: r.get("unit_name")?,
+            logged_at: r.get("logged_at")?,
+            accepted_on: at.date_text_opt("accepted_on")?,
             urgency: urgency(&self.calendar, state, due.as_deref(), warn_days, today),
             due_date: due,
         })
@@ -339,12 +341,14 @@ impl Store {
         let tx = self.write()?;
         // The checks above read the case before the write lock was held: another desk (or
         // hallctl) may have moved it since. Then nothing is written.
-        let state_now: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case.id], |r| r.get(0))?;
-        if state_now != case.state.key() {
+        let state_now: CaseState = tx.query_row("SELECT id, state FROM cases WHERE id = ?1", [case.id], |r| {
+            At::new(r, "cases", "id")?.key("state", CaseState::parse)
+        })?;
+        if state_now != case.state {
             return Err(HallError::conflict(format!(
                 "办件 {} 刚被他人处理（现为“{}”），请刷新后再操作",
                 case.number,
-                CaseState::parse(&state_now).map(|s| s.label()).unwrap_or("未知")
+                state_now.label()
             )));
         }
         apply(&tx, &self.calendar, now, case.id, case.state, action, user, &note, step.new_unit())?;
@@ -385,87 +389,102 @@ impl Store {
                 "SELECT id, uuid, catalog_version, applicant_id, agent_id, promised_days, paused_days, paused_on, commitment_due
                  FROM cases WHERE number = ?1",
                 [number],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+                |r| {
+                    let at = At::new(r, "cases", "id")?;
+                    Ok((
+                        r.get("id")?,
+                        r.get("uuid")?,
+                        r.get("catalog_version")?,
+                        r.get("applicant_id")?,
+                        r.get("agent_id")?,
+                        r.get("promised_days")?,
+                        r.get("paused_days")?,
+                        at.date_text_opt("paused_on")?,
+                        at.date_text_opt("commitment_due")?,
+                    ))
+                },
             )?;
-        let (logged_by, assignee, closed_at, calendar_missing): (String, Option<String>, Option<String>, String) =
+        let (logged_by, assignee, closed_at, missing_years): (String, Option<String>, Option<String>, Vec<i32>) =
             self.conn.query_row(
-                "SELECT l.name, a.name, c.closed_at, c.calendar_missing FROM cases c JOIN users l ON l.id = c.logged_by
-                 LEFT JOIN users a ON a.id = c.assignee WHERE c.id = ?1",
+                "SELECT c.id AS id, l.name AS logged_by, a.name AS assignee, c.closed_at AS closed_at,
+                        c.calendar_missing AS calendar_missing
+                 FROM cases c JOIN users l ON l.id = c.logged_by LEFT JOIN users a ON a.id = c.assignee WHERE c.id = ?1",
                 [case_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    // Years the due date was computed without a calendar, as "2027,2028".
+                    let missing = At::new(r, "cases", "id")?.key("calendar_missing", |s| {
+                        s.split(',').filter(|y| !y.is_empty()).map(str::parse::<i32>).collect::<Result<Vec<_>, _>>()
+                    })?;
+                    Ok((r.get("logged_by")?, r.get("assignee")?, r.get("closed_at")?, missing))
+                },
             )?;
         let (item_kind, catalog_version): (String, String) = self.conn.query_row(
-            "SELECT i.kind, v.version FROM cases c JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
+            "SELECT i.rowid AS item_row, i.kind AS kind, v.version AS version
+             FROM cases c JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
              JOIN catalog_versions v ON v.id = c.catalog_version WHERE c.id = ?1",
             [case_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                let kind = At::new(r, "catalog_items", "item_row")?.known("kind", CaseKind::parse)?;
+                Ok((kind.label().to_string(), r.get("version")?))
+            },
         )?;
         let _ = version;
         let person = |id: i64| -> Result<PersonView> {
             Ok(self.conn.query_row(
-                "SELECT kind, name, id_number, phone, address FROM applicants WHERE id = ?1",
+                "SELECT id, kind, name, id_number, phone, address FROM applicants WHERE id = ?1",
                 [id],
                 |r| {
-                    let kind: String = r.get(0)?;
                     Ok(PersonView {
-                        kind: if kind == "org" { PartyKind::Org } else { PartyKind::Person },
-                        name: r.get(1)?,
-                        id_masked: mask_id(&r.get::<_, String>(2)?),
-                        phone_masked: mask_phone(&r.get::<_, String>(3)?),
-                        address_masked: mask_address(&r.get::<_, String>(4)?),
+                        kind: At::new(r, "applicants", "id")?.known("kind", party_kind)?,
+                        name: r.get("name")?,
+                        id_masked: mask_id(&r.get::<_, String>("id_number")?),
+                        phone_masked: mask_phone(&r.get::<_, String>("phone")?),
+                        address_masked: mask_address(&r.get::<_, String>("address")?),
                     })
                 },
             )?)
         };
+        let materials: Vec<CaseMaterial> = case_materials(&self.conn, case_id)?
+            .into_iter()
+            .map(|(m, submitted)| CaseMaterial {
+                name: m.name,
+                form: m.form.label().to_string(),
+                copies: m.copies,
+                required: m.required,
+                deferrable: m.deferrable,
+                submitted,
+            })
+            .collect();
         let mut st = self.conn.prepare_cached(
-            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
-        )?;
-        let materials: Vec<CaseMaterial> = st
-            .query_map([case_id], |r| {
-                Ok(CaseMaterial {
-                    name: r.get(0)?,
-                    form: r.get(1)?,
-                    copies: r.get(2)?,
-                    required: r.get(3)?,
-                    deferrable: r.get(4)?,
-                    submitted: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT e.at, coalesce(u.name || '（' || e.actor || '）', e.actor), e.action, e.from_state, e.to_state, e.note
+            "SELECT e.id AS id, e.at AS at, coalesce(u.name || '（' || e.actor || '）', e.actor) AS actor, e.action AS action,
+                    e.from_state AS from_state, e.to_state AS to_state, e.note AS note
              FROM events e LEFT JOIN users u ON u.username = e.actor WHERE e.case_id = ?1 ORDER BY e.id",
         )?;
         let events = st
             .query_map([case_id], |r| {
-                let action: String = r.get(2)?;
-                let from: Option<String> = r.get(3)?;
-                let to: Option<String> = r.get(4)?;
+                let at = At::new(r, "events", "id")?;
+                let action: String = r.get("action")?;
                 Ok(CaseEvent {
-                    at: r.get(0)?,
-                    actor: r.get(1)?,
+                    at: r.get("at")?,
+                    actor: r.get("actor")?,
                     action_label: event_label(&action),
                     action,
-                    from_state: from.and_then(|s| CaseState::parse(&s).ok()),
-                    to_state: to.and_then(|s| CaseState::parse(&s).ok()),
-                    note: r.get(5)?,
+                    from_state: at.key_opt("from_state", CaseState::parse)?,
+                    to_state: at.key_opt("to_state", CaseState::parse)?,
+                    note: r.get("note")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let missing_years: Vec<i32> = calendar_missing.split(',').filter_map(|y| y.parse().ok()).collect();
         let supplement_due: Option<String> =
-            self.conn.query_row("SELECT supplement_due FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
-        let delivery: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT CASE method WHEN 'mail' THEN '邮寄送达，单号 ' || tracking
-                        WHEN 'agent' THEN '代办人领取：' || collector_name ELSE '本人领取：' || collector_name END
-                        || '（' || delivered_at || '）'
-                 FROM deliveries WHERE case_id = ?1",
-                [case_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+            self.conn.query_row("SELECT id, supplement_due FROM cases WHERE id = ?1", [case_id], |r| {
+                At::new(r, "cases", "id")?.date_text_opt("supplement_due")
+            })?;
+        let delivery = super::papers::hand_out(&self.conn, case_id)?.map(|(method, h)| match method {
+            DeliveryMethod::Mail => format!("{}，单号 {}（{}）", h.method_label, h.tracking, h.at),
+            DeliveryMethod::InPerson | DeliveryMethod::Agent => {
+                format!("{}：{}（{}）", h.method_label, h.collector_name, h.at)
+            }
+        });
         let follow_up_open: bool = self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM follow_ups WHERE case_id = ?1 AND closed_at IS NULL)",
             [case_id],
@@ -648,6 +667,37 @@ fn event_label(action: &str) -> String {
     }
 }
 
+/// How `applicants.kind` is stored (see [`upsert_party`]).
+pub(super) fn party_kind(s: &str) -> Option<PartyKind> {
+    match s {
+        "person" => Some(PartyKind::Person),
+        "org" => Some(PartyKind::Org),
+        _ => None,
+    }
+}
+
+/// The materials of a case, in order, each with whether it was handed in; the one mapping of
+/// `case_materials`.
+pub(super) fn case_materials(conn: &Connection, case_id: i64) -> Result<Vec<(Material, bool)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT rowid AS row_id, name, form, copies, required, can_defer, submitted
+         FROM case_materials WHERE case_id = ?1 ORDER BY seq",
+    )?;
+    let rows = st.query_map([case_id], |r| {
+        let at = At::new(r, "case_materials", "row_id")?;
+        let material = Material {
+            name: r.get("name")?,
+            form: at.known("form", MaterialForm::parse)?,
+            copies: r.get("copies")?,
+            required: r.get("required")?,
+            deferrable: r.get("can_defer")?,
+            source: None,
+        };
+        Ok((material, r.get("submitted")?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn upsert_party(tx: &Transaction, p: &CheckedParty) -> Result<i64> {
     let kind = match p.kind {
         PartyKind::Person => "person",
@@ -741,12 +791,11 @@ fn apply(
         note = join_note(&note, "计时暂停");
     }
     if from_clock == Clock::Stopped && to_clock == Clock::Running {
-        let (paused_on, due): (String, String) =
-            tx.query_row("SELECT paused_on, due_date FROM cases WHERE id = ?1", [case_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+        let (paused_on, due): (NaiveDate, NaiveDate) =
+            tx.query_row("SELECT id, paused_on, due_date FROM cases WHERE id = ?1", [case_id], |r| {
+                let at = At::new(r, "cases", "id")?;
+                Ok((at.date("paused_on")?, at.date("due_date")?))
             })?;
-        let paused_on: NaiveDate = paused_on.parse().unwrap_or(today);
-        let due: NaiveDate = due.parse().unwrap_or(today);
         let (days, _) = cal.working_days_between(paused_on, today);
         let new_due = cal.add_working_days(due, days);
         tx.execute(
@@ -781,7 +830,6 @@ fn join_note(a: &str, b: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::CaseKind;
     use crate::error::ErrorCode;
     use crate::intake::Party;
     use crate::lifecycle::{STATES, TRANSITIONS};

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use super::stored::{serde_key, At};
 use super::{hall_event, now_ts, Store};
 use crate::catalog::{CaseKind, CatalogFile, CatalogItem, Material, UnitLevel};
 use crate::error::{HallError, Result};
@@ -61,34 +62,36 @@ fn content_hash(file: &CatalogFile) -> String {
     format!("{:x}", Sha256::digest(canonical.as_bytes()))
 }
 
-const ITEM_COLUMNS: &str = "i.code, i.name, i.item_type, i.category, i.unit, i.basis, i.kind, i.legal_days, \
-     i.promised_days, i.fee, i.fee_basis, i.visits, i.materials, u.name, u.level, i.initials, v.version, i.handled_by";
+const ITEM_COLUMNS: &str = "i.rowid AS item_row, u.rowid AS unit_row, i.code AS code, i.name AS name, \
+     i.item_type AS item_type, i.category AS category, i.unit AS unit, i.basis AS basis, i.kind AS kind, \
+     i.legal_days AS legal_days, i.promised_days AS promised_days, i.fee AS fee, i.fee_basis AS fee_basis, \
+     i.visits AS visits, i.materials AS materials, u.name AS unit_name, u.level AS unit_level, \
+     i.initials AS initials, v.version AS version, i.handled_by AS handled_by";
 
+/// The one mapping of a catalog item (`ITEM_COLUMNS`).
 fn item_view(r: &Row) -> rusqlite::Result<CatalogItemView> {
-    let kind: String = r.get(6)?;
-    let materials: String = r.get(12)?;
-    let level: String = r.get(14)?;
+    let at = At::new(r, "catalog_items", "item_row")?;
     Ok(CatalogItemView {
         item: CatalogItem {
-            code: r.get(0)?,
-            name: r.get(1)?,
-            item_type: r.get(2)?,
-            category: r.get(3)?,
-            unit: r.get(4)?,
-            handled_by: r.get(17)?,
-            basis: r.get(5)?,
-            kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(CaseKind::Promised),
-            legal_days: r.get(7)?,
-            promised_days: r.get(8)?,
-            fee: r.get(9)?,
-            fee_basis: r.get(10)?,
-            visits: r.get(11)?,
-            materials: serde_json::from_str::<Vec<Material>>(&materials).unwrap_or_default(),
+            code: r.get("code")?,
+            name: r.get("name")?,
+            item_type: r.get("item_type")?,
+            category: r.get("category")?,
+            unit: r.get("unit")?,
+            handled_by: r.get("handled_by")?,
+            basis: r.get("basis")?,
+            kind: at.known("kind", CaseKind::parse)?,
+            legal_days: r.get("legal_days")?,
+            promised_days: r.get("promised_days")?,
+            fee: r.get("fee")?,
+            fee_basis: r.get("fee_basis")?,
+            visits: r.get("visits")?,
+            materials: at.key("materials", |s| serde_json::from_str::<Vec<Material>>(s))?,
         },
-        unit_name: r.get(13)?,
-        unit_level: if level == "county" { UnitLevel::County } else { UnitLevel::Township },
-        initials: r.get(15)?,
-        version: r.get(16)?,
+        unit_name: r.get("unit_name")?,
+        unit_level: At::new(r, "units", "unit_row")?.aliased("unit_").key("unit_level", serde_key)?,
+        initials: r.get("initials")?,
+        version: r.get("version")?,
     })
 }
 
@@ -105,7 +108,7 @@ impl Store {
         let tx = self.write()?;
         let existing: Option<(i64, String)> = tx
             .query_row("SELECT id, content_hash FROM catalog_versions WHERE version = ?1", [&version], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get("id")?, r.get("content_hash")?))
             })
             .optional()?;
         if let Some((id, old_hash)) = existing {
@@ -184,12 +187,12 @@ impl Store {
             [id],
             |r| {
                 Ok(CatalogVersionInfo {
-                    id: r.get(0)?,
-                    version: r.get(1)?,
-                    effective_date: r.get(2)?,
-                    imported_at: r.get(3)?,
-                    imported_by: r.get(4)?,
-                    item_count: r.get(5)?,
+                    id: r.get("id")?,
+                    version: r.get("version")?,
+                    effective_date: r.get("effective_date")?,
+                    imported_at: r.get("imported_at")?,
+                    imported_by: r.get("imported_by")?,
+                    item_count: r.get("item_count")?,
                 })
             },
         )?)
@@ -259,9 +262,9 @@ impl Store {
         };
         let mut st = self
             .conn
-            .prepare("SELECT category, count(*) FROM catalog_items WHERE version_id = ?1 GROUP BY category")?;
+            .prepare("SELECT category, count(*) AS items FROM catalog_items WHERE version_id = ?1 GROUP BY category")?;
         let mut rows: Vec<(String, i64)> =
-            st.query_map([vid], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            st.query_map([vid], |r| Ok((r.get("category")?, r.get("items")?)))?.collect::<rusqlite::Result<_>>()?;
         let pos = |c: &str| crate::catalog::CATEGORIES.iter().position(|x| *x == c).unwrap_or(usize::MAX);
         rows.sort_by_key(|(c, _)| pos(c));
         Ok(rows)

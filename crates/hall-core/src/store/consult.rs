@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
+use super::stored::At;
 use super::{fmt_ts, Store};
 use crate::consult::{ConsultInput, DEFAULT_CALLBACK_DAYS};
 use crate::error::{HallError, Result};
@@ -35,29 +36,32 @@ pub struct Consultation {
     pub overdue: bool,
 }
 
-const COLUMNS: &str = "c.number, c.at, c.clerk, u.name, c.topic, c.item_code, c.citizen_name, c.phone, c.answer,
-     c.callback, c.callback_due, c.closed_at, c.closed_by, c.result";
+const COLUMNS: &str = "c.id AS id, c.number AS number, c.at AS at, c.clerk AS clerk, u.name AS clerk_name,
+     c.topic AS topic, c.item_code AS item_code, c.citizen_name AS citizen_name, c.phone AS phone, c.answer AS answer,
+     c.callback AS callback, c.callback_due AS callback_due, c.closed_at AS closed_at, c.closed_by AS closed_by,
+     c.result AS result";
 
+/// The one mapping of a consultation (`COLUMNS`).
 fn consultation(r: &Row, today: &str) -> rusqlite::Result<Consultation> {
-    let callback: bool = r.get(9)?;
-    let due: Option<String> = r.get(10)?;
-    let closed_at: Option<String> = r.get(11)?;
+    let callback: bool = r.get("callback")?;
+    let due = At::new(r, "consultations", "id")?.date_text_opt("callback_due")?;
+    let closed_at: Option<String> = r.get("closed_at")?;
     Ok(Consultation {
-        number: r.get(0)?,
-        at: r.get(1)?,
-        clerk: r.get(2)?,
-        clerk_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-        topic: r.get(4)?,
-        item_code: r.get(5)?,
-        citizen_name: r.get(6)?,
-        phone: r.get(7)?,
-        answer: r.get(8)?,
+        number: r.get("number")?,
+        at: r.get("at")?,
+        clerk: r.get("clerk")?,
+        clerk_name: r.get::<_, Option<String>>("clerk_name")?.unwrap_or_default(),
+        topic: r.get("topic")?,
+        item_code: r.get("item_code")?,
+        citizen_name: r.get("citizen_name")?,
+        phone: r.get("phone")?,
+        answer: r.get("answer")?,
         callback,
         overdue: callback && closed_at.is_none() && due.as_deref().is_some_and(|d| d < today),
         callback_due: due,
         closed_at,
-        closed_by: r.get(12)?,
-        result: r.get(13)?,
+        closed_by: r.get("closed_by")?,
+        result: r.get("result")?,
     })
 }
 

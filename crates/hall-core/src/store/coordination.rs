@@ -8,6 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
+use super::stored::At;
 use super::{fmt_ts, Store};
 use crate::coordination::{IssueAnswer, IssueInput, IssueUrgency};
 use crate::error::{HallError, Result};
@@ -39,41 +40,44 @@ pub struct CoordIssue {
 }
 
 const COLUMNS: &str =
-    "i.number, i.kind, i.title, i.location, i.urgency, i.department, u.name, i.raised_on, i.raised_at,
-     i.raised_by, i.due_on, i.answer, i.answered_on, i.result, i.satisfaction, i.recorded_by";
+    "i.id AS id, i.number AS number, i.kind AS kind, i.title AS title, i.location AS location, i.urgency AS urgency,
+     i.department AS department, u.name AS department_name, i.raised_on AS raised_on, i.raised_at AS raised_at,
+     i.raised_by AS raised_by, i.due_on AS due_on, i.answer AS answer, i.answered_on AS answered_on,
+     i.result AS result, i.satisfaction AS satisfaction, i.recorded_by AS recorded_by";
 
+/// The one mapping of a 联动 issue (`COLUMNS`).
 fn issue(r: &Row, today: &str) -> rusqlite::Result<CoordIssue> {
-    let urgency = IssueUrgency::parse(&r.get::<_, String>(4)?).unwrap_or(IssueUrgency::Normal);
-    let due_on: String = r.get(10)?;
-    let answered_on: Option<String> = r.get(12)?;
+    let at = At::new(r, "coordination_issues", "id")?;
+    let urgency = at.key("urgency", IssueUrgency::parse)?;
+    let due_on = at.date_text("due_on")?;
+    let answered_on = at.date_text_opt("answered_on")?;
     Ok(CoordIssue {
-        number: r.get(0)?,
-        kind: r.get(1)?,
-        title: r.get(2)?,
-        location: r.get(3)?,
+        number: r.get("number")?,
+        kind: r.get("kind")?,
+        title: r.get("title")?,
+        location: r.get("location")?,
         urgency,
         urgency_label: urgency.label().to_string(),
-        department: r.get(5)?,
-        department_name: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-        raised_on: r.get(7)?,
-        raised_at: r.get(8)?,
-        raised_by: r.get(9)?,
+        department: r.get("department")?,
+        department_name: r.get::<_, Option<String>>("department_name")?.unwrap_or_default(),
+        raised_on: at.date_text("raised_on")?,
+        raised_at: r.get("raised_at")?,
+        raised_by: r.get("raised_by")?,
         overdue: answered_on.as_deref().unwrap_or(today) > due_on.as_str(),
         due_on,
-        answer: r.get(11)?,
+        answer: r.get("answer")?,
         answered_on,
-        result: r.get(13)?,
-        satisfaction: r.get(14)?,
-        recorded_by: r.get(15)?,
+        result: r.get("result")?,
+        satisfaction: r.get("satisfaction")?,
+        recorded_by: r.get("recorded_by")?,
     })
 }
 
 impl Store {
     pub fn raise_issue(&mut self, input: &IssueInput, actor: &str) -> Result<CoordIssue> {
         let (kind, title, location, department) = input.check()?;
-        let level: Option<String> =
-            self.conn.query_row("SELECT level FROM units WHERE code = ?1", [&department], |r| r.get(0)).optional()?;
-        if level.as_deref() != Some("county") {
+        let level = self.unit(&department)?.map(|u| u.level);
+        if level != Some(crate::catalog::UnitLevel::County) {
             return Err(HallError::invalid(format!(
                 "“{}”不是县级部门：县乡联动事项应提交给县级部门",
                 clip(&department, 40)

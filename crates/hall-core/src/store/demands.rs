@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
+use super::stored::At;
 use super::{fmt_ts, Store};
 use crate::demands::{DemandInput, DemandKind, DemandState};
 use crate::error::{HallError, Result};
@@ -36,32 +37,34 @@ pub struct Demand {
     pub answered_at: Option<String>,
 }
 
-const COLUMNS: &str = "number, kind, category, village, content, citizen_name, phone, logged_by, logged_at, state,
+const COLUMNS: &str = "id, number, kind, category, village, content, citizen_name, phone, logged_by, logged_at, state,
      review_note, reviewed_by, reviewed_at, answer, answered_by, answered_at";
 
+/// The one mapping of a demand (`COLUMNS`).
 fn demand(r: &Row) -> rusqlite::Result<Demand> {
-    let kind = if r.get::<_, String>(1)? == "suggestion" { DemandKind::Suggestion } else { DemandKind::Demand };
-    let state = DemandState::parse(&r.get::<_, String>(9)?).unwrap_or(DemandState::Submitted);
-    let phone: String = r.get(6)?;
+    let at = At::new(r, "demands", "id")?;
+    let kind = at.key("kind", DemandKind::parse)?;
+    let state = at.key("state", DemandState::parse)?;
+    let phone: String = r.get("phone")?;
     Ok(Demand {
-        number: r.get(0)?,
+        number: r.get("number")?,
         kind,
         kind_label: kind.label().to_string(),
-        category: r.get(2)?,
-        village: r.get(3)?,
-        content: r.get(4)?,
-        citizen_name: r.get(5)?,
+        category: r.get("category")?,
+        village: r.get("village")?,
+        content: r.get("content")?,
+        citizen_name: r.get("citizen_name")?,
         phone_masked: if phone.is_empty() { String::new() } else { mask_phone(&phone) },
-        logged_by: r.get(7)?,
-        logged_at: r.get(8)?,
+        logged_by: r.get("logged_by")?,
+        logged_at: r.get("logged_at")?,
         state,
         state_label: state.label().to_string(),
-        review_note: r.get(10)?,
-        reviewed_by: r.get(11)?,
-        reviewed_at: r.get(12)?,
-        answer: r.get(13)?,
-        answered_by: r.get(14)?,
-        answered_at: r.get(15)?,
+        review_note: r.get("review_note")?,
+        reviewed_by: r.get("reviewed_by")?,
+        reviewed_at: r.get("reviewed_at")?,
+        answer: r.get("answer")?,
+        answered_by: r.get("answered_by")?,
+        answered_at: r.get("answered_at")?,
     })
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use super::stored::At;
 use super::{hall_event, now_ts, Store};
 use crate::catalog::UnitLevel;
 use crate::duties::{DutyEntry, DutyFile, DutyList, DutySide};
@@ -42,26 +43,28 @@ pub struct DutyEntryView {
     pub version: String,
 }
 
-const ENTRY_COLUMNS: &str = "e.list, e.code, e.name, e.category, e.basis, e.side, e.department, e.township_duty, \
-     e.department_duty, u.name, v.version";
+const ENTRY_COLUMNS: &str = "e.rowid AS entry_row, e.list AS list, e.code AS code, e.name AS name, \
+     e.category AS category, e.basis AS basis, e.side AS side, e.department AS department, \
+     e.township_duty AS township_duty, e.department_duty AS department_duty, u.name AS department_name, \
+     v.version AS version";
 
+/// The one mapping of a list entry (`ENTRY_COLUMNS`).
 fn entry_view(r: &Row) -> rusqlite::Result<DutyEntryView> {
-    let list: String = r.get(0)?;
-    let side: String = r.get(5)?;
+    let at = At::new(r, "duty_entries", "entry_row")?;
     Ok(DutyEntryView {
         entry: DutyEntry {
-            list: DutyList::parse(&list).unwrap_or(DutyList::Duty),
-            code: r.get(1)?,
-            name: r.get(2)?,
-            category: r.get(3)?,
-            basis: r.get(4)?,
-            side: DutySide::parse(&side).unwrap_or(DutySide::Township),
-            department: r.get(6)?,
-            township_duty: r.get(7)?,
-            department_duty: r.get(8)?,
+            list: at.key("list", DutyList::parse)?,
+            code: r.get("code")?,
+            name: r.get("name")?,
+            category: r.get("category")?,
+            basis: r.get("basis")?,
+            side: at.known("side", DutySide::parse)?,
+            department: r.get("department")?,
+            township_duty: r.get("township_duty")?,
+            department_duty: r.get("department_duty")?,
         },
-        department_name: r.get(9)?,
-        version: r.get(10)?,
+        department_name: r.get("department_name")?,
+        version: r.get("version")?,
     })
 }
 
@@ -152,13 +155,13 @@ impl Store {
             [version],
             |r| {
                 Ok((
-                    r.get(0)?,
+                    r.get("id")?,
                     DutyVersionInfo {
-                        version: r.get(1)?,
-                        effective_date: r.get(2)?,
-                        imported_at: r.get(3)?,
-                        imported_by: r.get(4)?,
-                        entry_count: r.get(5)?,
+                        version: r.get("version")?,
+                        effective_date: r.get("effective_date")?,
+                        imported_at: r.get("imported_at")?,
+                        imported_by: r.get("imported_by")?,
+                        entry_count: r.get("entry_count")?,
                         per_list: vec![],
                     },
                 ))

@@ -27,6 +27,9 @@ mod reliability_tests;
 mod reports;
 mod search;
 mod steps;
+mod stored;
+#[cfg(test)]
+mod stored_tests;
 mod supervision;
 mod users;
 #[cfg(test)]
@@ -433,25 +436,31 @@ impl Store {
     }
 
     pub fn units(&self) -> Result<Vec<Unit>> {
-        let mut st = self.conn.prepare("SELECT code, name, level FROM units ORDER BY level DESC, code")?;
-        let rows = st.query_map([], |r| {
-            let level: String = r.get(2)?;
-            Ok(Unit {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                level: if level == "county" {
-                    crate::catalog::UnitLevel::County
-                } else {
-                    crate::catalog::UnitLevel::Township
-                },
-            })
-        })?;
+        let mut st = self.conn.prepare(&format!("SELECT {UNIT_COLUMNS} FROM units ORDER BY level DESC, code"))?;
+        let rows = st.query_map([], unit_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One unit by code, if there is one.
+    pub(crate) fn unit(&self, code: &str) -> Result<Option<Unit>> {
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = ?1");
+        Ok(self.conn.query_row(&sql, [code], unit_from_row).optional()?)
     }
 
     pub fn case_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
     }
+}
+
+const UNIT_COLUMNS: &str = "rowid AS row_id, code, name, level";
+
+/// The one mapping of `units` (`UNIT_COLUMNS`).
+fn unit_from_row(r: &rusqlite::Row) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        code: r.get("code")?,
+        name: r.get("name")?,
+        level: stored::At::new(r, "units", "row_id")?.key("level", stored::serde_key)?,
+    })
 }
 
 #[cfg(test)]

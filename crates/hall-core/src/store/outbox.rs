@@ -12,6 +12,7 @@ use sync_protocol::{
 };
 use ts_rs::TS;
 
+use super::stored::At;
 use super::{fmt_ts, Store};
 use crate::error::Result;
 use crate::lifecycle::CaseState;
@@ -40,13 +41,10 @@ impl SyncState {
             SyncState::Conflict => "conflict",
         }
     }
-    fn parse(s: &str) -> SyncState {
-        match s {
-            "sent" => SyncState::Sent,
-            "acknowledged" => SyncState::Acknowledged,
-            "conflict" => SyncState::Conflict,
-            _ => SyncState::Pending,
-        }
+    fn parse(s: &str) -> Option<SyncState> {
+        [SyncState::Pending, SyncState::Sent, SyncState::Acknowledged, SyncState::Conflict]
+            .into_iter()
+            .find(|k| k.key() == s)
     }
 }
 
@@ -63,32 +61,34 @@ pub struct OutboxCounts {
 /// What the county needs of the case, read inside the writing transaction.
 fn body(tx: &Transaction, case_id: i64) -> Result<(String, CaseBody)> {
     let (uuid, mut body, id_number): (String, CaseBody, String) = tx.query_row(
-        "SELECT c.uuid, c.number, c.item_code, c.item_name, v.version, c.unit, c.state, a.kind, c.applicant_name,
-                a.id_number, c.logged_at, c.accepted_on, c.due_date, c.closed_at
+        "SELECT c.uuid AS uuid, c.number AS number, c.item_code AS item_code, c.item_name AS item_name,
+                v.version AS version, c.unit AS unit, c.state AS state, a.kind AS applicant_kind,
+                c.applicant_name AS applicant_name, a.id_number AS id_number, c.logged_at AS logged_at,
+                c.accepted_on AS accepted_on, c.due_date AS due_date, c.closed_at AS closed_at
          FROM cases c JOIN applicants a ON a.id = c.applicant_id JOIN catalog_versions v ON v.id = c.catalog_version
          WHERE c.id = ?1",
         [case_id],
         |r| {
             Ok((
-                r.get(0)?,
+                r.get("uuid")?,
                 CaseBody {
-                    number: r.get(1)?,
-                    item_code: r.get(2)?,
-                    item_name: r.get(3)?,
-                    catalog_version: r.get(4)?,
-                    unit: r.get(5)?,
-                    state: r.get(6)?,
-                    applicant_kind: r.get(7)?,
-                    applicant_name: r.get(8)?,
+                    number: r.get("number")?,
+                    item_code: r.get("item_code")?,
+                    item_name: r.get("item_name")?,
+                    catalog_version: r.get("version")?,
+                    unit: r.get("unit")?,
+                    state: r.get("state")?,
+                    applicant_kind: r.get("applicant_kind")?,
+                    applicant_name: r.get("applicant_name")?,
                     applicant_id_masked: String::new(),
-                    logged_at: r.get(10)?,
-                    accepted_on: r.get(11)?,
-                    due_date: r.get(12)?,
-                    closed_at: r.get(13)?,
+                    logged_at: r.get("logged_at")?,
+                    accepted_on: r.get("accepted_on")?,
+                    due_date: r.get("due_date")?,
+                    closed_at: r.get("closed_at")?,
                     events: Vec::new(),
                     rating: None,
                 },
-                r.get(9)?,
+                r.get("id_number")?,
             ))
         },
     )?;
@@ -99,27 +99,28 @@ fn body(tx: &Transaction, case_id: i64) -> Result<(String, CaseBody)> {
     body.events = st
         .query_map([case_id], |r| {
             Ok(EventRecord {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                action: r.get(2)?,
-                from_state: r.get(3)?,
-                to_state: r.get(4)?,
-                note: r.get(5)?,
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                action: r.get("action")?,
+                from_state: r.get("from_state")?,
+                to_state: r.get("to_state")?,
+                note: r.get("note")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     body.rating = tx
         .query_row(
-            "SELECT r.level, r.comment, r.rated_at, f.closed_at IS NOT NULL, f.case_id IS NOT NULL
+            "SELECT r.level AS level, r.comment AS comment, r.rated_at AS rated_at,
+                    f.closed_at IS NOT NULL AS follow_up_closed, f.case_id IS NOT NULL AS has_follow_up
              FROM ratings r LEFT JOIN follow_ups f ON f.case_id = r.case_id WHERE r.case_id = ?1",
             [case_id],
             |r| {
-                let has_follow_up: bool = r.get(4)?;
+                let has_follow_up: bool = r.get("has_follow_up")?;
                 Ok(RatingRecord {
-                    level: r.get(0)?,
-                    comment: r.get(1)?,
-                    rated_at: r.get(2)?,
-                    follow_up_closed: if has_follow_up { Some(r.get(3)?) } else { None },
+                    level: r.get("level")?,
+                    comment: r.get("comment")?,
+                    rated_at: r.get("rated_at")?,
+                    follow_up_closed: if has_follow_up { Some(r.get("follow_up_closed")?) } else { None },
                 })
             },
         )
@@ -156,7 +157,7 @@ fn put<T: serde::Serialize>(
     let col = kind.column();
     let before: Option<(u32, String, u32)> = tx
         .query_row(&format!("SELECT revision, content_hash, attempts FROM outbox WHERE {col} = ?1"), [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get("revision")?, r.get("content_hash")?, r.get("attempts")?))
         })
         .optional()?;
     let revision = match before {
@@ -179,8 +180,10 @@ fn put<T: serde::Serialize>(
 
 /// Queues the case for the hub if it is completed and what the hub would hold changed.
 pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Result<()> {
-    let state: String = tx.query_row("SELECT state FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
-    if !CaseState::parse(&state).is_ok_and(|s| s.info().closed) {
+    let state: CaseState = tx.query_row("SELECT id, state FROM cases WHERE id = ?1", [case_id], |r| {
+        At::new(r, "cases", "id")?.key("state", CaseState::parse)
+    })?;
+    if !state.info().closed {
         return Ok(());
     }
     let (_, body) = body(tx, case_id)?;
@@ -196,28 +199,28 @@ pub(super) fn queue_demand(tx: &Transaction, number: &str, now: NaiveDateTime) -
                 answer, answered_at FROM demands WHERE number = ?1",
         [number],
         |r| {
-            let reviewed_at: Option<String> = r.get(10)?;
+            let reviewed_at: Option<String> = r.get("reviewed_at")?;
             let review = match reviewed_at {
                 Some(reviewed_at) => Some(ReviewRecord {
-                    adopted: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
-                    note: r.get(9)?,
+                    adopted: r.get::<_, Option<bool>>("adopted")?.unwrap_or(false),
+                    note: r.get("review_note")?,
                     reviewed_at,
                 }),
                 None => None,
             };
             Ok((
-                r.get(0)?,
+                r.get("id")?,
                 DemandBody {
-                    number: r.get(1)?,
-                    kind: r.get(2)?,
-                    category: r.get(3)?,
-                    village: r.get(4)?,
-                    content: r.get(5)?,
-                    logged_at: r.get(6)?,
-                    state: r.get(7)?,
+                    number: r.get("number")?,
+                    kind: r.get("kind")?,
+                    category: r.get("category")?,
+                    village: r.get("village")?,
+                    content: r.get("content")?,
+                    logged_at: r.get("logged_at")?,
+                    state: r.get("state")?,
                     review,
-                    answer: r.get(11)?,
-                    answered_at: r.get(12)?,
+                    answer: r.get("answer")?,
+                    answered_at: r.get("answered_at")?,
                 },
             ))
         },
@@ -284,10 +287,13 @@ impl Store {
         let tx = self.write()?;
         let rows: Vec<(i64, Option<String>, u32, String, String)> = {
             let mut st = tx.prepare_cached(
-                "SELECT o.id, c.uuid, o.revision, o.content_hash, o.body FROM outbox o LEFT JOIN cases c ON c.id = o.case_id
+                "SELECT o.id AS id, c.uuid AS uuid, o.revision AS revision, o.content_hash AS content_hash, o.body AS body
+                 FROM outbox o LEFT JOIN cases c ON c.id = o.case_id
                  WHERE o.state IN ('pending', 'sent') ORDER BY o.queued_at, o.id LIMIT ?1",
             )?;
-            let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let rows = st.query_map([limit as i64], |r| {
+                Ok((r.get("id")?, r.get("uuid")?, r.get("revision")?, r.get("content_hash")?, r.get("body")?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut out = OutboxBatch::default();
@@ -346,10 +352,17 @@ impl Store {
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts> {
         Ok(self.conn.query_row(
-            "SELECT coalesce(sum(state IN ('pending', 'sent')), 0), coalesce(sum(state = 'acknowledged'), 0),
-                    coalesce(sum(state = 'conflict'), 0) FROM outbox",
+            "SELECT coalesce(sum(state IN ('pending', 'sent')), 0) AS pending,
+                    coalesce(sum(state = 'acknowledged'), 0) AS acknowledged,
+                    coalesce(sum(state = 'conflict'), 0) AS conflicts FROM outbox",
             [],
-            |r| Ok(OutboxCounts { pending: r.get(0)?, acknowledged: r.get(1)?, conflicts: r.get(2)? }),
+            |r| {
+                Ok(OutboxCounts {
+                    pending: r.get("pending")?,
+                    acknowledged: r.get("acknowledged")?,
+                    conflicts: r.get("conflicts")?,
+                })
+            },
         )?)
     }
 
@@ -357,9 +370,10 @@ impl Store {
     pub fn sync_state(&self, case_id: i64) -> Result<Option<SyncState>> {
         Ok(self
             .conn
-            .query_row("SELECT state FROM outbox WHERE case_id = ?1", [case_id], |r| r.get::<_, String>(0))
-            .optional()?
-            .map(|s| SyncState::parse(&s)))
+            .query_row("SELECT id, state FROM outbox WHERE case_id = ?1", [case_id], |r| {
+                At::new(r, "outbox", "id")?.known("state", SyncState::parse)
+            })
+            .optional()?)
     }
 }
 

@@ -2,11 +2,12 @@
 //! was accepted under (with where to get each material), and the facts of the outcome — the
 //! refusal's reason, the decision, the hand-out.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{CaseDetail, CatalogItemView, Store};
+use super::stored::{serde_key, At};
+use super::{CaseDetail, CatalogItemView, DeliveryMethod, Store};
 use crate::documents::CasePaper;
 use crate::error::{HallError, Result};
 use crate::privacy::mask_id;
@@ -92,7 +93,7 @@ impl Store {
         let (case_id, version): (i64, i64) = self.conn.query_row(
             "SELECT id, catalog_version FROM cases WHERE number = ?1",
             [&case.summary.number],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get("id")?, r.get("catalog_version")?)),
         )?;
         let item = self.catalog_item(&case.summary.item_code, Some(version))?;
         let last_note = |action: &str| case.events.iter().rev().find(|e| e.action == action);
@@ -111,30 +112,7 @@ impl Store {
                 })
             })
             .map(|e| (e.to_state.map(|s| s.label().to_string()).unwrap_or_default(), e.note.clone()));
-        let hand_out = self
-            .conn
-            .query_row(
-                "SELECT d.method, d.collector_name, d.collector_id, d.tracking, d.delivered_at, coalesce(u.name, d.clerk)
-                 FROM deliveries d LEFT JOIN users u ON u.username = d.clerk WHERE d.case_id = ?1",
-                [case_id],
-                |r| {
-                    let method: String = r.get(0)?;
-                    Ok(HandOut {
-                        method_label: match method.as_str() {
-                            "mail" => "邮寄送达",
-                            "agent" => "代办人领取",
-                            _ => "本人领取",
-                        }
-                        .to_string(),
-                        collector_name: r.get(1)?,
-                        collector_id_masked: mask_id(&r.get::<_, String>(2)?),
-                        tracking: r.get(3)?,
-                        at: r.get(4)?,
-                        clerk: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?;
+        let hand_out = hand_out(&self.conn, case_id)?.map(|(_, h)| h);
         Ok(CasePaperFacts {
             hall: self.letterhead()?,
             refusal_reason: last_note("refuse").map(|e| e.note.clone()),
@@ -145,4 +123,29 @@ impl Store {
             case,
         })
     }
+}
+
+/// How a case's result went out, if it has; the one mapping of `deliveries`.
+pub(super) fn hand_out(conn: &Connection, case_id: i64) -> Result<Option<(DeliveryMethod, HandOut)>> {
+    Ok(conn
+        .query_row(
+            "SELECT d.case_id AS case_id, d.method AS method, d.collector_name AS collector_name,
+                    d.collector_id AS collector_id, d.tracking AS tracking, d.delivered_at AS delivered_at,
+                    coalesce(u.name, d.clerk) AS clerk
+             FROM deliveries d LEFT JOIN users u ON u.username = d.clerk WHERE d.case_id = ?1",
+            [case_id],
+            |r| {
+                let method: DeliveryMethod = At::new(r, "deliveries", "case_id")?.key("method", serde_key)?;
+                let hand_out = HandOut {
+                    method_label: super::steps::method_label(method).to_string(),
+                    collector_name: r.get("collector_name")?,
+                    collector_id_masked: mask_id(&r.get::<_, String>("collector_id")?),
+                    tracking: r.get("tracking")?,
+                    at: r.get("delivered_at")?,
+                    clerk: r.get("clerk")?,
+                };
+                Ok((method, hand_out))
+            },
+        )
+        .optional()?)
 }

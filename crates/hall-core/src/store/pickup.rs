@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::cases::insert_event;
+use super::stored::At;
 use super::{fmt_ts, CaseSummary, SessionUser, Store};
 use crate::error::{HallError, Result};
 use crate::lifecycle::{CaseState, Role};
@@ -121,18 +122,19 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT r.level, r.comment, r.rated_at, coalesce(u.name, r.rated_by) FROM ratings r
+                "SELECT r.level AS level, r.comment AS comment, r.rated_at AS rated_at, coalesce(u.name, r.rated_by) AS rated_by
+                 FROM ratings r
                  JOIN cases c ON c.id = r.case_id LEFT JOIN users u ON u.username = r.rated_by
                  WHERE c.number = ?1",
                 [number.trim()],
                 |r| {
-                    let level: u8 = r.get(0)?;
+                    let level: u8 = r.get("level")?;
                     Ok(Rating {
                         level,
                         label: rating_label(level).to_string(),
-                        comment: r.get(1)?,
-                        rated_at: r.get(2)?,
-                        rated_by: r.get(3)?,
+                        comment: r.get("comment")?,
+                        rated_at: r.get("rated_at")?,
+                        rated_by: r.get("rated_by")?,
                     })
                 },
             )
@@ -143,29 +145,32 @@ impl Store {
     pub fn follow_ups(&self, open_only: bool) -> Result<Vec<FollowUp>> {
         let today = self.today().to_string();
         let mut st = self.conn.prepare(
-            "SELECT c.number, c.item_name, c.applicant_name, r.level, r.comment, f.opened_on, f.due_on,
-                    f.callback_note, f.fix_note, f.closed_at, coalesce(u.name, f.closed_by)
+            "SELECT f.case_id AS case_id, c.number AS number, c.item_name AS item_name, c.applicant_name AS applicant_name,
+                    r.level AS level, r.comment AS comment, f.opened_on AS opened_on, f.due_on AS due_on,
+                    f.callback_note AS callback_note, f.fix_note AS fix_note, f.closed_at AS closed_at,
+                    coalesce(u.name, f.closed_by) AS closed_by
              FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN ratings r ON r.case_id = f.case_id
              LEFT JOIN users u ON u.username = f.closed_by
              WHERE (?1 = 0 OR f.closed_at IS NULL)
              ORDER BY f.closed_at IS NOT NULL, f.due_on, c.id",
         )?;
         let rows = st.query_map([open_only as i64], |r| {
-            let closed_at: Option<String> = r.get(9)?;
-            let due_on: String = r.get(6)?;
+            let at = At::new(r, "follow_ups", "case_id")?;
+            let closed_at: Option<String> = r.get("closed_at")?;
+            let due_on = at.date_text("due_on")?;
             Ok(FollowUp {
-                number: r.get(0)?,
-                item_name: r.get(1)?,
-                applicant_name: r.get(2)?,
-                level: r.get(3)?,
-                comment: r.get(4)?,
-                opened_on: r.get(5)?,
+                number: r.get("number")?,
+                item_name: r.get("item_name")?,
+                applicant_name: r.get("applicant_name")?,
+                level: r.get("level")?,
+                comment: r.get("comment")?,
+                opened_on: at.date_text("opened_on")?,
                 overdue: closed_at.is_none() && due_on < today,
                 due_on,
-                callback_note: r.get(7)?,
-                fix_note: r.get(8)?,
+                callback_note: r.get("callback_note")?,
+                fix_note: r.get("fix_note")?,
                 closed_at,
-                closed_by: r.get(10)?,
+                closed_by: r.get("closed_by")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -182,7 +187,7 @@ impl Store {
         let current: Option<(String, String, Option<String>)> = self
             .conn
             .query_row("SELECT callback_note, fix_note, closed_at FROM follow_ups WHERE case_id = ?1", [case.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get("callback_note")?, r.get("fix_note")?, r.get("closed_at")?))
             })
             .optional()?;
         let (old_callback, old_fix, closed) =

@@ -11,6 +11,7 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::stored::At;
 use super::{Store, Tally};
 use crate::admission::{AdmissionRule, RULES};
 use crate::coordination::{RESULTS, SATISFACTION};
@@ -139,34 +140,40 @@ pub(super) struct Period<'a> {
     pub hi: &'a str,
 }
 
+/// The one mapping of a count by name (columns `name` and `n`).
+pub(super) fn tally(r: &rusqlite::Row) -> rusqlite::Result<Tally> {
+    Ok(Tally { name: r.get("name")?, count: r.get("n")? })
+}
+
 impl Store {
+    /// Counts by name: `sql` selects `name` and `n`.
     fn tally(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Tally>> {
         let mut st = self.conn.prepare_cached(sql)?;
-        let rows = st.query_map(args, |r| Ok(Tally { name: r.get(0)?, count: r.get(1)? }))?;
+        let rows = st.query_map(args, tally)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub(super) fn consult_figures(&self, p: &Period) -> Result<ConsultFigures> {
         let (logged, callbacks_asked, callbacks_closed, callbacks_open, callbacks_overdue) = self.conn.query_row(
-            "SELECT coalesce(sum(at >= ?1 AND at < ?2), 0),
-                coalesce(sum(at >= ?1 AND at < ?2 AND callback), 0),
-                coalesce(sum(closed_at >= ?1 AND closed_at < ?2), 0),
-                coalesce(sum(callback AND at < ?2 AND (closed_at IS NULL OR closed_at >= ?2)), 0),
+            "SELECT coalesce(sum(at >= ?1 AND at < ?2), 0) AS logged,
+                coalesce(sum(at >= ?1 AND at < ?2 AND callback), 0) AS asked,
+                coalesce(sum(closed_at >= ?1 AND closed_at < ?2), 0) AS closed,
+                coalesce(sum(callback AND at < ?2 AND (closed_at IS NULL OR closed_at >= ?2)), 0) AS open,
                 coalesce(sum(callback AND (
                     (at < ?2 AND (closed_at IS NULL OR closed_at >= ?2) AND callback_due < ?3)
-                    OR (closed_at >= ?1 AND closed_at < ?2 AND substr(closed_at, 1, 10) > callback_due))), 0)
+                    OR (closed_at >= ?1 AND closed_at < ?2 AND substr(closed_at, 1, 10) > callback_due))), 0) AS overdue
              FROM consultations WHERE at < ?2",
             params![p.lo, p.hi, p.to],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get("logged")?, r.get("asked")?, r.get("closed")?, r.get("open")?, r.get("overdue")?)),
         )?;
         let by_clerk = self.tally(
-            "SELECT coalesce(u.name, c.clerk), count(*) n FROM consultations c
+            "SELECT coalesce(u.name, c.clerk) AS name, count(*) n FROM consultations c
              LEFT JOIN users u ON u.username = c.clerk
              WHERE c.at >= ?1 AND c.at < ?2 GROUP BY c.clerk ORDER BY n DESC, 1",
             params![p.lo, p.hi],
         )?;
         let top_topics = self.tally(
-            "SELECT topic, count(*) n FROM consultations WHERE at >= ?1 AND at < ?2
+            "SELECT topic AS name, count(*) n FROM consultations WHERE at >= ?1 AND at < ?2
              GROUP BY topic ORDER BY n DESC, topic LIMIT ?3",
             params![p.lo, p.hi, TOP_TOPICS as i64],
         )?;
@@ -183,19 +190,19 @@ impl Store {
 
     pub(super) fn demand_figures(&self, p: &Period) -> Result<DemandFigures> {
         let (logged, adopted, declined, answered, waiting_review) = self.conn.query_row(
-            "SELECT coalesce(sum(logged_at >= ?1 AND logged_at < ?2), 0),
-                coalesce(sum(reviewed_at >= ?1 AND reviewed_at < ?2 AND adopted), 0),
-                coalesce(sum(reviewed_at >= ?1 AND reviewed_at < ?2 AND NOT adopted), 0),
-                coalesce(sum(answered_at >= ?1 AND answered_at < ?2), 0),
-                coalesce(sum(reviewed_at IS NULL OR reviewed_at >= ?2), 0)
+            "SELECT coalesce(sum(logged_at >= ?1 AND logged_at < ?2), 0) AS logged,
+                coalesce(sum(reviewed_at >= ?1 AND reviewed_at < ?2 AND adopted), 0) AS adopted,
+                coalesce(sum(reviewed_at >= ?1 AND reviewed_at < ?2 AND NOT adopted), 0) AS declined,
+                coalesce(sum(answered_at >= ?1 AND answered_at < ?2), 0) AS answered,
+                coalesce(sum(reviewed_at IS NULL OR reviewed_at >= ?2), 0) AS waiting
              FROM demands WHERE logged_at < ?2",
             params![p.lo, p.hi],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get("logged")?, r.get("adopted")?, r.get("declined")?, r.get("answered")?, r.get("waiting")?)),
         )?;
         let by = |column: &str| {
             self.tally(
                 &format!(
-                    "SELECT {column}, count(*) n FROM demands WHERE logged_at >= ?1 AND logged_at < ?2
+                    "SELECT {column} AS name, count(*) n FROM demands WHERE logged_at >= ?1 AND logged_at < ?2
                      GROUP BY {column} ORDER BY n DESC, {column}"
                 ),
                 params![p.lo, p.hi],
@@ -203,7 +210,14 @@ impl Store {
         };
         let mut by_kind = by("kind")?;
         for t in &mut by_kind {
-            t.name = crate::demands::DemandKind::parse(&t.name).map(|k| k.label().to_string()).unwrap_or_default();
+            t.name = match crate::demands::DemandKind::parse(&t.name) {
+                Ok(k) => k.label().to_string(),
+                Err(_) => {
+                    let row: i64 =
+                        self.conn.query_row("SELECT min(id) FROM demands WHERE kind = ?1", [&t.name], |r| r.get(0))?;
+                    return Err(super::stored::unknown("demands", row, "kind", &t.name));
+                }
+            };
         }
         Ok(DemandFigures {
             logged,
@@ -219,12 +233,14 @@ impl Store {
 
     pub(super) fn admission_figures(&self, p: &Period) -> Result<AdmissionFigures> {
         let mut st = self.conn.prepare_cached(
-            "SELECT t.department, coalesce(u.name, t.department), t.rule, count(*) FROM admission_tasks t
-             LEFT JOIN units u ON u.code = t.department
-             WHERE t.received_on BETWEEN ?1 AND ?2 GROUP BY t.department, t.rule ORDER BY 2, t.department",
+            "SELECT min(t.id) AS id, t.department AS department, coalesce(u.name, t.department) AS unit_name,
+                    t.rule AS rule, count(*) AS n
+             FROM admission_tasks t LEFT JOIN units u ON u.code = t.department
+             WHERE t.received_on BETWEEN ?1 AND ?2 GROUP BY t.department, t.rule ORDER BY 3, t.department",
         )?;
         let rows = st.query_map(params![p.from, p.to], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
+            let rule = At::new(r, "admission_tasks", "id")?.known("rule", AdmissionRule::from_key)?;
+            Ok((r.get::<_, String>("department")?, r.get::<_, String>("unit_name")?, rule, r.get::<_, u32>("n")?))
         })?;
         let mut figures = AdmissionFigures { by_department: vec![], refused_by_rule: refusing_rules() };
         for row in rows {
@@ -241,7 +257,6 @@ impl Store {
             }
             let d = figures.by_department.last_mut().expect("pushed above");
             d.received += n;
-            let Some(rule) = AdmissionRule::from_key(&rule) else { continue };
             if rule.info().admitted {
                 d.admitted += n;
                 continue;
@@ -259,21 +274,23 @@ impl Store {
     /// Every department with an issue raised or answered in the period, or open at its end.
     pub(super) fn coordination_figures(&self, p: &Period) -> Result<Vec<DepartmentResponse>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT i.department, coalesce(u.name, i.department), i.raised_on, i.due_on, i.answered_on, i.result,
-                i.satisfaction
+            "SELECT i.id AS id, i.department AS department, coalesce(u.name, i.department) AS unit_name,
+                    i.raised_on AS raised_on, i.due_on AS due_on, i.answered_on AS answered_on, i.result AS result,
+                    i.satisfaction AS satisfaction
              FROM coordination_issues i LEFT JOIN units u ON u.code = i.department
              WHERE i.raised_on <= ?2 AND (i.answered_on IS NULL OR i.answered_on >= ?1)
-             ORDER BY 2, i.department",
+             ORDER BY 3, i.department",
         )?;
         let rows = st.query_map(params![p.from, p.to], |r| {
+            let at = At::new(r, "coordination_issues", "id")?;
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>("department")?,
+                r.get::<_, String>("unit_name")?,
+                at.date_text("raised_on")?,
+                at.date_text("due_on")?,
+                at.date_text_opt("answered_on")?,
+                r.get::<_, Option<String>>("result")?,
+                r.get::<_, Option<String>>("satisfaction")?,
             ))
         })?;
         let mut out: Vec<DepartmentResponse> = Vec::new();

@@ -286,7 +286,7 @@ fn a_refused_role_is_an_event_naming_the_request() {
     let (_d, mut s) = testing::store();
     let denied = |s: &Store| -> Vec<(String, String)> {
         let mut st = s.conn.prepare("SELECT actor, note FROM events WHERE action = 'denied' ORDER BY id").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+        st.query_map([], |r| Ok((r.get("actor")?, r.get("note")?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
     };
     let mut session = None;
     let login = Request::Login { username: "clerk1".into(), password: "Demo@clerk1".to_string().into() };

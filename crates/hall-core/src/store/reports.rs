@@ -11,6 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::record_figures::{AdmissionFigures, ConsultFigures, DemandFigures, DepartmentResponse, Period};
+use super::stored::At;
 use super::{CaseSummary, ConsultFilter, Consultation, Demand, FollowUp, Store};
 use crate::documents::DocRequest;
 use crate::error::Result;
@@ -162,9 +163,9 @@ impl Store {
         let mut by_action: BTreeMap<String, u32> = BTreeMap::new();
         {
             let mut st = c.prepare_cached(
-                "SELECT action, count(*) FROM events WHERE at >= ?1 AND at < ?2 AND case_id IS NOT NULL GROUP BY action",
+                "SELECT action, count(*) AS n FROM events WHERE at >= ?1 AND at < ?2 AND case_id IS NOT NULL GROUP BY action",
             )?;
-            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>("action")?, r.get::<_, u32>("n")?)))? {
                 let (a, n) = row?;
                 by_action.insert(a, n);
             }
@@ -207,20 +208,20 @@ impl Store {
 
         let tally = |sql: &str| -> Result<Vec<Tally>> {
             let mut st = c.prepare_cached(sql)?;
-            let rows = st.query_map([&from_s, &to_s], |r| Ok(Tally { name: r.get(0)?, count: r.get(1)? }))?;
+            let rows = st.query_map([&from_s, &to_s], super::record_figures::tally)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
         let by_category = tally(
-            "SELECT i.category, count(*) n FROM cases c
+            "SELECT i.category AS name, count(*) n FROM cases c
              JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
              WHERE c.logged_on BETWEEN ?1 AND ?2 GROUP BY i.category ORDER BY n DESC, i.category",
         )?;
         let by_unit = tally(
-            "SELECT u.name, count(*) n FROM cases c JOIN units u ON u.code = c.unit
+            "SELECT u.name AS name, count(*) n FROM cases c JOIN units u ON u.code = c.unit
              WHERE c.logged_on BETWEEN ?1 AND ?2 GROUP BY c.unit ORDER BY n DESC, u.name",
         )?;
         let by_clerk = tally(
-            "SELECT u.name, count(*) n FROM cases c JOIN users u ON u.id = c.logged_by
+            "SELECT u.name AS name, count(*) n FROM cases c JOIN users u ON u.id = c.logged_by
              WHERE c.logged_on BETWEEN ?1 AND ?2 GROUP BY c.logged_by ORDER BY n DESC, u.name",
         )?;
 
@@ -232,22 +233,22 @@ impl Store {
             d += Duration::days(1);
         }
         {
-            let mut st = c.prepare_cached("SELECT logged_at FROM cases WHERE logged_on BETWEEN ?1 AND ?2")?;
-            for at in st.query_map([&from_s, &to_s], |r| r.get::<_, String>(0))? {
-                if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&at?, "%Y-%m-%d %H:%M:%S") {
-                    by_hour[t.hour() as usize] += 1;
-                    if let Some(day) = per_day.get_mut(&t.date()) {
-                        day.logged += 1;
-                    }
+            let mut st = c.prepare_cached("SELECT id, logged_at FROM cases WHERE logged_on BETWEEN ?1 AND ?2")?;
+            for t in st.query_map([&from_s, &to_s], |r| At::new(r, "cases", "id")?.stamp("logged_at"))? {
+                let t = t?;
+                by_hour[t.hour() as usize] += 1;
+                if let Some(day) = per_day.get_mut(&t.date()) {
+                    day.logged += 1;
                 }
             }
             let mut st = c.prepare_cached(&format!(
-                "SELECT substr(at, 1, 10), total(coalesce(to_state IN ({decided}), 0)), total(action = 'deliver') FROM events
+                "SELECT substr(at, 1, 10) AS day, total(coalesce(to_state IN ({decided}), 0)) AS decided,
+                        total(action = 'deliver') AS delivered FROM events
                  WHERE at >= ?1 AND at < ?2 AND case_id IS NOT NULL GROUP BY 1"
             ))?;
-            for row in
-                st.query_map([&lo, &hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?)))?
-            {
+            for row in st.query_map([&lo, &hi], |r| {
+                Ok((r.get::<_, String>("day")?, r.get::<_, f64>("decided")?, r.get::<_, f64>("delivered")?))
+            })? {
                 let (day, dec, del) = row?;
                 if let Some(e) = day.parse().ok().and_then(|d: NaiveDate| per_day.get_mut(&d)) {
                     e.decided = dec as u32;
@@ -262,19 +263,22 @@ impl Store {
         let mut per_item: BTreeMap<String, (String, u32, u32, u32)> = BTreeMap::new();
         {
             let mut st = c.prepare_cached(&format!(
-                "SELECT c.item_code, c.item_name, c.accepted_on, c.due_date, c.paused_days, substr(e.at, 1, 10), c.promised_days
+                "SELECT c.id AS id, c.item_code AS item_code, c.item_name AS item_name, c.accepted_on AS accepted_on,
+                        c.due_date AS due_date, c.paused_days AS paused_days, substr(e.at, 1, 10) AS decided_on,
+                        c.promised_days AS promised_days
                  FROM events e JOIN cases c ON c.id = e.case_id
                  WHERE e.at >= ?1 AND e.at < ?2 AND e.to_state IN ({decided})"
             ))?;
             let rows = st.query_map([&lo, &hi], |r| {
+                let at = At::new(r, "cases", "id")?;
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, u32>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, u32>(6)?,
+                    r.get::<_, String>("item_code")?,
+                    r.get::<_, String>("item_name")?,
+                    at.date_text_opt("accepted_on")?,
+                    at.date_text_opt("due_date")?,
+                    r.get::<_, u32>("paused_days")?,
+                    r.get::<_, String>("decided_on")?,
+                    r.get::<_, u32>("promised_days")?,
                 ))
             })?;
             for row in rows {
@@ -309,25 +313,25 @@ impl Store {
         let mut county = Vec::new();
         {
             let mut st = c.prepare_cached(
-                "SELECT f.unit, u.name,
-                    coalesce(sum(f.sent_on BETWEEN ?1 AND ?2), 0),
-                    coalesce(sum(f.result_on BETWEEN ?1 AND ?2), 0),
-                    coalesce(sum(f.sent_on <= ?2 AND (f.result_on IS NULL OR f.result_on > ?2)), 0),
-                    coalesce(avg(CASE WHEN f.result_on BETWEEN ?1 AND ?2 THEN f.working_days END), 0),
-                    coalesce(max(CASE WHEN f.result_on BETWEEN ?1 AND ?2 THEN f.working_days END), 0)
+                "SELECT f.unit AS unit, u.name AS unit_name,
+                    coalesce(sum(f.sent_on BETWEEN ?1 AND ?2), 0) AS forwarded,
+                    coalesce(sum(f.result_on BETWEEN ?1 AND ?2), 0) AS returned,
+                    coalesce(sum(f.sent_on <= ?2 AND (f.result_on IS NULL OR f.result_on > ?2)), 0) AS pending,
+                    coalesce(avg(CASE WHEN f.result_on BETWEEN ?1 AND ?2 THEN f.working_days END), 0) AS average_days,
+                    coalesce(max(CASE WHEN f.result_on BETWEEN ?1 AND ?2 THEN f.working_days END), 0) AS max_days
                  FROM county_forwards f JOIN units u ON u.code = f.unit
                  GROUP BY f.unit HAVING sum(f.sent_on <= ?2 AND (f.result_on IS NULL OR f.result_on >= ?1)) > 0
                  ORDER BY u.name",
             )?;
             let rows = st.query_map([&from_s, &to_s], |r| {
                 Ok(CountyTurnaround {
-                    unit: r.get(0)?,
-                    unit_name: r.get(1)?,
-                    forwarded: r.get(2)?,
-                    returned: r.get(3)?,
-                    pending: r.get(4)?,
-                    average_days: r.get(5)?,
-                    max_days: r.get(6)?,
+                    unit: r.get("unit")?,
+                    unit_name: r.get("unit_name")?,
+                    forwarded: r.get("forwarded")?,
+                    returned: r.get("returned")?,
+                    pending: r.get("pending")?,
+                    average_days: r.get("average_days")?,
+                    max_days: r.get("max_days")?,
                 })
             })?;
             for row in rows {
@@ -338,9 +342,9 @@ impl Store {
         let mut ratings = RatingSummary { levels: vec![0; 5], ..Default::default() };
         {
             let mut st = c.prepare_cached(
-                "SELECT level, count(*) FROM ratings WHERE rated_at >= ?1 AND rated_at < ?2 GROUP BY level",
+                "SELECT level, count(*) AS n FROM ratings WHERE rated_at >= ?1 AND rated_at < ?2 GROUP BY level",
             )?;
-            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, u32>(0)? as usize, r.get::<_, u32>(1)?)))? {
+            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, u32>("level")? as usize, r.get::<_, u32>("n")?)))? {
                 let (level, n) = row?;
                 if (1..=5).contains(&level) {
                     ratings.levels[level - 1] = n;

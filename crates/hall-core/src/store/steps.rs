@@ -7,8 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::cases::{Delivery, DeliveryMethod};
+use super::stored::At;
 use super::{fmt_ts, ActParams, SessionUser, Store};
-use crate::catalog::{CaseKind, Material, MaterialForm};
+use crate::catalog::CaseKind;
 use crate::error::{HallError, Result};
 use crate::guards::CaseFacts;
 use crate::intake::PartyKind;
@@ -59,7 +60,7 @@ pub(crate) enum Step {
     },
 }
 
-fn method_label(m: DeliveryMethod) -> &'static str {
+pub(super) fn method_label(m: DeliveryMethod) -> &'static str {
     match m {
         DeliveryMethod::InPerson => "本人领取",
         DeliveryMethod::Agent => "代办人领取",
@@ -72,27 +73,36 @@ impl Store {
         let number = number.trim();
         self.conn
             .query_row(
-                "SELECT c.id, c.number, c.state, c.unit, i.kind, i.unit, a.kind, a.id_number, a.name, g.id_number, g.name
+                "SELECT c.id AS id, c.number AS number, c.state AS state, c.unit AS unit, i.rowid AS item_row,
+                        i.kind AS item_kind, i.unit AS decider, a.id AS applicant_row, a.kind AS applicant_kind,
+                        a.id_number AS applicant_id, a.name AS applicant_name, g.id_number AS agent_id,
+                        g.name AS agent_name, c.accepted_on AS accepted_on, c.due_date AS due_date, c.paused_on AS paused_on,
+                        c.commitment_due AS commitment_due, c.supplement_due AS supplement_due
                  FROM cases c JOIN applicants a ON a.id = c.applicant_id LEFT JOIN applicants g ON g.id = c.agent_id
                  JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code
                  WHERE c.number = ?1",
                 [number],
                 |r| {
-                    let state: String = r.get(2)?;
-                    let kind: String = r.get(4)?;
-                    let akind: String = r.get(6)?;
+                    // The case's dates are checked here too, so that `act` refuses a damaged
+                    // row before it writes anything.
+                    let at = At::new(r, "cases", "id")?;
+                    let item = At::new(r, "catalog_items", "item_row")?.aliased("item_");
+                    let applicant = At::new(r, "applicants", "applicant_row")?.aliased("applicant_");
+                    for column in ["accepted_on", "due_date", "paused_on", "commitment_due", "supplement_due"] {
+                        at.date_text_opt(column)?;
+                    }
                     Ok(CaseRow {
-                        id: r.get(0)?,
-                        number: r.get(1)?,
-                        state: CaseState::parse(&state).unwrap_or(CaseState::Logged),
-                        unit: r.get(3)?,
-                        kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(CaseKind::Promised),
-                        decider: r.get(5)?,
-                        applicant_kind: if akind == "org" { PartyKind::Org } else { PartyKind::Person },
-                        applicant_id: r.get(7)?,
-                        applicant_name: r.get(8)?,
-                        agent_id: r.get(9)?,
-                        agent_name: r.get(10)?,
+                        id: r.get("id")?,
+                        number: r.get("number")?,
+                        state: at.key("state", CaseState::parse)?,
+                        unit: r.get("unit")?,
+                        kind: item.known("item_kind", CaseKind::parse)?,
+                        decider: r.get("decider")?,
+                        applicant_kind: applicant.known("applicant_kind", super::cases::party_kind)?,
+                        applicant_id: r.get("applicant_id")?,
+                        applicant_name: r.get("applicant_name")?,
+                        agent_id: r.get("agent_id")?,
+                        agent_name: r.get("agent_name")?,
                     })
                 },
             )
@@ -102,47 +112,17 @@ impl Store {
 
     /// What the lifecycle guards look at, read once (see `guards::CaseFacts`).
     pub(crate) fn case_facts(&self, case: &CaseRow) -> Result<CaseFacts> {
-        let (item_name, unit_name, commitment_due): (String, String, Option<String>) = self.conn.query_row(
-            "SELECT c.item_name AS item_name, u.name AS unit_name, c.commitment_due AS commitment_due
+        let (item_name, unit_name, commitment_due) = self.conn.query_row(
+            "SELECT c.id AS id, c.item_name AS item_name, u.name AS unit_name, c.commitment_due AS commitment_due
              FROM cases c JOIN units u ON u.code = c.unit WHERE c.id = ?1",
             [case.id],
-            |r| Ok((r.get("item_name")?, r.get("unit_name")?, r.get("commitment_due")?)),
+            |r| {
+                let at = At::new(r, "cases", "id")?;
+                let due = at.key_opt("commitment_due", super::stored::parse_date)?;
+                Ok((r.get::<_, String>("item_name")?, r.get::<_, String>("unit_name")?, due))
+            },
         )?;
-        let commitment_due = commitment_due
-            .map(|d| {
-                d.parse::<NaiveDate>().map_err(|_| {
-                    HallError::invalid(format!("cases 表第 {} 行的 commitment_due 值“{d}”不是日期", case.id))
-                })
-            })
-            .transpose()?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT name, form, copies, required, can_defer, submitted FROM case_materials WHERE case_id = ?1 ORDER BY seq",
-        )?;
-        let materials = st
-            .query_map([case.id], |r| {
-                let form: String = r.get("form")?;
-                Ok((
-                    form,
-                    r.get::<_, bool>("submitted")?,
-                    Material {
-                        name: r.get("name")?,
-                        form: MaterialForm::Original,
-                        copies: r.get("copies")?,
-                        required: r.get("required")?,
-                        deferrable: r.get("can_defer")?,
-                        source: None,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .map(|(form, given, m)| {
-                let form = MaterialForm::parse(&form).ok_or_else(|| {
-                    HallError::invalid(format!("case_materials 表（办件 {}）的 form 值“{form}”无法识别", case.number))
-                })?;
-                Ok((Material { form, ..m }, given))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let materials = super::cases::case_materials(&self.conn, case.id)?;
         Ok(CaseFacts {
             state: case.state,
             unit: case.unit.clone(),
@@ -247,10 +227,9 @@ impl Store {
             .query_row(
                 "SELECT id, sent_on FROM county_forwards WHERE case_id = ?1 AND result IS NULL ORDER BY id DESC LIMIT 1",
                 [case_id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+                |r| Ok((r.get("id")?, At::new(r, "county_forwards", "id")?.date("sent_on")?)),
             )
-            .optional()?
-            .map(|(id, d)| (id, d.parse().unwrap_or_default())))
+            .optional()?)
     }
 
     /// 统一窗口出件: the collector must be the applicant, the registered agent, or a new agent

@@ -134,9 +134,10 @@ impl Store {
             });
         }
         let (ratings_today, rating_average, bad): (u32, f64, u32) = self.conn.query_row(
-            "SELECT count(*), coalesce(avg(level), 0), coalesce(sum(level <= 2), 0) FROM ratings WHERE substr(rated_at, 1, 10) = ?1",
+            "SELECT count(*) AS rated, coalesce(avg(level), 0) AS average, coalesce(sum(level <= 2), 0) AS bad
+             FROM ratings WHERE substr(rated_at, 1, 10) = ?1",
             [&today],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get("rated")?, r.get("average")?, r.get("bad")?)),
         )?;
         Ok(Dashboard {
             logged: count("SELECT count(*) FROM cases WHERE logged_on = ?1")?,

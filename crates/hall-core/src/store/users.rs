@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
+use super::stored::{parse_stamp, At};
 use super::{fmt_ts, hall_event, now_ts, Store};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::lifecycle::Role;
@@ -158,19 +159,22 @@ impl Store {
     pub fn user(&self, username: &str) -> Result<SessionUser> {
         self.conn
             .query_row(
-                "SELECT u.id, u.username, u.name, u.role, u.unit, n.name, u.must_change_password, u.password_changed_at
+                "SELECT u.id AS id, u.username AS username, u.name AS name, u.role AS role, u.unit AS unit,
+                        n.name AS unit_name, u.must_change_password AS must_change_password,
+                        u.password_changed_at AS password_changed_at
                  FROM users u LEFT JOIN units n ON n.code = u.unit WHERE u.username = ?1 AND u.disabled = 0",
                 [username.trim()],
                 |r| {
+                    let at = At::new(r, "users", "id")?;
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, bool>(6)?,
-                        r.get::<_, Option<String>>(7)?,
+                        r.get::<_, i64>("id")?,
+                        r.get::<_, String>("username")?,
+                        r.get::<_, String>("name")?,
+                        at.key("role", Role::parse)?,
+                        r.get::<_, Option<String>>("unit")?,
+                        r.get::<_, Option<String>>("unit_name")?,
+                        r.get::<_, bool>("must_change_password")?,
+                        at.checked_opt("password_changed_at", parse_stamp)?,
                     ))
                 },
             )
@@ -181,7 +185,7 @@ impl Store {
                     id,
                     username,
                     name,
-                    role: Role::parse(&role)?,
+                    role,
                     unit,
                     unit_name,
                     must_change_password: !notice.is_empty(),
@@ -229,7 +233,15 @@ impl Store {
             .query_row(
                 "SELECT id, password_hash, locked_until, disabled FROM users WHERE username = ?1",
                 [username],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    let at = At::new(r, "users", "id")?;
+                    Ok((
+                        r.get("id")?,
+                        r.get("password_hash")?,
+                        at.checked_opt("locked_until", parse_stamp)?,
+                        r.get("disabled")?,
+                    ))
+                },
             )
             .optional()?;
         let Some((id, hash, locked_until, disabled)) = row else {
@@ -309,7 +321,10 @@ mod tests {
     fn login_events(s: &Store) -> Vec<(String, String, String)> {
         let mut st =
             s.conn.prepare("SELECT actor, action, note FROM events WHERE action LIKE 'login%' ORDER BY id").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+        st.query_map([], |r| Ok((r.get("actor")?, r.get("action")?, r.get("note")?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     }
 
     #[test]
@@ -454,21 +469,21 @@ impl Store {
     pub fn users(&self) -> Result<Vec<UserInfo>> {
         let now = Local::now().naive_local().format(TS_FMT).to_string();
         let mut st = self.conn.prepare(
-            "SELECT u.username, u.name, u.role, u.unit, n.name, u.disabled, u.must_change_password,
-                    coalesce(u.locked_until > ?1, 0)
+            "SELECT u.id AS id, u.username AS username, u.name AS name, u.role AS role, u.unit AS unit,
+                    n.name AS unit_name, u.disabled AS disabled, u.must_change_password AS must_change_password,
+                    coalesce(u.locked_until > ?1, 0) AS locked
              FROM users u LEFT JOIN units n ON n.code = u.unit ORDER BY u.role, u.username",
         )?;
         let rows = st.query_map([now], |r| {
-            let role: String = r.get(2)?;
             Ok(UserInfo {
-                username: r.get(0)?,
-                name: r.get(1)?,
-                role: Role::parse(&role).unwrap_or(Role::Clerk),
-                unit: r.get(3)?,
-                unit_name: r.get(4)?,
-                disabled: r.get(5)?,
-                must_change_password: r.get(6)?,
-                locked: r.get(7)?,
+                username: r.get("username")?,
+                name: r.get("name")?,
+                role: At::new(r, "users", "id")?.key("role", Role::parse)?,
+                unit: r.get("unit")?,
+                unit_name: r.get("unit_name")?,
+                disabled: r.get("disabled")?,
+                must_change_password: r.get("must_change_password")?,
+                locked: r.get("locked")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -549,9 +564,13 @@ impl Store {
 
     /// A user by name, disabled ones included.
     fn user_any(&self, username: &str) -> Result<Role> {
-        let role: Option<String> =
-            self.conn.query_row("SELECT role FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-        role.map(|r| Role::parse(&r)).unwrap_or_else(|| Err(HallError::not_found(format!("用户“{username}”不存在"))))
+        let role: Option<Role> = self
+            .conn
+            .query_row("SELECT id, role FROM users WHERE username = ?1", [username], |r| {
+                At::new(r, "users", "id")?.key("role", Role::parse)
+            })
+            .optional()?;
+        role.ok_or_else(|| HallError::not_found(format!("用户“{username}”不存在")))
     }
 
     fn active_admins(&self) -> Result<i64> {

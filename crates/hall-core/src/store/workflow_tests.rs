@@ -22,7 +22,7 @@ fn events(s: &Store) -> i64 {
 }
 
 /// A new case of `kind` taken in with `outcome` (容缺受理 leaves one 容缺 material out).
-fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
+pub(super) fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
     let clerk = s.user("clerk1").unwrap();
     let item = s
         .catalog_items(None, None)
@@ -176,7 +176,9 @@ fn forwarded_cases_record_the_county_turnaround() {
     assert!(c.events.last().unwrap().note.contains("用时 5 个工作日"), "{}", c.events.last().unwrap().note);
     let (days, res): (i64, String) = s
         .conn
-        .query_row("SELECT working_days, result FROM county_forwards", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT working_days, result FROM county_forwards", [], |r| {
+            Ok((r.get("working_days")?, r.get("result")?))
+        })
         .unwrap();
     assert_eq!(days, 5);
     assert!(res.contains("审批通过"));
@@ -417,7 +419,16 @@ fn schema_8_keeps_the_outbox_rows_of_a_schema_6_database() {
             .conn
             .prepare("SELECT case_id, state, revision, content_hash, attempts, acked_at FROM outbox ORDER BY case_id")
             .unwrap();
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)));
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get("case_id")?,
+                r.get("state")?,
+                r.get("revision")?,
+                r.get("content_hash")?,
+                r.get("attempts")?,
+                r.get("acked_at")?,
+            ))
+        });
         rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
     };
     let before = rows(&s);
