@@ -449,7 +449,7 @@ fn sync(
 fn run(cli: Cli) -> Result<ExitCode, HallError> {
     // check-id needs no database.
     if let Command::CheckId { org, number } = &cli.command {
-        let today = chrono::Local::now().date_naive();
+        let today = hall_core::clock::today()?;
         let r = if *org {
             hall_core::validate::credit_code(number)
         } else {
