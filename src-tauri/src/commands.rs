@@ -229,18 +229,9 @@ pub fn run() {
     let log_dir = db.parent().map(|d| d.join("logs")).unwrap_or_else(|| PathBuf::from("logs"));
     start_logging(&log_dir);
     log::info!("一窗通 starting, database {}", db.display());
-    let store = Store::open(&db).map(|mut s| {
-        // A pinned clock for training sessions and the end-to-end tests (days must pass for
-        // deadlines and pauses): YICHUANG_NOW="YYYY-MM-DD HH:MM".
-        if let Some(now) = std::env::var("YICHUANG_NOW")
-            .ok()
-            .and_then(|v| chrono::NaiveDateTime::parse_from_str(&v, "%Y-%m-%d %H:%M").ok())
-        {
-            log::warn!("clock pinned to {now} by YICHUANG_NOW");
-            s.set_now(Some(now));
-        }
-        Mutex::new(s)
-    });
+    // The store reads a pinned clock (YICHUANG_NOW, for training sessions and the end-to-end
+    // tests) itself: see hall_core::clock.
+    let store = Store::open(&db).map(Mutex::new);
     if let Err(e) = &store {
         log::error!("cannot open {}: {}", db.display(), e.message);
     }

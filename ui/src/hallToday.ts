@@ -1,16 +1,15 @@
-// The hall's today: Rust's clock (which YICHUANG_NOW pins in training and tests), read from the
-// supervisor's dashboard; the computer's date if that cannot be had.
+// The hall's today: Rust's clock (Store::today, which YICHUANG_NOW pins in training and tests),
+// carried by the hall_info answer to every role. Every date picker's default and range starts
+// from it; the window never takes a date from the computer's calendar.
+import { ref } from 'vue'
 import { call } from './api'
-import { toIsoDate } from './format'
-import { isIsoDate } from './ranges'
 
+/** The last today Rust gave ('' until it has answered): for defaults set without waiting. */
+export const hallDate = ref('')
+
+/** Asks Rust for today, and keeps it in `hallDate`. */
 export async function hallToday(): Promise<string> {
-  try {
-    const d = await call({ type: 'dashboard' }, 'dashboard')
-    const date = String(d.date).slice(0, 10)
-    if (isIsoDate(date)) return date
-  } catch {
-    /* fall back to the computer's date */
-  }
-  return toIsoDate(new Date())
+  const info = await call({ type: 'hall_info' }, 'hall_info')
+  hallDate.value = info.today
+  return info.today
 }

@@ -4,6 +4,7 @@ import type { SessionUser } from './bindings/SessionUser'
 import type { HallInfo } from './bindings/HallInfo'
 import type { HallSettings } from './bindings/HallSettings'
 import { call } from './api'
+import { hallDate } from './hallToday'
 
 export const session = reactive<{
   user: SessionUser | null
@@ -78,5 +79,6 @@ export async function loadHall(): Promise<HallInfo> {
   if (session.hall) return session.hall
   const hall = await call({ type: 'hall_info' }, 'hall_info')
   session.hall = hall
+  hallDate.value = hall.today
   return hall
 }

@@ -7,6 +7,8 @@ fn zone() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// The hub's own clock (a server at the county, not a hall): a hall's `YICHUANG_NOW` does not
+/// reach it, and the hub must not take a hall's word for what day it is.
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&zone()).date_naive()
 }

@@ -7,6 +7,7 @@ pub mod admission;
 pub mod api;
 pub mod calendar;
 pub mod catalog;
+pub mod clock;
 pub mod consult;
 pub mod coordination;
 mod csv_text;

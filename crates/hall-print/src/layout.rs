@@ -4,6 +4,7 @@
 //! and "第 n 页 共 m 页" on every page. Every box placed is kept inside the printable area —
 //! a cell too long for a page is cut with “…” rather than run off the paper.
 
+use chrono::NaiveDateTime;
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
     Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
@@ -171,6 +172,8 @@ pub struct Sheet {
     /// Distance from the top of the page to the cursor, in pt.
     pub y: f32,
     footer: String,
+    /// 打印于 …, from the hall's clock (the caller's `Store::now`), so a pinned clock prints too.
+    printed: String,
     repeat: Option<Head>,
     pen: Pen,
     /// A heading waiting to be set on the same page as what follows it.
@@ -178,8 +181,9 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// A new document; `footer` is printed at the foot of every page with the page numbers.
-    pub fn new(title: &str, footer: &str) -> Sheet {
+    /// A new document; `footer` is printed at the foot of every page with the page numbers and
+    /// the time it was printed, `printed_at` (the hall's clock, never the machine's).
+    pub fn new(title: &str, footer: &str, printed_at: NaiveDateTime) -> Sheet {
         let f = fonts();
         let mut doc = PdfDocument::new(title);
         let regular = doc.add_font(&f.regular.font);
@@ -192,6 +196,7 @@ impl Sheet {
             pages: vec![Vec::new()],
             y: MARGIN_TOP,
             footer: footer.to_string(),
+            printed: format!("打印于 {}", printed_at.format("%Y-%m-%d %H:%M")),
             repeat: None,
             pen: Pen::default(),
             heading: None,
@@ -628,7 +633,7 @@ impl Sheet {
         self.flush(0.0);
         self.close_grid();
         let total = self.pages.len();
-        let printed = hall_core_now();
+        let printed = std::mem::take(&mut self.printed);
         let pages: Vec<Vec<Op>> = std::mem::take(&mut self.pages);
         let mut out = Vec::with_capacity(total);
         for (i, ops) in pages.into_iter().enumerate() {
@@ -653,10 +658,6 @@ impl Sheet {
         let opts = PdfSaveOptions { subset_fonts: true, ..Default::default() };
         self.doc.with_pages(out).save(&opts, &mut Vec::new())
     }
-}
-
-fn hall_core_now() -> String {
-    format!("打印于 {}", chrono::Local::now().format("%Y-%m-%d %H:%M"))
 }
 
 /// A round step (1, 2 or 5 × 10ⁿ) giving about five gridlines up to `max`.
@@ -703,7 +704,7 @@ mod tests {
 
     #[test]
     fn table_rules_fall_on_the_column_edges() {
-        let mut s = Sheet::new("t", "t");
+        let mut s = Sheet::new("t", "t", chrono::NaiveDateTime::default());
         let rows: Vec<Vec<String>> = (0..60).map(|i| vec![i.to_string(), "内容".repeat(i % 7 + 1)]).collect();
         s.table(&[col("甲", 0.25, Align::Left), col("乙", 0.75, Align::Left)], &rows, 9.0);
         assert!(s.pages.len() >= 2, "60 rows run onto a second page");

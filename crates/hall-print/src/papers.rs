@@ -12,7 +12,7 @@ const SMALL: f32 = 9.5;
 pub fn render(f: &CasePaperFacts, paper: CasePaper) -> Vec<u8> {
     let c = &f.case.summary;
     let footer = format!("{} · {} · {}", f.hall.hall_name, paper.label(), c.number);
-    let mut s = Sheet::new(&format!("{}（{}）", paper.label(), c.number), &footer);
+    let mut s = Sheet::new(&format!("{}（{}）", paper.label(), c.number), &footer, f.hall.printed_at);
     match paper {
         CasePaper::Receipt => receipt(&mut s, f),
         CasePaper::Notice => notice(&mut s, f),

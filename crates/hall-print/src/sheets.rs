@@ -115,7 +115,7 @@ fn follow_ups(s: &mut Sheet, f: &Figures) {
 pub fn daily(h: &HallLetterhead, d: &DailySheet) -> Vec<u8> {
     let f = &d.figures;
     let title = format!("每日服务台账（{}）", f.from);
-    let mut s = Sheet::new(&title, &format!("{} · 每日服务台账 · {}", h.hall_name, f.from));
+    let mut s = Sheet::new(&title, &format!("{} · 每日服务台账 · {}", h.hall_name, f.from), h.printed_at);
     s.para(&h.hall_name, 13.0, false, Align::Center);
     s.title("每日服务台账", 20.0);
     s.para(&format!("{}　{}", crate::papers::date_label(&f.from), weekday(&f.from)), BODY, false, Align::Center);
@@ -471,7 +471,7 @@ fn evaluation(s: &mut Sheet, f: &Figures) {
 
 pub fn period(h: &HallLetterhead, f: &Figures) -> Vec<u8> {
     let title = format!("服务统计报告（{} 至 {}）", f.from, f.to);
-    let mut s = Sheet::new(&title, &format!("{} · 服务统计报告 · {} 至 {}", h.hall_name, f.from, f.to));
+    let mut s = Sheet::new(&title, &format!("{} · 服务统计报告 · {} 至 {}", h.hall_name, f.from, f.to), h.printed_at);
     s.para(&h.hall_name, 13.0, false, Align::Center);
     s.title("服务统计报告", 20.0);
     s.para(

@@ -41,7 +41,7 @@ pub fn render(t: &PublicTable) -> Vec<u8> {
 }
 
 fn masthead(h: &HallLetterhead, title: &str, lead: &str) -> Sheet {
-    let mut s = Sheet::new(title, &format!("{} · {title}", h.hall_name));
+    let mut s = Sheet::new(title, &format!("{} · {title}", h.hall_name), h.printed_at);
     s.para(&h.hall_name, 13.0, false, Align::Center);
     s.title(title, 20.0);
     s.para(lead, 10.0, false, Align::Center);

@@ -553,3 +553,21 @@ fn each_wall_list_shows_every_entry_with_its_basis_inside_the_page() {
         }
     }
 }
+
+#[test]
+fn every_paper_is_stamped_with_the_halls_clock() {
+    // Pinned far from the machine's clock (as YICHUANG_NOW pins it), so a footer taken from the
+    // wall clock cannot pass by chance.
+    let (dir, mut s) = hall();
+    let number = s.list_cases(Some(hall_core::lifecycle::CaseState::Refused), None, 1).unwrap()[0].number.clone();
+    s.set_now(Some(at("2031-03-04 10:20")));
+    let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    for (name, req) in [
+        ("stamp-refusal", DocRequest::Case { number, paper: CasePaper::Refusal }),
+        ("stamp-daily", DocRequest::Daily { date: day }),
+        ("stamp-wall", DocRequest::CatalogWall),
+    ] {
+        let p = read(&hall_print::render(&s, &req).unwrap(), dir.path(), name);
+        assert_has(&p, name, &["打印于 2031-03-04 10:20"]);
+    }
+}

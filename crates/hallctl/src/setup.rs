@@ -15,7 +15,13 @@ use crate::print_json;
 
 pub fn check_id(org: bool, number: &str, json: bool) -> ExitCode {
     // Only the birth date's plausibility needs a date; no hall (and so no hall clock) is open.
-    let today = chrono::Local::now().date_naive();
+    let today = match hall_core::clock::today() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("错误：{}", e.message);
+            return ExitCode::from(2);
+        }
+    };
     let r =
         if org { hall_core::validate::credit_code(number) } else { hall_core::validate::resident_id(number, today) };
     match r {

@@ -39,7 +39,7 @@ describe('errorMessage', () => {
 
 describe('unwrapReply', () => {
   it('returns the data of the expected reply', () => {
-    const hall = { township_code: '231221102', township_name: '卫星镇' }
+    const hall = { township_code: '231221102', township_name: '卫星镇', today: '2026-11-20' }
     expect(unwrapReply({ type: 'hall_info', data: hall }, 'hall_info')).toEqual(hall)
     expect(unwrapReply({ type: 'session', data: null }, 'session')).toBeNull()
     expect(unwrapReply({ type: 'done' }, 'done')).toBeUndefined()

@@ -11,4 +11,8 @@ hall_name: string, address: string, phone: string,
 /**
  * 行政复议 / 行政诉讼 wording printed on a refusal.
  */
-appeal_text: string, };
+appeal_text: string, 
+/**
+ * The hall's clock when the paper is made: its footer's 打印于.
+ */
+printed_at: string, };

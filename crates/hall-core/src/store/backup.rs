@@ -116,7 +116,7 @@ impl Store {
     /// Records a hall-level event in its own transaction (a backup made by hand).
     pub fn note_hall_event(&mut self, actor: &str, action: &str, note: &str) -> Result<()> {
         let tx = self.write()?;
-        super::hall_event(&tx, actor, action, note)?;
+        super::hall_event(&tx, self.now(), actor, action, note)?;
         tx.commit()?;
         Ok(())
     }
@@ -184,6 +184,7 @@ impl Store {
         let tx = self.write()?;
         super::hall_event(
             &tx,
+            self.now(),
             actor,
             "restore",
             &format!("从备份 {} 恢复（{} 件办件）；恢复前的数据另存为 {}", path.display(), facts.cases, keep.display()),

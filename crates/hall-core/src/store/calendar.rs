@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{hall_event, now_ts, Store};
+use super::{fmt_ts, hall_event, Store};
 use crate::calendar::{Calendar, CalendarYear};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::validate::json_error_zh;
@@ -50,10 +50,11 @@ impl Store {
         let replaced = tx.execute("DELETE FROM calendar_years WHERE year = ?1", [year.year])? > 0;
         tx.execute(
             "INSERT INTO calendar_years(year, source, document, imported_at) VALUES (?1, ?2, ?3, ?4)",
-            params![year.year, year.source, text, now_ts()],
+            params![year.year, year.source, text, fmt_ts(self.now())],
         )?;
         hall_event(
             &tx,
+            self.now(),
             actor,
             "calendar_import",
             &format!(

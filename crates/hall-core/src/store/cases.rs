@@ -231,7 +231,7 @@ impl Store {
 
     /// Working days before the due date that turn a case yellow (setting `warn_days`, default 1).
     pub fn warn_days(&self) -> Result<u32> {
-        Ok(self.setting("warn_days")?.and_then(|v| v.parse().ok()).unwrap_or(1))
+        Ok(self.settings()?.warn_days)
     }
 
     /// Summaries for the given case ids, in that order.

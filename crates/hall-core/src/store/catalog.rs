@@ -1,14 +1,15 @@
 //! Catalog versions in the store. A version is imported whole or not at all; re-importing the
 //! same version with the same content changes nothing, with other content is refused.
 
-use rusqlite::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::stored::{serde_key, At};
-use super::{hall_event, now_ts, Store};
-use crate::catalog::{CaseKind, CatalogFile, CatalogItem, Material, UnitLevel};
+use super::versioned::{unit_known, VersionTable, VersionedFile};
+use super::Store;
+use crate::catalog::{CaseKind, CatalogFile, CatalogItem, Material, Unit, UnitLevel};
 use crate::error::{HallError, Result};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -57,11 +58,6 @@ pub(crate) fn initials(name: &str) -> String {
         .collect()
 }
 
-fn content_hash(file: &CatalogFile) -> String {
-    let canonical = serde_json::to_string(&(&file.units, &file.items)).expect("catalog serialises");
-    format!("{:x}", Sha256::digest(canonical.as_bytes()))
-}
-
 const ITEM_COLUMNS: &str = "i.rowid AS item_row, u.rowid AS unit_row, i.code AS code, i.name AS name, \
      i.item_type AS item_type, i.category AS category, i.unit AS unit, i.basis AS basis, i.kind AS kind, \
      i.legal_days AS legal_days, i.promised_days AS promised_days, i.fee AS fee, i.fee_basis AS fee_basis, \
@@ -95,47 +91,28 @@ fn item_view(r: &Row) -> rusqlite::Result<CatalogItemView> {
     })
 }
 
-impl Store {
-    pub fn import_catalog(&mut self, file: &CatalogFile, actor: &str) -> Result<ImportOutcome> {
-        file.check(&[])?;
-        let hash = content_hash(file);
-        let version = if file.version.trim().is_empty() {
-            chrono::Local::now().format("%Y%m%d-%H%M%S").to_string()
-        } else {
-            crate::validate::text("版本号", &file.version, 64, true)?
-        };
-        let effective = file.effective_date.unwrap_or_else(|| self.today()).to_string();
-        let tx = self.write()?;
-        let existing: Option<(i64, String)> = tx
-            .query_row("SELECT id, content_hash FROM catalog_versions WHERE version = ?1", [&version], |r| {
-                Ok((r.get("id")?, r.get("content_hash")?))
-            })
-            .optional()?;
-        if let Some((id, old_hash)) = existing {
-            drop(tx);
-            if old_hash == hash {
-                return Ok(ImportOutcome { version: self.catalog_version(id)?, unchanged: true });
-            }
-            return Err(HallError::conflict(format!(
-                "事项清单版本“{version}”已导入过且内容不同：请为新清单使用新的版本号"
-            )));
-        }
-        for u in &file.units {
-            let level = match u.level {
-                UnitLevel::Township => "township",
-                UnitLevel::County => "county",
-            };
-            tx.execute(
-                "INSERT INTO units(code, name, level) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
-                params![u.code, u.name, level],
-            )?;
-        }
-        for it in &file.items {
+impl VersionedFile for CatalogFile {
+    const TABLE: VersionTable = VersionTable {
+        table: "catalog_versions",
+        count_column: "item_count",
+        what: "事项清单",
+        event: "catalog_import",
+    };
+    type Row = CatalogItem;
+
+    fn check(&self) -> Result<()> {
+        CatalogFile::check(self, &[])
+    }
+    fn head(&self) -> (&str, Option<NaiveDate>, &[Unit]) {
+        (&self.version, self.effective_date, &self.units)
+    }
+    fn rows(&self) -> &[CatalogItem] {
+        &self.items
+    }
+    fn write_rows(&self, tx: &Connection, vid: i64) -> Result<()> {
+        for it in &self.items {
             for code in std::iter::once(&it.unit).chain(it.handled_by.as_ref()) {
-                let known: bool =
-                    tx.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [code], |r| r.get(0))?;
-                if !known {
+                if !unit_known(tx, code)? {
                     return Err(HallError::invalid(format!(
                         "事项“{}”引用的单位编码“{code}”不存在：请在清单的 units 中列出该单位",
                         it.code
@@ -143,42 +120,42 @@ impl Store {
                 }
             }
         }
-        tx.execute(
-            "INSERT INTO catalog_versions(version, effective_date, imported_at, imported_by, content_hash, item_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![version, effective, now_ts(), actor, hash, file.items.len() as i64],
+        let mut ins = tx.prepare(
+            "INSERT INTO catalog_items(version_id, code, name, initials, item_type, category, unit, basis, kind,
+               legal_days, promised_days, fee, fee_basis, visits, materials, handled_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
-        let vid = tx.last_insert_rowid();
-        {
-            let mut ins = tx.prepare(
-                "INSERT INTO catalog_items(version_id, code, name, initials, item_type, category, unit, basis, kind,
-                   legal_days, promised_days, fee, fee_basis, visits, materials, handled_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            )?;
-            for it in &file.items {
-                ins.execute(params![
-                    vid,
-                    it.code,
-                    it.name,
-                    initials(&it.name),
-                    it.item_type,
-                    it.category,
-                    it.unit,
-                    it.basis,
-                    it.kind.label(),
-                    it.legal_days,
-                    it.promised_days,
-                    it.fee,
-                    it.fee_basis,
-                    it.visits,
-                    serde_json::to_string(&it.materials).expect("materials serialise"),
-                    it.handled_by,
-                ])?;
-            }
+        for it in &self.items {
+            ins.execute(params![
+                vid,
+                it.code,
+                it.name,
+                initials(&it.name),
+                it.item_type,
+                it.category,
+                it.unit,
+                it.basis,
+                it.kind.label(),
+                it.legal_days,
+                it.promised_days,
+                it.fee,
+                it.fee_basis,
+                it.visits,
+                serde_json::to_string(&it.materials).expect("materials serialise"),
+                it.handled_by,
+            ])?;
         }
-        hall_event(&tx, actor, "catalog_import", &format!("导入事项清单版本 {version}：{} 个事项", file.items.len()))?;
-        tx.commit()?;
-        Ok(ImportOutcome { version: self.catalog_version(vid)?, unchanged: false })
+        Ok(())
+    }
+    fn event_note(&self, version: &str) -> String {
+        format!("导入事项清单版本 {version}：{} 个事项", self.items.len())
+    }
+}
+
+impl Store {
+    pub fn import_catalog(&mut self, file: &CatalogFile, actor: &str) -> Result<ImportOutcome> {
+        let done = self.import_version(file, actor)?;
+        Ok(ImportOutcome { version: self.catalog_version(done.id)?, unchanged: done.unchanged })
     }
 
     fn catalog_version(&self, id: i64) -> Result<CatalogVersionInfo> {

@@ -2,14 +2,15 @@
 //! content: nothing changes; same version, other content: refused), the current version's
 //! entries for the screens, the wall and the web page, and the 准入 check's lookup.
 
-use rusqlite::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::stored::At;
-use super::{hall_event, now_ts, Store};
-use crate::catalog::UnitLevel;
+use super::versioned::{unit_known, VersionTable, VersionedFile};
+use super::Store;
+use crate::catalog::Unit;
 use crate::duties::{DutyEntry, DutyFile, DutyList, DutySide};
 use crate::error::{HallError, Result};
 
@@ -68,53 +69,28 @@ fn entry_view(r: &Row) -> rusqlite::Result<DutyEntryView> {
     })
 }
 
-fn content_hash(file: &DutyFile) -> String {
-    let canonical = serde_json::to_string(&(&file.units, &file.entries)).expect("lists serialise");
-    format!("{:x}", Sha256::digest(canonical.as_bytes()))
-}
+impl VersionedFile for DutyFile {
+    const TABLE: VersionTable =
+        VersionTable { table: "duty_versions", count_column: "entry_count", what: "清单", event: "duties_import" };
+    type Row = DutyEntry;
 
-impl Store {
-    pub fn import_duties(&mut self, file: &DutyFile, actor: &str) -> Result<DutyImport> {
-        file.check(&[])?;
-        let hash = content_hash(file);
-        let version = if file.version.trim().is_empty() {
-            self.now().format("%Y%m%d-%H%M%S").to_string()
-        } else {
-            crate::validate::text("版本号", &file.version, 64, true)?
-        };
-        let effective = file.effective_date.unwrap_or_else(|| self.today()).to_string();
-        let tx = self.write()?;
-        let existing: Option<String> = tx
-            .query_row("SELECT content_hash FROM duty_versions WHERE version = ?1", [&version], |r| r.get(0))
-            .optional()?;
-        if let Some(old) = existing {
-            drop(tx);
-            if old == hash {
-                return Ok(DutyImport { version: self.duty_version(&version)?, unchanged: true });
-            }
-            return Err(HallError::conflict(format!(
-                "清单版本“{version}”已导入过且内容不同：请为新清单使用新的版本号"
-            )));
-        }
-        for u in &file.units {
-            let level = if u.level == UnitLevel::County { "county" } else { "township" };
-            tx.execute(
-                "INSERT INTO units(code, name, level) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
-                params![u.code, u.name, level],
-            )?;
-        }
-        tx.execute(
-            "INSERT INTO duty_versions(version, effective_date, imported_at, imported_by, content_hash, entry_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![version, effective, now_ts(), actor, hash, file.entries.len() as i64],
+    fn check(&self) -> Result<()> {
+        DutyFile::check(self, &[])
+    }
+    fn head(&self) -> (&str, Option<NaiveDate>, &[Unit]) {
+        (&self.version, self.effective_date, &self.units)
+    }
+    fn rows(&self) -> &[DutyEntry] {
+        &self.entries
+    }
+    fn write_rows(&self, tx: &Connection, vid: i64) -> Result<()> {
+        let mut ins = tx.prepare(
+            "INSERT INTO duty_entries(version_id, list, seq, code, name, category, basis, side, department,
+                township_duty, department_duty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        let vid = tx.last_insert_rowid();
-        for (seq, e) in file.entries.iter().enumerate() {
+        for (seq, e) in self.entries.iter().enumerate() {
             if let Some(d) = &e.department {
-                let known: bool =
-                    tx.query_row("SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)", [d], |r| r.get(0))?;
-                if !known {
+                if !unit_known(tx, d)? {
                     return Err(HallError::invalid(format!(
                         "{}“{}”引用的县级部门编码“{d}”不存在：请在清单文件的 units 中列出该部门",
                         e.list.label(),
@@ -122,11 +98,7 @@ impl Store {
                     )));
                 }
             }
-            tx.prepare_cached(
-                "INSERT INTO duty_entries(version_id, list, seq, code, name, category, basis, side, department,
-                    township_duty, department_duty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
+            ins.execute(params![
                 vid,
                 e.list.key(),
                 seq as i64,
@@ -140,13 +112,23 @@ impl Store {
                 e.department_duty
             ])?;
         }
+        Ok(())
+    }
+    fn event_note(&self, version: &str) -> String {
         let counts: Vec<String> = DutyList::ALL
             .iter()
-            .map(|l| format!("{} {} 项", l.label(), file.entries.iter().filter(|e| e.list == *l).count()))
+            .map(|l| format!("{} {} 项", l.label(), self.entries.iter().filter(|e| e.list == *l).count()))
             .collect();
-        hall_event(&tx, actor, "duties_import", &format!("导入清单版本 {version}：{}", counts.join("，")))?;
-        tx.commit()?;
-        Ok(DutyImport { version: self.duty_version(&version)?, unchanged: false })
+        format!("导入清单版本 {version}：{}", counts.join("，"))
+    }
+}
+
+impl Store {
+    pub fn import_duties(&mut self, file: &DutyFile, actor: &str) -> Result<DutyImport> {
+        let done = self.import_version(file, actor)?;
+        let version: String =
+            self.conn.query_row("SELECT version FROM duty_versions WHERE id = ?1", [done.id], |r| r.get("version"))?;
+        Ok(DutyImport { version: self.duty_version(&version)?, unchanged: done.unchanged })
     }
 
     fn duty_version(&self, version: &str) -> Result<DutyVersionInfo> {

@@ -9,6 +9,8 @@ mod cases;
 mod catalog;
 mod checkpoint;
 mod cipher;
+#[cfg(test)]
+mod clock_tests;
 mod consult;
 mod coordination;
 mod demands;
@@ -26,20 +28,22 @@ mod records_tests;
 mod reliability_tests;
 mod reports;
 mod search;
+mod settings;
 mod steps;
 mod stored;
 #[cfg(test)]
 mod stored_tests;
 mod supervision;
 mod users;
+mod versioned;
 #[cfg(test)]
 mod workflow_tests;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Local, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::calendar::Calendar;
@@ -68,6 +72,7 @@ pub use record_figures::{
 };
 pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally};
 pub use search::SEARCH_LIMIT;
+pub use settings::HallSettings;
 pub use steps::SPECIAL_KINDS;
 pub use supervision::{Dashboard, UnitQueue};
 pub use users::{NewUser, SessionUser, UserInfo, UserUpdate, OPERATOR};
@@ -90,43 +95,11 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     calendar: Calendar,
-    /// A fixed "now" for building sample history and for tests; the wall clock otherwise.
+    /// A fixed "now" for building sample history and for tests; the hall's clock otherwise.
     fixed_now: Option<NaiveDateTime>,
+    /// `YICHUANG_NOW` when the store was opened ([`crate::clock::pinned`]).
+    pinned_now: Option<NaiveDateTime>,
     _checkpointer: Option<checkpoint::Checkpointer>,
-}
-
-/// What the administrator sets for the hall. The township code is fixed by `init`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct HallSettings {
-    pub township_name: String,
-    /// Working days before the due date that turn a case yellow.
-    pub warn_days: u32,
-    /// Working days within which a 差评 follow-up must be closed.
-    pub follow_up_days: u32,
-    /// Minutes without input after which the window locks (0: never).
-    pub idle_lock_minutes: u32,
-    /// Days after which a password must be changed at the next login (0: never).
-    pub password_max_days: u32,
-    /// The hall's address and phone, printed on every paper.
-    #[serde(default)]
-    pub hall_address: String,
-    #[serde(default)]
-    pub hall_phone: String,
-    /// 行政复议 / 行政诉讼 wording on a 不予受理通知书 (empty: the standard wording).
-    #[serde(default)]
-    pub appeal_text: String,
-    /// Daily backups kept, here and in the copy folder.
-    #[serde(default = "default_backup_keep")]
-    pub backup_keep: u32,
-    /// 异地备份: a folder on another machine or medium (a mounted network share, a removable
-    /// drive) that each daily backup is copied to; empty: none.
-    #[serde(default)]
-    pub backup_copy_dir: String,
-}
-
-fn default_backup_keep() -> u32 {
-    14
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -134,16 +107,16 @@ fn default_backup_keep() -> u32 {
 pub struct HallInfo {
     pub township_code: String,
     pub township_name: String,
-}
-
-pub(crate) fn now_ts() -> String {
-    Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+    /// The hall's today ([`Store::today`]): every date picker's default and range in the window
+    /// starts from it, never from the computer's calendar.
+    pub today: NaiveDate,
 }
 
 /// An event about the hall rather than a case (settings, users, imports): the log records
-/// every change of who may do what and of the data cases are judged by.
-pub(crate) fn hall_event(conn: &Connection, actor: &str, action: &str, note: &str) -> Result<()> {
-    let at = now_ts();
+/// every change of who may do what and of the data cases are judged by. `now` is the hall's
+/// clock ([`Store::now`]), so a pinned clock stamps these events too.
+pub(crate) fn hall_event(conn: &Connection, now: NaiveDateTime, actor: &str, action: &str, note: &str) -> Result<()> {
+    let at = fmt_ts(now);
     audit::append(
         conn,
         &audit::NewEvent { case_id: None, at: &at, actor, action, from_state: None, to_state: None, note, data: "{}" },
@@ -203,8 +176,12 @@ impl Store {
                 format!("数据库完整性检查未通过（{check}）：文件可能已损坏，请停止使用并联系县信息中心从备份恢复"),
             ));
         }
+        let pinned_now = crate::clock::pinned()?;
+        if let Some(now) = pinned_now {
+            log::warn!("clock pinned to {now} by {}", crate::clock::PIN_VAR);
+        }
         let _checkpointer = checkpoint::Checkpointer::start(&path);
-        let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, _checkpointer };
+        let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
         Ok(store)
@@ -217,16 +194,17 @@ impl Store {
         Ok(())
     }
 
-    /// The hall's clock: case dates, deadlines and events are stamped with it.
+    /// The hall's clock: case dates, deadlines and events are stamped with it (see [`crate::clock`]).
     pub fn now(&self) -> NaiveDateTime {
-        self.fixed_now.unwrap_or_else(|| Local::now().naive_local())
+        self.fixed_now.or(self.pinned_now).unwrap_or_else(crate::clock::wall)
     }
 
     pub fn today(&self) -> NaiveDate {
         self.now().date()
     }
 
-    /// Pins the clock (sample history, tests); `None` returns to the wall clock.
+    /// Pins the clock (sample history, tests); `None` returns to the hall's clock (`YICHUANG_NOW`
+    /// or the wall clock).
     pub fn set_now(&mut self, now: Option<NaiveDateTime>) {
         self.fixed_now = now;
     }
@@ -290,94 +268,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn settings(&self) -> Result<HallSettings> {
-        Ok(HallSettings {
-            township_name: self.hall_info()?.township_name,
-            warn_days: self.warn_days()?,
-            follow_up_days: self.follow_up_days()?,
-            idle_lock_minutes: self.setting("idle_lock_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(10),
-            password_max_days: self.password_max_days()?,
-            hall_address: self.setting("hall_address")?.unwrap_or_default(),
-            hall_phone: self.setting("hall_phone")?.unwrap_or_default(),
-            appeal_text: self.setting("appeal_text")?.unwrap_or_default(),
-            backup_keep: self.setting("backup_keep")?.and_then(|v| v.parse().ok()).unwrap_or_else(default_backup_keep),
-            backup_copy_dir: self.setting("backup_copy_dir")?.unwrap_or_default(),
-        })
-    }
-
-    pub fn save_settings(&mut self, s: &HallSettings, actor: &str) -> Result<HallSettings> {
-        let name = text("乡镇名称", &s.township_name, 50, true)?;
-        let address = text("中心地址", &s.hall_address, 100, false)?;
-        let phone = text("咨询电话", &s.hall_phone, 40, false)?;
-        let appeal = text("救济途径告知文字", &s.appeal_text, 500, false)?;
-        let copy_dir = text("异地备份目录", &s.backup_copy_dir, 500, false)?;
-        if !copy_dir.is_empty() && !Path::new(&copy_dir).is_absolute() {
-            return Err(HallError::invalid(format!(
-                "异地备份目录应为完整路径（如 /mnt/县备份 或 E:\\备份），现为“{copy_dir}”"
-            )));
-        }
-        if !(1..=365).contains(&s.backup_keep) {
-            return Err(HallError::invalid("保留备份份数应在 1 至 365 之间"));
-        }
-        for (label, v, max) in [
-            ("预警天数", s.warn_days, 30),
-            ("差评整改期限", s.follow_up_days, 60),
-            ("自动锁屏分钟数", s.idle_lock_minutes, 240),
-            ("密码有效期天数", s.password_max_days, 365),
-        ] {
-            if v > max {
-                return Err(HallError::invalid(format!("{label}应在 0 至 {max} 之间")));
-            }
-        }
-        let tx = self.write()?;
-        for (k, v) in [
-            ("township_name", name.clone()),
-            ("warn_days", s.warn_days.to_string()),
-            ("follow_up_days", s.follow_up_days.to_string()),
-            ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
-            ("password_max_days", s.password_max_days.to_string()),
-            ("hall_address", address),
-            ("hall_phone", phone),
-            ("appeal_text", appeal),
-            ("backup_keep", s.backup_keep.to_string()),
-            ("backup_copy_dir", copy_dir.clone()),
-        ] {
-            put_setting(&tx, k, &v)?;
-        }
-        hall_event(
-            &tx,
-            actor,
-            "settings",
-            &format!(
-                "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟，密码有效期 {} 天，\
-                 保留备份 {} 份，异地备份目录 {}",
-                s.warn_days,
-                s.follow_up_days,
-                s.idle_lock_minutes,
-                s.password_max_days,
-                s.backup_keep,
-                if copy_dir.is_empty() { "未设置" } else { &copy_dir }
-            ),
-        )?;
-        tx.commit()?;
-        self.settings()
-    }
-
     /// Adds or renames a unit (the administrator's unit list).
     pub fn save_unit(&mut self, u: &Unit, actor: &str) -> Result<()> {
         let code = text("单位编码", &u.code, 64, true)?;
         let name = text("单位名称", &u.name, 100, true)?;
-        let level = match u.level {
-            crate::catalog::UnitLevel::Township => "township",
-            crate::catalog::UnitLevel::County => "county",
-        };
         let tx = self.write()?;
-        tx.execute(
-            "INSERT INTO units(code, name, level) VALUES (?1, ?2, ?3)
-             ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
-            params![code, name, level],
-        )?;
-        hall_event(&tx, actor, "unit_save", &format!("保存单位 {code} {name}"))?;
+        versioned::write_units(&tx, &[Unit { code: code.clone(), name: name.clone(), level: u.level }])?;
+        hall_event(&tx, self.now(), actor, "unit_save", &format!("保存单位 {code} {name}"))?;
         tx.commit()?;
         Ok(())
     }
@@ -386,6 +283,7 @@ impl Store {
         Ok(HallInfo {
             township_code: self.setting("township_code")?.unwrap_or_default(),
             township_name: self.setting("township_name")?.unwrap_or_default(),
+            today: self.today(),
         })
     }
 
@@ -409,7 +307,7 @@ impl Store {
             for (k, v) in [("township_code", &code), ("township_name", &name)] {
                 put_setting(&tx, k, v)?;
             }
-            hall_event(&tx, actor, "settings", &format!("乡镇设置为 {code} {name}"))?;
+            hall_event(&tx, self.now(), actor, "settings", &format!("乡镇设置为 {code} {name}"))?;
         }
         tx.commit()?;
         for doc in BUNDLED_CALENDARS {
@@ -478,35 +376,30 @@ pub(crate) mod testing {
         (dir, s)
     }
 
-    /// SQL that takes a database back to schema `version` from the latest, undoing the later
-    /// migrations that a replayed upgrade would otherwise meet already done (tests that rebuild
-    /// an older hall; schemas 4 and 5 are undone by those tests themselves).
-    pub fn undo_above(version: i64) -> String {
-        let mut sql = String::new();
-        if version < 8 {
-            // The outbox as schema 4 made it: cases only.
-            sql.push_str(
-                "CREATE TABLE outbox_cases (case_id INTEGER PRIMARY KEY REFERENCES cases(id), revision INTEGER NOT NULL,
-                    content_hash TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, queued_at TEXT NOT NULL,
-                    sent_at TEXT, acked_at TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-                    last_error TEXT NOT NULL DEFAULT '') STRICT;
-                 INSERT INTO outbox_cases SELECT case_id, revision, content_hash, body, state, queued_at, sent_at,
-                    acked_at, attempts, last_error FROM outbox WHERE case_id IS NOT NULL;
-                 DROP TABLE outbox; ALTER TABLE outbox_cases RENAME TO outbox;
-                 CREATE INDEX outbox_waiting ON outbox(state, queued_at);",
-            );
+    /// A copy, in a temporary directory, of the hall checked in at `tests/fixtures/schema-N`:
+    /// a real database of that schema made by the hallctl of that version (its README says
+    /// how), with its key when it was encrypted then. Tests that rebuild an older hall open it
+    /// with today's store.
+    pub fn old_hall(version: i64) -> (tempfile::TempDir, PathBuf) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-{version}"));
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["hall.db", "hall.key"] {
+            if from.join(file).exists() {
+                std::fs::copy(from.join(file), dir.path().join(file)).unwrap();
+            }
         }
-        if version < 7 {
-            sql.push_str("ALTER TABLE users DROP COLUMN password_changed_at;");
+        let path = dir.path().join("hall.db");
+        assert_eq!(raw(&path).query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), version);
+        (dir, path)
+    }
+
+    /// The file as it is, without migrating it (with its key if it has one).
+    pub fn raw(path: &Path) -> Connection {
+        if path.with_file_name("hall.key").exists() {
+            super::cipher::open_keyed(path, path, false).unwrap()
+        } else {
+            Connection::open(path).unwrap()
         }
-        if version < 6 {
-            sql.push_str(
-                "DROP TABLE coordination_issues; DROP TABLE demands; DROP TABLE consultations;
-                 DROP TABLE admission_tasks; DROP TABLE record_serials; DROP TABLE duty_entries;
-                 DROP TABLE duty_versions;",
-            );
-        }
-        sql
     }
 }
 

@@ -386,7 +386,7 @@ impl Store {
     }
 
     pub fn hub_url(&self) -> Result<Option<String>> {
-        Ok(self.setting("hub_url")?.filter(|u| !u.is_empty()))
+        Ok(Some(self.stored_hub_url()?).filter(|u| !u.is_empty()))
     }
 
     pub fn hub_token(&self) -> Result<Option<String>> {
@@ -417,7 +417,7 @@ impl Store {
         } else {
             format!("县级平台 {url}")
         };
-        super::hall_event(&tx, actor, "settings", &note)?;
+        super::hall_event(&tx, self.now(), actor, "settings", &note)?;
         tx.commit()?;
         Ok(())
     }

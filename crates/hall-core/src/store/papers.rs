@@ -24,6 +24,9 @@ pub struct HallLetterhead {
     pub phone: String,
     /// 行政复议 / 行政诉讼 wording printed on a refusal.
     pub appeal_text: String,
+    /// The hall's clock when the paper is made: its footer's 打印于.
+    #[ts(type = "string")]
+    pub printed_at: chrono::NaiveDateTime,
 }
 
 /// Default appeal wording (the 行政许可法 / 行政复议法 / 行政诉讼法 periods); the admin may
@@ -71,6 +74,7 @@ impl Store {
             address: s.hall_address,
             phone: s.hall_phone,
             appeal_text: if s.appeal_text.trim().is_empty() { DEFAULT_APPEAL_TEXT.into() } else { s.appeal_text },
+            printed_at: self.now(),
         })
     }
 

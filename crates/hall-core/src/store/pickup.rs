@@ -61,7 +61,7 @@ pub struct FollowUpUpdate {
 impl Store {
     /// Working days within which a 差评 follow-up must be closed (setting, default 5).
     pub fn follow_up_days(&self) -> Result<u32> {
-        Ok(self.setting("follow_up_days")?.and_then(|v| v.parse().ok()).unwrap_or(5))
+        Ok(self.settings()?.follow_up_days)
     }
 
     /// Cases waiting at the pickup window, oldest decision first.

@@ -432,7 +432,7 @@ impl Store {
                     },
                 )?;
             }
-            _ => super::hall_event(&tx, actor, "print", &note)?,
+            _ => super::hall_event(&tx, self.now(), actor, "print", &note)?,
         }
         tx.commit()?;
         Ok(())

@@ -5,20 +5,20 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{Duration, Local, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::stored::{parse_stamp, At};
-use super::{fmt_ts, hall_event, now_ts, Store};
+use super::{fmt_ts, hall_event, Store};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::lifecycle::Role;
 use crate::validate::text;
 
 /// Failures allowed before the account starts to lock.
-const FREE_FAILURES: i64 = 5;
+pub(super) const FREE_FAILURES: i64 = 5;
 
 /// The actor of a login attempt with a name no account has: the name typed is not kept, as it
 /// is often a password typed into the wrong field.
@@ -143,10 +143,10 @@ impl Store {
             "INSERT INTO users(username, name, role, unit, password_hash, must_change_password, created_at,
                                password_changed_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![username, name, role.key(), unit, hash, must_change, now_ts(), fmt_ts(self.now())],
+            params![username, name, role.key(), unit, hash, must_change, fmt_ts(self.now()), fmt_ts(self.now())],
         )?;
         let id = tx.last_insert_rowid();
-        hall_event(&tx, actor, "user_add", &format!("新增用户 {username}（{name}，{}）", role.label()))?;
+        hall_event(&tx, self.now(), actor, "user_add", &format!("新增用户 {username}（{name}，{}）", role.label()))?;
         tx.commit()?;
         Ok(id)
     }
@@ -198,7 +198,7 @@ impl Store {
 
     /// Days after which a password must be changed (setting, default 90; 0: never).
     pub fn password_max_days(&self) -> Result<u32> {
-        Ok(self.setting("password_max_days")?.and_then(|v| v.parse().ok()).unwrap_or(90))
+        Ok(self.settings()?.password_max_days)
     }
 
     /// Why a password must be changed before any work (empty: it need not be).
@@ -254,7 +254,7 @@ impl Store {
             self.note_hall_event(username, "login_failed", "登录失败：账号已停用")?;
             return Err(HallError::new(ErrorCode::Auth, "该账号已停用，请联系系统管理员"));
         }
-        let now = Local::now().naive_local();
+        let now = self.now();
         if let Some(until) = locked_until.and_then(|t| NaiveDateTime::parse_from_str(&t, TS_FMT).ok()) {
             if until > now {
                 let secs = (until - now).num_seconds().max(1);
@@ -271,7 +271,7 @@ impl Store {
         let tx = self.write()?;
         if ok {
             tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id])?;
-            hall_event(&tx, username, "login", success)?;
+            hall_event(&tx, self.now(), username, "login", success)?;
             tx.commit()?;
             return Ok(());
         }
@@ -280,12 +280,18 @@ impl Store {
             [id],
             |r| r.get(0),
         )?;
-        hall_event(&tx, username, "login_failed", &format!("登录失败：密码错误（连续第 {failed} 次）"))?;
+        hall_event(&tx, self.now(), username, "login_failed", &format!("登录失败：密码错误（连续第 {failed} 次）"))?;
         if failed >= FREE_FAILURES {
             let secs = (30i64 << (failed - FREE_FAILURES).min(5)).min(900);
             let until = (now + Duration::seconds(secs)).format(TS_FMT).to_string();
             tx.execute("UPDATE users SET locked_until = ?1 WHERE id = ?2", params![until, id])?;
-            hall_event(&tx, username, "login_locked", &format!("连续 {failed} 次密码错误，账号锁定 {secs} 秒"))?;
+            hall_event(
+                &tx,
+                self.now(),
+                username,
+                "login_locked",
+                &format!("连续 {failed} 次密码错误，账号锁定 {secs} 秒"),
+            )?;
         }
         tx.commit()?;
         Err(wrong())
@@ -401,22 +407,25 @@ mod tests {
 
     #[test]
     fn accounts_from_before_the_password_age_count_from_their_creation() {
-        let (dir, s) = testing::store();
-        s.conn
-            .execute_batch(&format!(
-                "{} UPDATE users SET created_at = '2026-01-05 09:00:00' WHERE username = 'clerk1';
-                 PRAGMA user_version = 5;",
-                testing::undo_above(5)
-            ))
-            .unwrap();
-        drop(s);
-        let mut s = Store::open(dir.path().join("hall.db")).unwrap();
-        let changed: String = s
-            .conn
-            .query_row("SELECT password_changed_at FROM users WHERE username = 'clerk1'", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(changed, "2026-01-05 09:00:00");
-        s.set_now(Some(at("2026-11-22 09:00")));
+        // A demo hall as schema 5 made it: accounts with no password date.
+        let (_dir, path) = testing::old_hall(5);
+        let created: Vec<(String, String)> = {
+            let raw = testing::raw(&path);
+            let mut st = raw.prepare("SELECT username, created_at FROM users ORDER BY username").unwrap();
+            let rows = st.query_map([], |r| Ok((r.get("username")?, r.get("created_at")?))).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        let mut s = Store::open(&path).unwrap();
+        let changed: Vec<(String, String)> = {
+            let mut st = s.conn.prepare("SELECT username, password_changed_at FROM users ORDER BY username").unwrap();
+            let rows = st.query_map([], |r| Ok((r.get("username")?, r.get("password_changed_at")?))).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        assert_eq!(changed, created);
+        let made = NaiveDateTime::parse_from_str(&created[0].1, TS_FMT).unwrap();
+        s.set_now(Some(made + Duration::days(30)));
+        assert!(!s.login("clerk1", "Demo@clerk1").unwrap().must_change_password);
+        s.set_now(Some(made + Duration::days(91)));
         assert!(s.login("clerk1", "Demo@clerk1").unwrap().must_change_password);
     }
 
@@ -467,7 +476,7 @@ pub struct UserUpdate {
 
 impl Store {
     pub fn users(&self) -> Result<Vec<UserInfo>> {
-        let now = Local::now().naive_local().format(TS_FMT).to_string();
+        let now = self.now().format(TS_FMT).to_string();
         let mut st = self.conn.prepare(
             "SELECT u.id AS id, u.username AS username, u.name AS name, u.role AS role, u.unit AS unit,
                     n.name AS unit_name, u.disabled AS disabled, u.must_change_password AS must_change_password,
@@ -511,6 +520,7 @@ impl Store {
         )?;
         hall_event(
             &tx,
+            self.now(),
             actor,
             "user_update",
             &format!(
@@ -537,7 +547,7 @@ impl Store {
              WHERE username = ?3",
             params![hash, fmt_ts(self.now()), username],
         )?;
-        hall_event(&tx, actor, "password_reset", &format!("重置用户 {username} 的密码（首次登录须修改）"))?;
+        hall_event(&tx, self.now(), actor, "password_reset", &format!("重置用户 {username} 的密码（首次登录须修改）"))?;
         tx.commit()?;
         Ok(())
     }
@@ -557,7 +567,7 @@ impl Store {
             "UPDATE users SET password_hash = ?1, must_change_password = 0, password_changed_at = ?2 WHERE username = ?3",
             params![hash, fmt_ts(self.now()), username],
         )?;
-        hall_event(&tx, username, "password_change", "修改了自己的密码")?;
+        hall_event(&tx, self.now(), username, "password_change", "修改了自己的密码")?;
         tx.commit()?;
         self.user(username)
     }

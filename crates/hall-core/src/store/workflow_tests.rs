@@ -401,22 +401,11 @@ fn an_answered_demand_goes_up_with_the_cases_and_without_name_or_phone() {
 
 #[test]
 fn schema_8_keeps_the_outbox_rows_of_a_schema_6_database() {
-    use sync_protocol::{AckStatus, CaseAck};
-    let (dir, mut s) = testing::store();
-    s.set_now(Some(at("2026-11-20 09:00")));
-    let clerk = s.user("clerk1").unwrap();
-    let withdraw = ActParams { note: "撤回".into(), ..Default::default() };
-    let acked = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
-    s.act(&acked, Action::Withdraw, &clerk, &withdraw).unwrap();
-    let sent = s.outbox_batch(10).unwrap().cases;
-    s.outbox_acknowledge(&[CaseAck { uuid: sent[0].uuid.clone(), revision: 1, status: AckStatus::Stored }], &[])
-        .unwrap();
-    let waiting = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
-    s.act(&waiting, Action::Withdraw, &clerk, &withdraw).unwrap();
+    // A demo hall as schema 6 made it: its completed cases waiting in the cases-only outbox.
+    let (dir, path) = testing::old_hall(6);
     type Row = (i64, String, u32, String, u32, Option<String>);
-    let rows = |s: &Store| -> Vec<Row> {
-        let mut st = s
-            .conn
+    let rows = |c: &rusqlite::Connection| -> Vec<Row> {
+        let mut st = c
             .prepare("SELECT case_id, state, revision, content_hash, attempts, acked_at FROM outbox ORDER BY case_id")
             .unwrap();
         let rows = st.query_map([], |r| {
@@ -431,20 +420,25 @@ fn schema_8_keeps_the_outbox_rows_of_a_schema_6_database() {
         });
         rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
     };
-    let before = rows(&s);
-    assert_eq!(before.len(), 2);
-    // The outbox as schema 4 made it, at schema 6.
-    s.conn.execute_batch(&format!("{} PRAGMA user_version = 6;", testing::undo_above(6))).unwrap();
-    let path = s.path().to_path_buf();
-    drop(s);
+    let before = rows(&testing::raw(&path));
+    assert!(before.len() > 50, "the demo's completed cases are queued");
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(rows(&s), before);
-    assert_eq!(s.case_detail(&acked).unwrap().sync_state, Some(super::SyncState::Acknowledged));
+    assert_eq!(rows(&s.conn), before);
+    let first: String =
+        s.conn.query_row("SELECT number FROM cases WHERE id = ?1", [before[0].0], |r| r.get("number")).unwrap();
+    assert_eq!(s.case_detail(&first).unwrap().sync_state, Some(super::SyncState::Pending));
     // The rebuilt outbox takes demands beside the cases, oldest first.
     let number = answered_demand(&mut s);
-    s.answer_demand(&number, "已答复", "supervisor").unwrap();
-    let batch = s.outbox_batch(10).unwrap();
-    assert_eq!(batch.cases.iter().map(|c| c.body.number.as_str()).collect::<Vec<_>>(), [waiting.as_str()]);
+    s.answer_demand(&number, "已答复", "director").unwrap();
+    let batch = s.outbox_batch(before.len() + 1).unwrap();
+    let mut sent: Vec<&str> = batch.cases.iter().map(|c| c.body.number.as_str()).collect();
+    sent.sort();
+    let mut queued: Vec<String> = {
+        let mut st = s.conn.prepare("SELECT c.number FROM outbox o JOIN cases c ON c.id = o.case_id").unwrap();
+        st.query_map([], |r| r.get("number")).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    queued.sort();
+    assert_eq!((sent.len(), sent), (before.len(), queued.iter().map(String::as_str).collect()));
     assert_eq!(batch.demands.len(), 1);
     drop(dir);
 }
@@ -477,24 +471,23 @@ fn the_hub_token_is_kept_beside_the_database_for_its_owner_only() {
 
 #[test]
 fn a_hall_upgraded_to_sync_sends_the_cases_it_completed_before() {
-    let (dir, mut s) = testing::store();
-    s.set_now(Some(at("2026-11-20 09:00")));
-    let clerk = s.user("clerk1").unwrap();
-    let number = intake(&mut s, CaseKind::Promised, IntakeOutcome::Accept);
-    s.act(&number, Action::Withdraw, &clerk, &ActParams { note: "撤回".into(), ..Default::default() }).unwrap();
-    // As it was before schema 4 (and so before 5, 6 and 8).
-    s.conn
-        .execute_batch(&format!(
-            "{} DROP TABLE outbox; ALTER TABLE events DROP COLUMN prev_hash; ALTER TABLE events DROP COLUMN hash;
-                 PRAGMA user_version = 3;",
-            testing::undo_above(3)
-        ))
-        .unwrap();
-    let path = s.path().to_path_buf();
-    drop(s);
+    // A demo hall as schema 3 made it (before the outbox, the chain and encryption).
+    let (dir, path) = testing::old_hall(3);
+    let closed: Vec<String> = crate::lifecycle::STATES.iter().filter(|s| s.closed).map(|s| s.key.to_string()).collect();
+    let cases: Vec<(String, String)> = {
+        let raw = testing::raw(&path);
+        let mut st = raw.prepare("SELECT number, state FROM cases ORDER BY id").unwrap();
+        let rows = st.query_map([], |r| Ok((r.get("number")?, r.get("state")?))).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let (completed, open): (Vec<_>, Vec<_>) = cases.iter().partition(|(_, state)| closed.contains(state));
+    assert!(!completed.is_empty() && !open.is_empty());
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.outbox_counts().unwrap().pending, 1);
-    assert_eq!(s.case_detail(&number).unwrap().sync_state, Some(super::SyncState::Pending));
+    assert_eq!(s.case_count().unwrap(), cases.len() as i64, "every case is still there");
+    assert_eq!(s.outbox_counts().unwrap().pending as usize, completed.len());
+    assert_eq!(s.case_detail(&completed[0].0).unwrap().sync_state, Some(super::SyncState::Pending));
+    assert_eq!(s.case_detail(&open[0].0).unwrap().sync_state, None, "an open case waits until it is completed");
+    assert!(s.audit_verify().unwrap().intact);
     drop(dir);
 }
 

@@ -3,7 +3,7 @@
 import { ref, watch } from 'vue'
 import type { CatalogItemView } from '../../bindings/CatalogItemView'
 import { call, errorMessage } from '../../api'
-import { toIsoDate } from '../../format'
+import { hallToday } from '../../hallToday'
 import { filterCatalog } from '../../intake'
 
 export function useItemLookup() {
@@ -37,7 +37,7 @@ export function useItemLookup() {
     text.value = it.name
     dueIfToday.value = null
     const mine = it.code
-    call({ type: 'due_date', accepted: toIsoDate(new Date()), days: it.promised_days }, 'due_date').then(
+    hallToday().then((today) => call({ type: 'due_date', accepted: today, days: it.promised_days }, 'due_date')).then(
       (d) => {
         if (item.value?.code === mine) dueIfToday.value = d.date
       },
