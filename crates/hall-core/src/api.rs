@@ -105,6 +105,11 @@ pub enum Request {
     ReadyList,
     UrgentCases,
     LapsedCommitments,
+    /// Cases in 补正 whose deadline is near or past (the director's all, an officer's unit's).
+    SupplementWatch,
+    /// Ends every 补正 past its deadline as 视为撤回 when the township's setting is `auto`
+    /// (the app does it hourly; hallctl on demand). Replies with the case numbers ended.
+    SweepSupplements,
     Rate {
         number: String,
         level: u8,
@@ -250,6 +255,8 @@ pub struct Vocabulary {
     pub issue_results: Vec<String>,
     pub satisfaction: Vec<String>,
     pub admission_rules: Vec<RuleView>,
+    /// The township's choices for a 补正 past its deadline (乡镇设置).
+    pub supplement_lapse_modes: Vec<crate::store::SupplementLapseOption>,
 }
 
 /// A 准入 rule as the screens explain it.
@@ -287,6 +294,9 @@ pub enum Reply {
     CalendarYears(Vec<CalendarYearInfo>),
     DueDate(WorkingDate),
     Cases(Vec<CaseSummary>),
+    SupplementWatch(Vec<crate::store::SupplementWatch>),
+    /// Case numbers a step was taken on.
+    Numbers(Vec<String>),
     Case(Box<CaseDetail>),
     Dashboard(Dashboard),
     Figures(Box<Figures>),
@@ -359,12 +369,12 @@ impl Request {
             | Request::IssueRaise { .. }
             | Request::IssueAnswer { .. }
             | Request::Issues { .. } => Access::Roles(&[Role::Supervisor]),
-            Request::AuditVerify => Access::Roles(&[Role::Admin, Role::Supervisor]),
+            Request::AuditVerify | Request::SweepSupplements => Access::Roles(&[Role::Admin, Role::Supervisor]),
             Request::Dashboard
             | Request::Figures { .. }
             | Request::FollowUps { .. }
             | Request::UpdateFollowUp { .. } => Access::Roles(&[Role::Supervisor]),
-            Request::Queue { .. } | Request::UrgentCases | Request::LapsedCommitments => {
+            Request::Queue { .. } | Request::UrgentCases | Request::LapsedCommitments | Request::SupplementWatch => {
                 Access::Roles(&[Role::Officer, Role::Supervisor])
             }
             Request::ReadyList => Access::Roles(&[Role::Clerk, Role::Supervisor]),
@@ -531,6 +541,8 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
         Request::ReadyList => Reply::Cases(store.ready_list()?),
         Request::UrgentCases => Reply::Cases(store.urgent_cases()?),
         Request::LapsedCommitments => Reply::Cases(store.lapsed_commitments()?),
+        Request::SupplementWatch => Reply::SupplementWatch(store.supplement_watch(require(session)?)?),
+        Request::SweepSupplements => Reply::Numbers(store.sweep_supplement_lapses()?),
         Request::Rate { number, level, comment } => {
             Reply::Rating(store.rate(&number, level, &comment, require(session)?)?)
         }
@@ -557,6 +569,7 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
                     basis: r.basis.to_string(),
                 })
                 .collect(),
+            supplement_lapse_modes: crate::store::SupplementLapseMode::options(),
         }),
         Request::Lock => {
             if let Some(u) = session.as_mut() {
@@ -695,6 +708,8 @@ mod tests {
             (Request::Queue { unit: Some("T-SHSW".into()) }, &[Role::Officer, Role::Supervisor]),
             (Request::ReadyList, &[Role::Clerk, Role::Supervisor]),
             (Request::UrgentCases, &[Role::Officer, Role::Supervisor]),
+            (Request::SupplementWatch, &[Role::Officer, Role::Supervisor]),
+            (Request::SweepSupplements, &[Role::Supervisor, Role::Admin]),
             (Request::OpenCasesFor { id_number: "x".into(), item_code: "y".into() }, &[Role::Clerk]),
         ];
         for (req, allowed) in cases {

@@ -134,7 +134,8 @@ enum Command {
         cmd: records::CoordCmd,
     },
     /// 打印办件文书：receipt 受理回执、notice 一次性告知书、refusal 不予受理通知书、
-    /// commitment 容缺受理承诺书、delivery 出件签收单
+    /// commitment 容缺受理承诺书、decision 不予许可/不予办理决定书、deemed_withdrawn 视为撤回通知书、
+    /// delivery 出件签收单
     Print {
         paper: String,
         number: String,
@@ -241,6 +242,8 @@ enum CaseCmd {
     },
     /// 对办件执行一项操作（见 README 的操作表）
     Act(ActArgs),
+    /// 补正期限已过的办件按乡镇设置（自动）视为撤回，记为系统操作
+    Sweep,
 }
 
 #[derive(Args)]
@@ -690,6 +693,16 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             print_case(&case, json);
         }
         Command::Case(CaseCmd::Show { number }) => print_case(&store.case_detail(&number)?, json),
+        Command::Case(CaseCmd::Sweep) => {
+            let ended = store.sweep_supplement_lapses()?;
+            if json {
+                print_json(&serde_json::json!({ "deemed_withdrawn": ended }));
+            } else if ended.is_empty() {
+                println!("没有需要视为撤回的办件（补正逾期处理：{}）", store.supplement_lapse_mode()?.label());
+            } else {
+                println!("补正逾期视为撤回 {} 件：{}", ended.len(), ended.join("、"));
+            }
+        }
         Command::Case(CaseCmd::List { state, date, limit }) => {
             let state = state.as_deref().map(CaseState::parse).transpose()?;
             print_cases(&store.list_cases(state, date, limit)?, json);

@@ -26,6 +26,9 @@ mod reports;
 mod search;
 mod steps;
 mod supervision;
+mod supplement;
+#[cfg(test)]
+mod supplement_tests;
 mod users;
 #[cfg(test)]
 mod workflow_tests;
@@ -54,7 +57,7 @@ pub use coordination::CoordIssue;
 pub use demands::Demand;
 pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
 pub use outbox::{OutboxBatch, OutboxCounts, SyncState, SyncStatus};
-pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
+pub use papers::{CasePaperFacts, HallLetterhead, HandOut, SupplementAsked, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
 pub use record_figures::{
     AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
@@ -63,6 +66,7 @@ pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemD
 pub use search::SEARCH_LIMIT;
 pub use steps::SPECIAL_KINDS;
 pub use supervision::{Dashboard, UnitQueue};
+pub use supplement::{asked_of, SupplementLapseMode, SupplementLapseOption, SupplementWatch, SWEEP_ACTOR};
 pub use users::{NewUser, SessionUser, UserInfo, UserUpdate};
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -116,6 +120,10 @@ pub struct HallSettings {
     /// drive) that each daily backup is copied to; empty: none.
     #[serde(default)]
     pub backup_copy_dir: String,
+    /// 补正 past its deadline: only warned about, ended as 视为撤回 by the director, or by the
+    /// store at once.
+    #[serde(default)]
+    pub supplement_lapse: SupplementLapseMode,
 }
 
 fn default_backup_keep() -> u32 {
@@ -200,6 +208,10 @@ impl Store {
         let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, _checkpointer };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
+        // 补正 deadlines that passed while the hall was closed (only when set to `auto`).
+        if let Err(e) = store.sweep_supplement_lapses() {
+            log::error!("supplement sweep at open failed: {}", e.message);
+        }
         Ok(store)
     }
 
@@ -295,6 +307,7 @@ impl Store {
             appeal_text: self.setting("appeal_text")?.unwrap_or_default(),
             backup_keep: self.setting("backup_keep")?.and_then(|v| v.parse().ok()).unwrap_or_else(default_backup_keep),
             backup_copy_dir: self.setting("backup_copy_dir")?.unwrap_or_default(),
+            supplement_lapse: self.supplement_lapse_mode()?,
         })
     }
 
@@ -334,6 +347,7 @@ impl Store {
             ("appeal_text", appeal),
             ("backup_keep", s.backup_keep.to_string()),
             ("backup_copy_dir", copy_dir.clone()),
+            ("supplement_lapse", s.supplement_lapse.key().to_string()),
         ] {
             put_setting(&tx, k, &v)?;
         }
@@ -343,13 +357,14 @@ impl Store {
             "settings",
             &format!(
                 "设置：乡镇名称 {name}，预警 {} 个工作日，差评整改 {} 个工作日，锁屏 {} 分钟，密码有效期 {} 天，\
-                 保留备份 {} 份，异地备份目录 {}",
+                 保留备份 {} 份，异地备份目录 {}，补正逾期{}",
                 s.warn_days,
                 s.follow_up_days,
                 s.idle_lock_minutes,
                 s.password_max_days,
                 s.backup_keep,
-                if copy_dir.is_empty() { "未设置" } else { &copy_dir }
+                if copy_dir.is_empty() { "未设置" } else { &copy_dir },
+                s.supplement_lapse.label()
             ),
         )?;
         tx.commit()?;

@@ -13,16 +13,16 @@ use crate::lifecycle::{Action, CaseState};
 const ID: &str = "230102199003078519";
 const NAME: &str = "王小二";
 
-fn at(s: &str) -> NaiveDateTime {
+pub(super) fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
-fn events(s: &Store) -> i64 {
+pub(super) fn events(s: &Store) -> i64 {
     s.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap()
 }
 
 /// A new case of `kind` taken in with `outcome` (容缺受理 leaves one 容缺 material out).
-fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
+pub(super) fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
     let clerk = s.user("clerk1").unwrap();
     let item = s
         .catalog_items(None, None)
@@ -57,7 +57,7 @@ fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> String {
     s.intake(&req, &clerk).unwrap().summary.number
 }
 
-fn officer(s: &Store, number: &str) -> SessionUser {
+pub(super) fn officer(s: &Store, number: &str) -> SessionUser {
     s.case_officer(number).unwrap().unwrap()
 }
 
