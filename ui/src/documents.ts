@@ -3,6 +3,7 @@
 // `document` and are previewed with pdf.js (pdf.ts). Pure helpers, unit-tested.
 import type { CasePaper } from './bindings/CasePaper'
 import type { DocRequest } from './bindings/DocRequest'
+import type { PaperOffer } from './bindings/PaperOffer'
 
 export const PAPER_LABELS: Record<CasePaper, string> = {
   receipt: '受理回执',
@@ -10,19 +11,13 @@ export const PAPER_LABELS: Record<CasePaper, string> = {
   refusal: '不予受理通知书',
   commitment: '容缺受理承诺书',
   delivery: '出件签收单',
+  // The printed title depends on the item (不予许可 / 不予办理): Rust's `documents` carries it.
+  decision: '不予许可（办理）决定书',
+  deemed_withdrawn: '视为撤回通知书',
 }
-
-/** The order the papers arise in a case's life (as Rust lists `documents`). */
-export const PAPER_ORDER: readonly CasePaper[] = ['receipt', 'notice', 'refusal', 'commitment', 'delivery']
 
 export function paperLabel(p: CasePaper): string {
   return PAPER_LABELS[p] ?? p
-}
-
-/** The case's papers in their usual order (unknown keys dropped, duplicates once). */
-export function sortedPapers(list: readonly CasePaper[] | null | undefined): CasePaper[] {
-  const have = new Set(list ?? [])
-  return PAPER_ORDER.filter((p) => have.has(p))
 }
 
 /**
@@ -43,6 +38,10 @@ export function papersForOutcome(outcome: string): CasePaper[] {
       return ['refusal']
     case 'deliver':
       return ['delivery']
+    case 'reject':
+      return ['decision']
+    case 'supplement_lapse':
+      return ['deemed_withdrawn']
     default:
       return []
   }
@@ -50,13 +49,13 @@ export function papersForOutcome(outcome: string): CasePaper[] {
 
 /**
  * What to offer right after an outcome: its papers that the case can print now (Rust's
- * `documents`), in the outcome's order. When Rust's list is absent (an older reply), the
- * outcome's papers as they are.
+ * `documents`, with their titles), in the outcome's order. When Rust's list is absent (an older
+ * reply), the outcome's papers as they are.
  */
-export function offeredPapers(outcome: string, documents: readonly CasePaper[] | null | undefined): CasePaper[] {
+export function offeredPapers(outcome: string, documents: readonly PaperOffer[] | null | undefined): PaperOffer[] {
   const wanted = papersForOutcome(outcome)
-  if (!documents) return wanted
-  return wanted.filter((p) => documents.includes(p))
+  if (!documents) return wanted.map((paper) => ({ paper, title: paperLabel(paper) }))
+  return wanted.flatMap((p) => documents.filter((d) => d.paper === p))
 }
 
 /** The title of a document, as Rust titles it (the dialog's title). */

@@ -104,6 +104,7 @@ function detail(p: Partial<CaseDetail>): CaseDetail {
     materials: [mat('申请书', true, false, true)],
     events: [],
     supplement_due: null,
+    supplement_urgency: 'none',
     delivery: null,
     rating: null,
     follow_up_open: false,
