@@ -155,13 +155,14 @@ pub const CATALOG_COLUMNS: &[&str] =
     &["序号", "事项名称及实施机关", "办件类型", "法定/承诺时限（工作日）", "收费及依据", "设定依据", "申请材料"];
 
 /// An empty basis is shown as a dash, so that a reader sees it was left blank.
-fn or_dash(s: &str) -> String {
+pub fn or_dash(s: &str) -> String {
     if s.trim().is_empty() {
         "—".to_string()
     } else {
         s.to_string()
     }
 }
+
 pub const DUTY_COLUMNS: &[&str] = &["序号", "事项名称", "依据来源", "责任主体", "乡镇职责", "县级部门职责"];
 
 /// What the store holds of a list, read once for the table and the files.

@@ -2,20 +2,13 @@
 //! and the 行政复议 / 行政诉讼 wording: the 不予许可决定书 (a 行政许可 item) or 不予办理决定书
 //! (any other) for 办结（不通过）, and the 视为撤回通知书 for a 补正 never brought.
 
+use hall_core::publish::or_dash;
 use hall_core::store::CasePaperFacts;
 
 use crate::layout::{Align, Sheet};
 use crate::papers::{applicant_line, contact, date_label, letterhead, stamp, stamp_as, BODY};
 
-fn or_dash(s: &str) -> String {
-    if s.trim().is_empty() {
-        "—".into()
-    } else {
-        s.to_string()
-    }
-}
-
-/// When the case reached `to` (the event's time), or "".
+/// When `action` was last taken on the case, or "".
 fn when(f: &CasePaperFacts, action: &str) -> String {
     f.case.events.iter().rev().find(|e| e.action == action).map(|e| e.at.clone()).unwrap_or_default()
 }

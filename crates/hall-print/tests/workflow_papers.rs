@@ -103,16 +103,26 @@ fn a_supplement_never_brought_gets_the_deemed_withdrawn_notice() {
     let (dir, mut s) = hall();
     let n = claimed(&mut s, "231221102-MZ-JF-0003");
     let officer = s.case_officer(&n).unwrap().unwrap();
+    let director = s.user("director").unwrap();
+    let clerk = s.user("clerk1").unwrap();
+    // Asked once by the officer, brought; asked again by the director (一次性告知 broken, counted).
+    let first = ActParams { note: "请补充户口簿".into(), ..ActParams::default() };
+    s.act(&n, Action::RequestSupplement, &officer, &first).unwrap();
+    s.act(&n, Action::SupplementReceived, &clerk, &ActParams::default()).unwrap();
     let ask = ActParams {
         note: "请补充家庭成员收入证明（村委会盖章）".into(),
         due: Some("2026-11-25".parse().unwrap()),
         ..ActParams::default()
     };
-    s.act(&n, Action::RequestSupplement, &officer, &ask).unwrap();
+    s.act(&n, Action::RequestSupplement, &director, &ask).unwrap();
+    let unit = s.case_detail(&n).unwrap().summary.unit_name;
+    let day = "2026-11-23".parse().unwrap();
+    let sheet = read(&hall_print::render(&s, &DocRequest::Daily { date: day }).unwrap(), dir.path(), "daily-repeat");
+    assert_has(&sheet, "daily-repeat", &[&format!("再次补正 1 件（{unit} 1）")]);
+    assert_laid_out(&sheet, "daily-repeat");
     let e = hall_print::render(&s, &DocRequest::Case { number: n.clone(), paper: CasePaper::DeemedWithdrawn });
     assert!(e.is_err(), "not before the case is deemed withdrawn");
     s.set_now(Some(at("2026-11-26 09:00")));
-    let director = s.user("director").unwrap();
     s.act(&n, Action::SupplementLapse, &director, &ActParams::default()).unwrap();
     check_paper(
         &s,

@@ -185,13 +185,7 @@ pub(super) fn urgency(
     if state.info().clock != Clock::Running {
         return Urgency::None;
     }
-    if today > due {
-        Urgency::Overdue
-    } else if cal.working_days_between(today, due).0 <= warn_days {
-        Urgency::Warning
-    } else {
-        Urgency::Normal
-    }
+    super::supplement::deadline_urgency(cal, due, warn_days, today)
 }
 
 impl Store {

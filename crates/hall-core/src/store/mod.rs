@@ -208,10 +208,6 @@ impl Store {
         let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, _checkpointer };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
-        // 补正 deadlines that passed while the hall was closed (only when set to `auto`).
-        if let Err(e) = store.sweep_supplement_lapses() {
-            log::error!("supplement sweep at open failed: {}", e.message);
-        }
         Ok(store)
     }
 

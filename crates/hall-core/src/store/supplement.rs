@@ -24,7 +24,8 @@ pub enum SupplementLapseMode {
     /// The director ends it as 视为撤回 by hand, from the list.
     #[default]
     Manual,
-    /// The store ends it at once (at open, hourly while the app runs, `hallctl case sweep`).
+    /// The store ends it by itself: when the app starts and hourly while it runs, and at
+    /// `hallctl case sweep`.
     Auto,
 }
 
@@ -101,7 +102,8 @@ fn sweep_user() -> SessionUser {
     }
 }
 
-/// How close a 补正 deadline is (the same yellow/red lines as a due date).
+/// How close a deadline is: yellow within the warning days, red once passed (due dates and
+/// 补正 deadlines alike).
 pub(super) fn deadline_urgency(
     cal: &crate::calendar::Calendar,
     due: NaiveDate,
