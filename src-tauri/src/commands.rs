@@ -167,17 +167,22 @@ fn start_sync(app: tauri::AppHandle) {
     });
 }
 
-/// The day's automatic backup (hourly check; SQLite's online backup, so the desk keeps
-/// working), keeping the newest `backup_keep` (default 14), copied to the 异地备份 folder when set.
+/// The hourly tick: the day's automatic backup (SQLite's online backup, so the desk keeps
+/// working), keeping the newest `backup_keep` (default 14), copied to the 异地备份 folder when set;
+/// and the 补正 deadlines swept.
 fn start_backups(app: tauri::AppHandle) {
     std::thread::spawn(move || loop {
         let hall = app.state::<Hall>();
         if let Ok(store) = hall.store.as_ref() {
-            let s = store.lock().unwrap_or_else(|p| p.into_inner());
+            let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
             match s.daily_backup() {
                 Ok(Some(b)) => log::info!("daily backup {} ({} bytes)", b.path, b.bytes),
                 Ok(None) => {}
                 Err(e) => log::error!("daily backup failed: {}", e.message),
+            }
+            // 补正 past its deadline, when the township's setting is `auto` (视为撤回).
+            if let Err(e) = s.sweep_supplement_lapses() {
+                log::error!("supplement sweep failed: {}", e.message);
             }
         }
         std::thread::sleep(std::time::Duration::from_secs(3600));

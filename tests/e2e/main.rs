@@ -5,6 +5,7 @@
 mod duties;
 mod printing;
 mod security;
+mod supplement;
 mod window;
 mod workflow;
 

@@ -3,6 +3,7 @@
 // `document` and are previewed with pdf.js (pdf.ts). Pure helpers, unit-tested.
 import type { CasePaper } from './bindings/CasePaper'
 import type { DocRequest } from './bindings/DocRequest'
+import type { PaperOffer } from './bindings/PaperOffer'
 import { WORDS } from './words'
 
 /** The papers' names, as Rust names them (the vocabulary). */
@@ -17,12 +18,6 @@ export function paperLabel(p: CasePaper): string {
   return PAPER_LABELS[p] ?? p
 }
 
-/** The case's papers in their usual order (unknown keys dropped, duplicates once). */
-export function sortedPapers(list: readonly CasePaper[] | null | undefined): CasePaper[] {
-  const have = new Set(list ?? [])
-  return PAPER_ORDER.filter((p) => have.has(p))
-}
-
 /**
  * The papers a workflow outcome (an intake outcome or an action) produces, the one to hand over
  * first at the head, as the vocabulary's `step_papers` lists them. Other steps print nothing.
@@ -33,13 +28,13 @@ export function papersForOutcome(outcome: string): CasePaper[] {
 
 /**
  * What to offer right after an outcome: its papers that the case can print now (Rust's
- * `documents`), in the outcome's order. When Rust's list is absent (an older reply), the
- * outcome's papers as they are.
+ * `documents`, with their titles), in the outcome's order. When Rust's list is absent (an older
+ * reply), the outcome's papers as they are.
  */
-export function offeredPapers(outcome: string, documents: readonly CasePaper[] | null | undefined): CasePaper[] {
+export function offeredPapers(outcome: string, documents: readonly PaperOffer[] | null | undefined): PaperOffer[] {
   const wanted = papersForOutcome(outcome)
-  if (!documents) return wanted
-  return wanted.filter((p) => documents.includes(p))
+  if (!documents) return wanted.map((paper) => ({ paper, title: paperLabel(paper) }))
+  return wanted.flatMap((p) => documents.filter((d) => d.paper === p))
 }
 
 /** The title of a document, as Rust titles it (the dialog's title). */

@@ -84,6 +84,7 @@ export function figureCards(f: Figures): FigureCard[] {
     n('delivered', actionInfo('deliver')?.label ?? '', c.delivered),
     n('withdrawn', '撤件/撤回', c.withdrawn),
     n('overdue', '逾期', c.overdue, c.overdue ? 'bad' : undefined),
+    n('supplement-repeat', '再次补正', c.supplement_repeat, c.supplement_repeat ? 'warn' : undefined, `补正逾期视为撤回 ${c.supplement_lapsed} 件`),
     {
       key: 'on-time',
       title: '按时办结率',

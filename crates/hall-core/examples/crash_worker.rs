@@ -297,6 +297,8 @@ impl Worker {
             A::Revoke => self.director.clone(),
             // The supervisor transfers (any unit's case); an officer could too.
             A::Transfer => self.director.clone(),
+            // 一次性告知: a repeat 补正 is the director's decision.
+            A::RequestSupplement if c.events.iter().any(|e| e.action == "request_supplement") => self.director.clone(),
             // Every township unit of the sample hall has an officer; should one have none, the
             // worker takes in a new request rather than invent a step the table refuses.
             _ if officer_needed => match officer {

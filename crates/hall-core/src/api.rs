@@ -110,6 +110,11 @@ pub enum Request {
     ReadyList,
     UrgentCases,
     LapsedCommitments,
+    /// Cases in 补正 whose deadline is near or past (the director's all, an officer's unit's).
+    SupplementWatch,
+    /// Ends every 补正 past its deadline as 视为撤回 when the township's setting is `auto`
+    /// (the app does it hourly; hallctl on demand). Replies with the case numbers ended.
+    SweepSupplements,
     Rate {
         number: String,
         level: u8,
@@ -268,6 +273,9 @@ pub enum Reply {
     CalendarYears(Vec<CalendarYearInfo>),
     DueDate(WorkingDate),
     Cases(Vec<CaseSummary>),
+    SupplementWatch(Vec<crate::store::SupplementWatch>),
+    /// Case numbers a step was taken on.
+    Numbers(Vec<String>),
     Case(Box<CaseDetail>),
     Outcomes(Vec<OutcomeOffer>),
     Dashboard(Dashboard),
@@ -341,14 +349,14 @@ impl Request {
             | Request::IssueRaise { .. }
             | Request::IssueAnswer { .. }
             | Request::Issues { .. } => Access::Roles(&[Role::Supervisor]),
-            Request::AuditVerify => Access::Roles(&[Role::Admin, Role::Supervisor]),
+            Request::AuditVerify | Request::SweepSupplements => Access::Roles(&[Role::Admin, Role::Supervisor]),
             Request::Dashboard
             | Request::Figures { .. }
             | Request::FollowUps { .. }
             | Request::UpdateFollowUp { .. } => Access::Roles(&[Role::Supervisor]),
             // The officer only for a case they work on (the store checks which).
             Request::RevealId { .. } => Access::Roles(&[Role::Officer, Role::Supervisor]),
-            Request::Queue { .. } | Request::UrgentCases | Request::LapsedCommitments => {
+            Request::Queue { .. } | Request::UrgentCases | Request::LapsedCommitments | Request::SupplementWatch => {
                 Access::Roles(&[Role::Officer, Role::Supervisor])
             }
             Request::ReadyList | Request::Rate { .. } => Access::Roles(&[Role::Clerk, Role::Supervisor]),
@@ -527,6 +535,8 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
         Request::ReadyList => Reply::Cases(store.ready_list()?),
         Request::UrgentCases => Reply::Cases(store.urgent_cases()?),
         Request::LapsedCommitments => Reply::Cases(store.lapsed_commitments()?),
+        Request::SupplementWatch => Reply::SupplementWatch(store.supplement_watch(require(session)?)?),
+        Request::SweepSupplements => Reply::Numbers(store.sweep_supplement_lapses()?),
         Request::Rate { number, level, comment } => {
             Reply::Rating(store.rate(&number, level, &comment, require(session)?)?)
         }
@@ -672,6 +682,8 @@ mod tests {
             (Request::Queue { unit: Some("T-SHSW".into()) }, &[Role::Officer, Role::Supervisor]),
             (Request::ReadyList, &[Role::Clerk, Role::Supervisor]),
             (Request::UrgentCases, &[Role::Officer, Role::Supervisor]),
+            (Request::SupplementWatch, &[Role::Officer, Role::Supervisor]),
+            (Request::SweepSupplements, &[Role::Supervisor, Role::Admin]),
             (Request::OpenCasesFor { id_number: "x".into(), item_code: "y".into() }, &[Role::Clerk]),
         ];
         for (req, allowed) in cases {
@@ -815,6 +827,8 @@ mod tests {
                 "result": "已解决", "satisfaction": "满意"}})),
             Request::Issues { open_only: true },
             Request::IntakeOutcomes { item_code: "NO-SUCH".into(), materials: Vec::new() },
+            Request::SupplementWatch,
+            Request::SweepSupplements,
         ]
     }
 
@@ -888,6 +902,8 @@ mod tests {
             R::IssueAnswer { .. } => 63,
             R::Issues { .. } => 64,
             R::IntakeOutcomes { .. } => 65,
+            R::SupplementWatch => 66,
+            R::SweepSupplements => 67,
         }
     }
 
@@ -913,7 +929,7 @@ mod tests {
         let samples = samples(&s);
         let mut seen: Vec<usize> = samples.iter().map(variant).collect();
         seen.sort_unstable();
-        let last = variant(&Request::IntakeOutcomes { item_code: String::new(), materials: Vec::new() });
+        let last = variant(&Request::SweepSupplements);
         assert_eq!(seen, (0..=last).collect::<Vec<_>>(), "one sample per request, in order");
         let login = |s: &mut Store, user: &str, password: &str| s.login(user, password).unwrap();
         let sessions: Vec<(&str, Option<SessionUser>)> = vec![

@@ -24,11 +24,39 @@ pub enum CasePaper {
     Commitment,
     /// 出件签收单
     Delivery,
+    /// 办结（不通过）: 不予许可决定书 for a 行政许可 item, 不予办理决定书 otherwise.
+    Decision,
+    /// 视为撤回通知书: the 补正 was not brought by its deadline.
+    DeemedWithdrawn,
+}
+
+/// A paper a case can print now, titled as it will be printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PaperOffer {
+    pub paper: CasePaper,
+    pub title: String,
+}
+
+/// The title of the decision paper: 行政许可法 Art. 38 calls a refused permit 不予行政许可.
+pub fn decision_title(item_type: &str) -> &'static str {
+    if item_type == "行政许可" {
+        "不予许可决定书"
+    } else {
+        "不予办理决定书"
+    }
 }
 
 impl CasePaper {
-    pub const ALL: [CasePaper; 5] =
-        [CasePaper::Receipt, CasePaper::Notice, CasePaper::Refusal, CasePaper::Commitment, CasePaper::Delivery];
+    pub const ALL: [CasePaper; 7] = [
+        CasePaper::Receipt,
+        CasePaper::Notice,
+        CasePaper::Refusal,
+        CasePaper::Commitment,
+        CasePaper::Decision,
+        CasePaper::DeemedWithdrawn,
+        CasePaper::Delivery,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -37,6 +65,8 @@ impl CasePaper {
             CasePaper::Refusal => "refusal",
             CasePaper::Commitment => "commitment",
             CasePaper::Delivery => "delivery",
+            CasePaper::Decision => "decision",
+            CasePaper::DeemedWithdrawn => "deemed_withdrawn",
         }
     }
 
@@ -47,11 +77,16 @@ impl CasePaper {
             CasePaper::Refusal => "不予受理通知书",
             CasePaper::Commitment => "容缺受理承诺书",
             CasePaper::Delivery => "出件签收单",
+            // Its printed title depends on the item: see [`decision_title`].
+            CasePaper::Decision => "不予许可（办理）决定书",
+            CasePaper::DeemedWithdrawn => "视为撤回通知书",
         }
     }
 
     pub fn parse(s: &str) -> Result<CasePaper> {
-        CasePaper::ALL.into_iter().find(|p| p.key() == s || p.label() == s).ok_or_else(|| {
+        let decision = [decision_title("行政许可"), decision_title("")];
+        let found = CasePaper::ALL.into_iter().find(|p| p.key() == s || p.label() == s);
+        found.or((decision.contains(&s)).then_some(CasePaper::Decision)).ok_or_else(|| {
             let all: Vec<String> = CasePaper::ALL.iter().map(|p| format!("{}（{}）", p.key(), p.label())).collect();
             HallError::invalid(format!("未知文书“{s}”，可用：{}", all.join("、")))
         })
@@ -68,6 +103,14 @@ impl CasePaper {
             CasePaper::Refusal => case.summary.state == CaseState::Refused,
             CasePaper::Commitment => case.commitment_due.is_some(),
             CasePaper::Delivery => case.summary.state == CaseState::Delivered,
+            // Decided 不通过, before and after the result went out.
+            CasePaper::Decision => {
+                matches!(case.summary.state, CaseState::Rejected | CaseState::Delivered)
+                    && case.events.iter().any(|e| e.to_state == Some(CaseState::Rejected))
+            }
+            CasePaper::DeemedWithdrawn => {
+                case.summary.state == CaseState::Withdrawn && case.events.iter().any(|e| e.action == "supplement_lapse")
+            }
         }
     }
 
@@ -152,6 +195,12 @@ mod tests {
         assert_eq!(CasePaper::parse("receipt").unwrap(), CasePaper::Receipt);
         assert_eq!(CasePaper::parse("出件签收单").unwrap(), CasePaper::Delivery);
         assert!(CasePaper::parse("x").unwrap_err().message.contains("未知文书"));
+        for s in ["decision", "不予许可决定书", "不予办理决定书"] {
+            assert_eq!(CasePaper::parse(s).unwrap(), CasePaper::Decision);
+        }
+        assert_eq!(CasePaper::parse("视为撤回通知书").unwrap(), CasePaper::DeemedWithdrawn);
+        assert_eq!(decision_title("行政许可"), "不予许可决定书");
+        assert_eq!(decision_title("行政确认"), "不予办理决定书");
     }
 
     #[test]

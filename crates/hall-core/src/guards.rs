@@ -38,6 +38,16 @@ pub enum Guard {
     NoForwardOpen,
     /// A 上报 waits for the county's answer.
     ForwardOpen,
+    /// 一次性告知: the first 补正 is the unit officer's (the director's row is for repeats only).
+    FirstSupplementByOfficer,
+    /// 一次性告知: a repeat 补正 is the director's decision (counted in the reports).
+    RepeatSupplementByDirector,
+    /// The township lets a 补正 past its deadline end the case (乡镇设置 → 补正逾期处理).
+    SupplementLapseOn,
+    /// The 补正 was asked with a deadline.
+    SupplementDueSet,
+    /// That deadline has passed.
+    SupplementDuePassed,
 }
 
 /// What a failed guard does to the action's button.
@@ -64,6 +74,12 @@ pub struct CaseFacts {
     pub materials: Vec<(Material, bool)>,
     pub commitment_due: Option<NaiveDate>,
     pub forward_open: bool,
+    /// How many times 补正 has been asked on the case.
+    pub supplements_asked: u32,
+    /// The deadline of the 补正 under way.
+    pub supplement_due: Option<NaiveDate>,
+    /// Whether the township lets a 补正 past its deadline end the case as 视为撤回.
+    pub supplement_lapse_on: bool,
 }
 
 impl CaseFacts {
@@ -85,7 +101,7 @@ pub struct ActionOffer {
 impl Guard {
     pub fn effect(self) -> Effect {
         match self {
-            Guard::MaterialsFit => Effect::Disable,
+            Guard::MaterialsFit | Guard::RepeatSupplementByDirector | Guard::SupplementDuePassed => Effect::Disable,
             _ => Effect::Hide,
         }
     }
@@ -123,6 +139,29 @@ impl Guard {
             Guard::ForwardOpen if !f.forward_open => {
                 fail(HallError::invalid("该办件尚未上报县级部门，不能登记县级结果"))
             }
+            Guard::FirstSupplementByOfficer
+                if f.supplements_asked == 0 && user.is_some_and(|u| u.role != Role::Officer) =>
+            {
+                fail(HallError::forbidden("一次性告知：第一次补正由本单位经办人提出，中心主任只能决定再次补正"))
+            }
+            Guard::RepeatSupplementByDirector
+                if f.supplements_asked > 0 && user.is_some_and(|u| u.role != Role::Supervisor) =>
+            {
+                fail(HallError::forbidden(format!(
+                    "一次性告知：本件已要求补正 {} 次，再次补正须由中心主任决定并写明理由",
+                    f.supplements_asked
+                )))
+            }
+            Guard::SupplementLapseOn if !f.supplement_lapse_on => {
+                fail(HallError::invalid("本乡镇设置为补正逾期只提醒、不视为撤回（系统管理 → 乡镇设置 → 补正逾期处理）"))
+            }
+            Guard::SupplementDueSet if f.supplement_due.is_none() => {
+                fail(HallError::invalid("该办件要求补正时未定补正期限，不能按逾期视为撤回"))
+            }
+            Guard::SupplementDuePassed => match f.supplement_due {
+                Some(d) if today <= d => fail(HallError::invalid(format!("补正期限 {d} 尚未届满，不能视为撤回"))),
+                _ => Ok(()),
+            },
             _ => Ok(()),
         }
     }

@@ -184,6 +184,9 @@ pub enum Action {
     /// 容缺 commitment not met by its deadline: the case ends.
     Lapse,
     Revoke,
+    /// 补正 not brought by its deadline: the case is deemed withdrawn (视为撤回), by the
+    /// director or by the store's sweep when the township's setting says so.
+    SupplementLapse,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -230,6 +233,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     ac(A::Deliver, "deliver", "出件", false),
     ac(A::Lapse, "lapse", "容缺逾期终止", true),
     ac(A::Revoke, "revoke", "撤销", true),
+    ac(A::SupplementLapse, "supplement_lapse", "补正逾期视为撤回", false),
 ];
 
 impl Action {
@@ -297,7 +301,9 @@ pub const TRANSITIONS: &[Transition] = &[
     tr(A::Claim, S::Accepted, S::Processing, OFFICER),
     tr(A::Transfer, S::Accepted, S::Accepted, OFFICE_OR_SUPERVISOR),
     tr(A::Transfer, S::Processing, S::Accepted, OFFICE_OR_SUPERVISOR),
-    tr(A::RequestSupplement, S::Processing, S::Supplement, OFFICER),
+    // 一次性告知: the first 补正 is the officer's, a repeat one the director's.
+    tr(A::RequestSupplement, S::Processing, S::Supplement, OFFICE_OR_SUPERVISOR)
+        .when(&[G::FirstSupplementByOfficer, G::RepeatSupplementByDirector]),
     tr(A::SupplementReceived, S::Supplement, S::Processing, DESK_OR_OFFICE),
     tr(A::SpecialStart, S::Processing, S::Special, OFFICER),
     tr(A::SpecialEnd, S::Special, S::Processing, OFFICER),
@@ -319,6 +325,12 @@ pub const TRANSITIONS: &[Transition] = &[
     tr(A::Withdraw, S::Processing, S::Withdrawn, DESK_OR_SUPERVISOR),
     tr(A::Withdraw, S::Supplement, S::Withdrawn, DESK_OR_SUPERVISOR),
     tr(A::Withdraw, S::Special, S::Withdrawn, DESK_OR_SUPERVISOR),
+    // 补正 deadline passed: 视为撤回 (only after the deadline, as the township's setting allows)
+    tr(A::SupplementLapse, S::Supplement, S::Withdrawn, SUPERVISOR).when(&[
+        G::SupplementLapseOn,
+        G::SupplementDueSet,
+        G::SupplementDuePassed,
+    ]),
     // Revocation by the supervisor
     tr(A::Revoke, S::Accepted, S::Revoked, SUPERVISOR),
     tr(A::Revoke, S::Processing, S::Revoked, SUPERVISOR),

@@ -150,8 +150,19 @@ pub struct PublicSection {
     pub rows: Vec<Vec<String>>,
 }
 
+/// Seed 004: 公开办事依据和标准 — every item with its 设定依据 and its fee with the fee's basis.
 pub const CATALOG_COLUMNS: &[&str] =
-    &["序号", "事项名称及实施机关", "办件类型", "法定/承诺时限（工作日）", "收费", "申请材料"];
+    &["序号", "事项名称及实施机关", "办件类型", "法定/承诺时限（工作日）", "收费及依据", "设定依据", "申请材料"];
+
+/// An empty basis is shown as a dash, so that a reader sees it was left blank.
+pub fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
 pub const DUTY_COLUMNS: &[&str] = &["序号", "事项名称", "依据来源", "责任主体", "乡镇职责", "县级部门职责"];
 
 /// What the store holds of a list, read once for the table and the files.
@@ -287,7 +298,8 @@ fn catalog_cells(i: &CatalogItemView) -> Vec<String> {
         format!("{}\n{}　编码 {}", it.name, i.unit_name, it.code),
         it.kind.label().to_string(),
         format!("{} / {}", it.legal_days, it.promised_days),
-        format!("{}\n到现场 {} 次", it.fee, it.visits),
+        format!("{}\n收费依据：{}\n到现场 {} 次", or_dash(&it.fee), or_dash(&it.fee_basis), it.visits),
+        or_dash(&it.basis),
         materials,
     ]
 }
@@ -299,13 +311,12 @@ fn duty_cells(e: &DutyEntryView) -> Vec<String> {
         (Some(name), true) => name.clone(),
         (None, _) => d.department_duty.clone(),
     };
-    let or_dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
     vec![
         format!("{}\n编码 {}", d.name, d.code),
         d.basis.clone(),
         d.side.label().to_string(),
-        or_dash(d.township_duty.clone()),
-        or_dash(dept),
+        or_dash(&d.township_duty),
+        or_dash(&dept),
     ]
 }
 

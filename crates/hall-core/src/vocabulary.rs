@@ -123,6 +123,8 @@ pub struct Vocabulary {
     pub issue_results: Vec<String>,
     pub satisfaction: Vec<String>,
     pub admission_rules: Vec<RuleView>,
+    /// The township's choices for a 补正 past its deadline (乡镇设置).
+    pub supplement_lapse_modes: Vec<crate::store::SupplementLapseOption>,
 }
 
 fn words(list: &[&str]) -> Vec<String> {
@@ -152,6 +154,8 @@ pub fn vocabulary() -> Vocabulary {
         ("notify_missing", &[P::Notice]),
         ("refuse", &[P::Refusal]),
         ("deliver", &[P::Delivery]),
+        ("reject", &[P::Decision]),
+        ("supplement_lapse", &[P::DeemedWithdrawn]),
     ];
     Vocabulary {
         states: STATES
@@ -248,6 +252,7 @@ pub fn vocabulary() -> Vocabulary {
             .iter()
             .map(|r| RuleView { rule: r.rule, admitted: r.admitted, label: r.label.into(), basis: r.basis.into() })
             .collect(),
+        supplement_lapse_modes: crate::store::SupplementLapseMode::options(),
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`save`] writes it to a file — the last two record the act in the event log. [`save_export`]
 //! writes a list for the township's web page (政务公开) the same way.
 
+mod decisions;
 mod fonts;
 mod layout;
 mod papers;

@@ -6,13 +6,13 @@ use hall_core::store::{CaseMaterial, CasePaperFacts};
 
 use crate::layout::{col, Align, Sheet, CONTENT_W, MARGIN_X};
 
-const BODY: f32 = 11.0;
-const SMALL: f32 = 9.5;
+pub(crate) const BODY: f32 = 11.0;
+pub(crate) const SMALL: f32 = 9.5;
 
 pub fn render(f: &CasePaperFacts, paper: CasePaper) -> Vec<u8> {
     let c = &f.case.summary;
-    let footer = format!("{} · {} · {}", f.hall.hall_name, paper.label(), c.number);
-    let mut s = Sheet::new(&format!("{}（{}）", paper.label(), c.number), &footer, f.hall.printed_at);
+    let footer = format!("{} · {} · {}", f.hall.hall_name, f.title, c.number);
+    let mut s = Sheet::new(&format!("{}（{}）", f.title, c.number), &footer, f.hall.printed_at);
     match paper {
         CasePaper::Receipt => receipt(&mut s, f),
         CasePaper::Notice => notice(&mut s, f),
@@ -23,12 +23,14 @@ pub fn render(f: &CasePaperFacts, paper: CasePaper) -> Vec<u8> {
             commitment(&mut s, f, "第二联　窗口存档");
         }
         CasePaper::Delivery => delivery(&mut s, f),
+        CasePaper::Decision => crate::decisions::decision(&mut s, f),
+        CasePaper::DeemedWithdrawn => crate::decisions::deemed_withdrawn(&mut s, f),
     }
     s.finish()
 }
 
 /// “张三（clerk1）” as recorded in the log → “张三”.
-fn person(actor: &str) -> &str {
+pub(crate) fn person(actor: &str) -> &str {
     actor.split('（').next().unwrap_or(actor)
 }
 
@@ -38,7 +40,7 @@ fn date_of(ts: &str) -> &str {
 
 /// The hall's name, the paper's title and the case number, with the number as a QR code at
 /// the right for the pickup window's scanner.
-fn letterhead(s: &mut Sheet, f: &CasePaperFacts, title: &str, copy: Option<&str>) {
+pub(crate) fn letterhead(s: &mut Sheet, f: &CasePaperFacts, title: &str, copy: Option<&str>) {
     let qr = 74.0;
     let start = s.y;
     s.qr(&f.case.summary.number, MARGIN_X + CONTENT_W - qr + 6.0, start - 10.0, qr);
@@ -56,7 +58,7 @@ fn letterhead(s: &mut Sheet, f: &CasePaperFacts, title: &str, copy: Option<&str>
     s.y = top + Sheet::line_height(SMALL) + 6.0;
 }
 
-fn applicant_line(f: &CasePaperFacts) -> String {
+pub(crate) fn applicant_line(f: &CasePaperFacts) -> String {
     let a = &f.case.applicant;
     let id_kind = match a.kind {
         hall_core::intake::PartyKind::Person => "身份证号",
@@ -66,7 +68,7 @@ fn applicant_line(f: &CasePaperFacts) -> String {
 }
 
 /// The hall's address and phone, when the admin has set them.
-fn contact(s: &mut Sheet, f: &CasePaperFacts) {
+pub(crate) fn contact(s: &mut Sheet, f: &CasePaperFacts) {
     let parts: Vec<String> = [("地址", &f.hall.address), ("咨询电话", &f.hall.phone)]
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -77,12 +79,17 @@ fn contact(s: &mut Sheet, f: &CasePaperFacts) {
     }
 }
 
-fn stamp(s: &mut Sheet, f: &CasePaperFacts, date: &str) {
+pub(crate) fn stamp(s: &mut Sheet, f: &CasePaperFacts, date: &str) {
+    stamp_as(s, &f.hall.hall_name, date);
+}
+
+/// The seal line of `who` (the hall, or the deciding unit on a decision) and the date.
+pub(crate) fn stamp_as(s: &mut Sheet, who: &str, date: &str) {
     s.gap(10.0);
     s.ensure(2.0 * Sheet::line_height(BODY));
     let w = CONTENT_W * 0.45;
     let x = MARGIN_X + CONTENT_W - w;
-    s.para_in(x, w, &format!("{}（盖章）", f.hall.hall_name), BODY, false, Align::Center);
+    s.para_in(x, w, &format!("{who}（盖章）"), BODY, false, Align::Center);
     s.para_in(x, w, &date_label(date), BODY, false, Align::Center);
 }
 

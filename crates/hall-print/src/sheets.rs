@@ -36,6 +36,13 @@ fn counts_table(s: &mut Sheet, f: &Figures) {
         [c.logged, c.accepted, c.refused, c.notified, c.instant, c.decided, c.delivered, c.withdrawn, c.overdue];
     let cols: Vec<_> = labels.iter().map(|l| col(l, 1.0 / labels.len() as f32, Align::Center)).collect();
     s.table(&cols, &[values.iter().map(|v| v.to_string()).collect()], SMALL);
+    // 一次性告知 kept or broken: a repeat 补正 is the director's decision, and is counted here.
+    let by_unit: Vec<String> = f.supplement_repeat_by_unit.iter().map(|t| format!("{} {}", t.name, t.count)).collect();
+    let units = if by_unit.is_empty() { String::new() } else { format!("（{}）", by_unit.join("、")) };
+    s.body(
+        &format!("再次补正 {} 件{units}；补正逾期视为撤回 {} 件。", c.supplement_repeat, c.supplement_lapsed),
+        SMALL,
+    );
 }
 
 /// Name–count tables side by side would crowd; each dimension gets two narrow columns instead.

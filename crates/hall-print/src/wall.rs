@@ -10,14 +10,18 @@ use crate::layout::{col, Align, Column, Sheet};
 const SMALL: f32 = 8.5;
 
 /// Column widths and alignment, in the order of the table's columns.
-const CATALOG_LAYOUT: [(f32, Align); 6] = [
-    (0.06, Align::Center),
-    (0.27, Align::Left),
-    (0.09, Align::Center),
-    (0.12, Align::Center),
-    (0.1, Align::Center),
-    (0.36, Align::Left),
+/// The catalog has seven columns (seed 004: the basis and the fee's basis are shown too), so its
+/// text is a little smaller.
+const CATALOG_LAYOUT: [(f32, Align); 7] = [
+    (0.05, Align::Center),
+    (0.25, Align::Left),
+    (0.07, Align::Center),
+    (0.07, Align::Center),
+    (0.12, Align::Left),
+    (0.15, Align::Left),
+    (0.29, Align::Left),
 ];
+const CATALOG_SIZE: f32 = 8.0;
 const DUTY_LAYOUT: [(f32, Align); 6] = [
     (0.06, Align::Center),
     (0.2, Align::Left),
@@ -29,12 +33,13 @@ const DUTY_LAYOUT: [(f32, Align); 6] = [
 
 pub fn render(t: &PublicTable) -> Vec<u8> {
     let mut s = masthead(&t.hall, &t.title, &t.lead);
-    let layout = if t.list == PublicList::Service { CATALOG_LAYOUT } else { DUTY_LAYOUT };
+    let (layout, size): (&[(f32, Align)], f32) =
+        if t.list == PublicList::Service { (&CATALOG_LAYOUT, CATALOG_SIZE) } else { (&DUTY_LAYOUT, SMALL) };
     let cols: Vec<Column> =
-        t.columns.iter().zip(layout).map(|(title, (share, align))| col(title, share, align)).collect();
+        t.columns.iter().zip(layout).map(|(title, &(share, align))| col(title, share, align)).collect();
     for section in &t.sections {
         s.heading(&section.heading);
-        s.table(&cols, &section.rows, SMALL);
+        s.table(&cols, &section.rows, size);
     }
     footer(&mut s, &t.hall);
     s.finish()

@@ -104,6 +104,20 @@ pub fn list(
     Ok(())
 }
 
+/// 补正 past their deadline ended as 视为撤回 where the township's setting says so.
+pub fn sweep(gate: &mut Gate) -> Result<(), HallError> {
+    let ended = answer!(gate.ask(Request::SweepSupplements)?, Reply::Numbers);
+    if gate.json {
+        print_json(&serde_json::json!({ "deemed_withdrawn": ended }));
+    } else if ended.is_empty() {
+        let mode = answer!(gate.ask(Request::Settings)?, Reply::Settings).supplement_lapse;
+        println!("没有需要视为撤回的办件（补正逾期处理：{}）", mode.label());
+    } else {
+        println!("补正逾期视为撤回 {} 件：{}", ended.len(), ended.join("、"));
+    }
+    Ok(())
+}
+
 pub fn search(gate: &mut Gate, text: String) -> Result<(), HallError> {
     let cases = answer!(gate.ask(Request::SearchCases { text })?, Reply::Cases);
     print_cases(&cases, gate.json);

@@ -107,7 +107,8 @@ pub enum Command {
     #[command(subcommand)]
     Coord(records::CoordCmd),
     /// 打印办件文书：receipt 受理回执、notice 一次性告知书、refusal 不予受理通知书、
-    /// commitment 容缺受理承诺书、delivery 出件签收单
+    /// commitment 容缺受理承诺书、decision 不予许可/不予办理决定书、deemed_withdrawn 视为撤回通知书、
+    /// delivery 出件签收单
     Print {
         paper: String,
         number: String,
@@ -214,6 +215,8 @@ pub enum CaseCmd {
     },
     /// 对办件执行一项操作（见 README 的操作表）
     Act(ActArgs),
+    /// 补正期限已过的办件按乡镇设置（自动）视为撤回，记为系统操作
+    Sweep,
 }
 
 #[derive(Args)]

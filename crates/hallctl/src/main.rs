@@ -118,6 +118,7 @@ fn requested(mut gate: Gate, command: Command) -> Result<ExitCode, HallError> {
         Command::Calendar(cmd) => admin::calendar(g, cmd)?,
         Command::Case(CaseCmd::Show { number }) => cases::show(g, number)?,
         Command::Case(CaseCmd::List { state, date, limit }) => cases::list(g, state, date, limit)?,
+        Command::Case(CaseCmd::Sweep) => cases::sweep(g)?,
         Command::Search { text } => cases::search(g, text)?,
         Command::User(UserCmd::Add { username, name, role, unit, password }) => {
             let role = Role::parse(&role)?;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { CasePaper } from '../bindings/CasePaper'
 import {
   docKey,
   docTitle,
@@ -7,7 +8,6 @@ import {
   offeredPapers,
   paperLabel,
   papersForOutcome,
-  sortedPapers,
   toPdfBytes,
 } from '../documents'
 
@@ -20,11 +20,6 @@ describe('papers', () => {
     expect(paperLabel('delivery')).toBe('出件签收单')
   })
 
-  it('lists a case papers in the order they arise', () => {
-    expect(sortedPapers(['delivery', 'receipt', 'commitment'])).toEqual(['receipt', 'commitment', 'delivery'])
-    expect(sortedPapers(null)).toEqual([])
-  })
-
   it('offers the paper of each outcome, the one to hand over first at the head', () => {
     expect(papersForOutcome('accept')).toEqual(['receipt'])
     expect(papersForOutcome('instant')).toEqual(['receipt'])
@@ -34,12 +29,19 @@ describe('papers', () => {
     expect(papersForOutcome('deliver')).toEqual(['delivery'])
     expect(papersForOutcome('claim')).toEqual([])
     expect(papersForOutcome('approve')).toEqual([])
+    expect(papersForOutcome('reject')).toEqual(['decision'])
+    expect(papersForOutcome('supplement_lapse')).toEqual(['deemed_withdrawn'])
   })
 
-  it('offers only what Rust says the case can print', () => {
-    expect(offeredPapers('accept_pending', ['receipt', 'commitment'])).toEqual(['commitment', 'receipt'])
-    expect(offeredPapers('deliver', ['receipt'])).toEqual([])
-    expect(offeredPapers('refuse', undefined)).toEqual(['refusal'])
+  it('offers only what Rust says the case can print, titled as Rust titles it', () => {
+    const offer = (paper: CasePaper, title = paperLabel(paper)) => ({ paper, title })
+    expect(offeredPapers('accept_pending', [offer('receipt'), offer('commitment')])).toEqual([
+      offer('commitment'),
+      offer('receipt'),
+    ])
+    expect(offeredPapers('deliver', [offer('receipt')])).toEqual([])
+    expect(offeredPapers('refuse', undefined)).toEqual([offer('refusal')])
+    expect(offeredPapers('reject', [offer('decision', '不予许可决定书')])).toEqual([offer('decision', '不予许可决定书')])
   })
 })
 

@@ -7,9 +7,10 @@ function figures(p: Partial<Figures> = {}): Figures {
   return {
     from: '2026-11-01',
     to: '2026-11-20',
-    counts: { logged: 40, accepted: 30, refused: 2, notified: 5, instant: 3, decided: 25, delivered: 20, withdrawn: 1, overdue: 2 },
+    counts: { logged: 40, accepted: 30, refused: 2, notified: 5, instant: 3, decided: 25, delivered: 20, withdrawn: 1, overdue: 2, supplement_repeat: 1, supplement_lapsed: 0 },
     by_category: [],
     by_unit: [],
+    supplement_repeat_by_unit: [],
     by_clerk: [],
     by_hour: Array.from({ length: 24 }, () => 0),
     by_day: [],

@@ -2,8 +2,8 @@
 import type { ActionOffer } from "./ActionOffer";
 import type { CaseEvent } from "./CaseEvent";
 import type { CaseMaterial } from "./CaseMaterial";
-import type { CasePaper } from "./CasePaper";
 import type { CaseState } from "./CaseState";
+import type { PaperOffer } from "./PaperOffer";
 import type { PersonView } from "./PersonView";
 import type { Rating } from "./Rating";
 import type { SyncState } from "./SyncState";
@@ -23,6 +23,10 @@ logged_by: string, assignee: string | null, closed_at: string | null, materials:
  */
 supplement_due: string | null, 
 /**
+ * How close that date is while the case waits in 补正 (yellow / red as for due dates).
+ */
+supplement_urgency: Urgency, 
+/**
  * How the result went out, e.g. “本人领取：张三（2301**********8519）”.
  */
 delivery: string | null, rating: Rating | null, 
@@ -31,9 +35,9 @@ delivery: string | null, rating: Rating | null,
  */
 follow_up_open: boolean, 
 /**
- * The papers the case can print now (受理回执, 一次性告知书...).
+ * The papers the case can print now (受理回执, 一次性告知书...), each with its title.
  */
-documents: Array<CasePaper>, 
+documents: Array<PaperOffer>, 
 /**
  * Where the case stands with the county hub (`None` until it is completed).
  */

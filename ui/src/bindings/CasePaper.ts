@@ -3,4 +3,4 @@
 /**
  * A document printed for one case, at the outcome that calls for it.
  */
-export type CasePaper = "receipt" | "notice" | "refusal" | "commitment" | "delivery";
+export type CasePaper = "receipt" | "notice" | "refusal" | "commitment" | "delivery" | "decision" | "deemed_withdrawn";

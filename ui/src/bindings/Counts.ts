@@ -32,4 +32,12 @@ withdrawn: number,
 /**
  * 逾期: decided after the due date in the period, or undecided past it at the period's end.
  */
-overdue: number, };
+overdue: number, 
+/**
+ * 再次补正: 补正 asked again on a case already asked once (一次性告知 broken, by the director).
+ */
+supplement_repeat: number, 
+/**
+ * 补正逾期视为撤回
+ */
+supplement_lapsed: number, };

@@ -17,6 +17,10 @@ export type Figures = { from: string, to: string, counts: Counts,
  */
 by_category: Array<Tally>, by_unit: Array<Tally>, 
 /**
+ * 再次补正 in the period by the case's unit, most first.
+ */
+supplement_repeat_by_unit: Array<Tally>, 
+/**
  * By 首问负责人.
  */
 by_clerk: Array<Tally>, 

@@ -13,6 +13,7 @@ import type { Role } from "./Role";
 import type { RuleView } from "./RuleView";
 import type { StateWord } from "./StateWord";
 import type { StepPapers } from "./StepPapers";
+import type { SupplementLapseOption } from "./SupplementLapseOption";
 import type { TaskState } from "./TaskState";
 import type { Urgency } from "./Urgency";
 import type { Word } from "./Word";
@@ -36,4 +37,8 @@ urgencies: Array<Word<Urgency>>, papers: Array<Word<CasePaper>>, step_papers: Ar
 /**
  * Index 0 is level 1 (非常不满意) … index 4 is level 5 (非常满意).
  */
-rating_labels: Array<string>, demand_categories: Array<string>, issue_kinds: Array<string>, issue_results: Array<string>, satisfaction: Array<string>, admission_rules: Array<RuleView>, };
+rating_labels: Array<string>, demand_categories: Array<string>, issue_kinds: Array<string>, issue_results: Array<string>, satisfaction: Array<string>, admission_rules: Array<RuleView>, 
+/**
+ * The township's choices for a 补正 past its deadline (乡镇设置).
+ */
+supplement_lapse_modes: Array<SupplementLapseOption>, };

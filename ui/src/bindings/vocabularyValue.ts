@@ -527,6 +527,28 @@ export const VOCABULARY: Vocabulary = {
         "confirm": false
       },
       "tone": "danger"
+    },
+    {
+      "action": "supplement_lapse",
+      "key": "supplement_lapse",
+      "label": "补正逾期视为撤回",
+      "needs_reason": false,
+      "accepts": false,
+      "form": {
+        "note": {
+          "need": "none",
+          "label": "",
+          "placeholder": "",
+          "max_len": 1000
+        },
+        "unit": false,
+        "due_label": null,
+        "special_kinds": null,
+        "date_label": null,
+        "delivery": false,
+        "confirm": true
+      },
+      "tone": "default"
     }
   ],
   "roles": [
@@ -651,6 +673,16 @@ export const VOCABULARY: Vocabulary = {
       "tag": "info"
     },
     {
+      "value": "decision",
+      "label": "不予许可（办理）决定书",
+      "tag": "info"
+    },
+    {
+      "value": "deemed_withdrawn",
+      "label": "视为撤回通知书",
+      "tag": "info"
+    },
+    {
       "value": "delivery",
       "label": "出件签收单",
       "tag": "info"
@@ -692,6 +724,18 @@ export const VOCABULARY: Vocabulary = {
       "step": "deliver",
       "papers": [
         "delivery"
+      ]
+    },
+    {
+      "step": "reject",
+      "papers": [
+        "decision"
+      ]
+    },
+    {
+      "step": "supplement_lapse",
+      "papers": [
+        "deemed_withdrawn"
       ]
     }
   ],
@@ -883,6 +927,20 @@ export const VOCABULARY: Vocabulary = {
       "admitted": false,
       "label": "以责任状、指标、考核转嫁责任，不予准入",
       "basis": "《指导意见》三(二)：上级部门不得以签订“责任状”、分解下达指标、考核验收等方式，将工作责任转嫁乡镇（街道）承担"
+    }
+  ],
+  "supplement_lapse_modes": [
+    {
+      "mode": "off",
+      "label": "只提醒，不视为撤回"
+    },
+    {
+      "mode": "manual",
+      "label": "由中心主任确认后视为撤回"
+    },
+    {
+      "mode": "auto",
+      "label": "逾期自动视为撤回"
     }
   ]
 };

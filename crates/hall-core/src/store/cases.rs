@@ -109,13 +109,15 @@ pub struct CaseDetail {
     pub events: Vec<CaseEvent>,
     /// 补正: the date the applicant should bring it by.
     pub supplement_due: Option<String>,
+    /// How close that date is while the case waits in 补正 (yellow / red as for due dates).
+    pub supplement_urgency: Urgency,
     /// How the result went out, e.g. “本人领取：张三（2301**********8519）”.
     pub delivery: Option<String>,
     pub rating: Option<super::Rating>,
     /// Open 差评 follow-up, if any.
     pub follow_up_open: bool,
-    /// The papers the case can print now (受理回执, 一次性告知书...).
-    pub documents: Vec<crate::documents::CasePaper>,
+    /// The papers the case can print now (受理回执, 一次性告知书...), each with its title.
+    pub documents: Vec<crate::documents::PaperOffer>,
     /// Where the case stands with the county hub (`None` until it is completed).
     pub sync_state: Option<super::SyncState>,
     /// The case page's buttons for the user who asked (empty when read without a user), from
@@ -198,13 +200,7 @@ pub(super) fn urgency(
     if state.info().clock != Clock::Running {
         return Urgency::None;
     }
-    if today > due {
-        Urgency::Overdue
-    } else if cal.working_days_between(today, due).0 <= warn_days {
-        Urgency::Warning
-    } else {
-        Urgency::Normal
-    }
+    super::supplement::deadline_urgency(cal, due, warn_days, today)
 }
 
 impl Store {
@@ -337,7 +333,11 @@ impl Store {
         guards::judge(action, &self.case_facts(&case)?, user, now.date())?;
         let note = crate::validate::text("理由", &p.note, limits::NOTE, action.info().needs_reason)?;
         let step = self.plan_step(&case, action, p, now.date())?;
-        let note = step.describe(&note);
+        let note = match (step.describe(&note), self.supplement_note(&case, action)?) {
+            (n, Some(extra)) if n.is_empty() => extra,
+            (n, Some(extra)) => format!("{extra}；{n}"),
+            (n, None) => n,
+        };
         let tx = self.write()?;
         // The checks above read the case before the write lock was held: another desk (or
         // hallctl) may have moved it since. Then nothing is written.
@@ -497,6 +497,7 @@ impl Store {
             hint: String::new(),
             documents: Vec::new(),
             sync_state: self.sync_state(case_id)?,
+            supplement_urgency: self.supplement_urgency(summary.state, supplement_due.as_deref())?,
             supplement_due,
             delivery,
             rating: self.rating(number)?,
@@ -518,7 +519,7 @@ impl Store {
             events,
             summary,
         };
-        detail.documents = crate::documents::CasePaper::for_case(&detail);
+        detail.documents = self.paper_offers(&detail)?;
         Ok(detail)
     }
 
@@ -1140,9 +1141,13 @@ mod tests {
                 let officer = s.case_officer(&number).unwrap().unwrap();
                 s.act(&number, Action::Forward, &officer, &p).unwrap();
             }
-            let mut users: Vec<SessionUser> =
-                ["clerk1", "director", "admin"].iter().map(|u| s.user(u).unwrap()).collect();
-            users.push(s.case_officer(&number).unwrap().unwrap());
+            if t.action == Action::SupplementLapse {
+                // Only once the 补正 deadline has passed (store::supplement).
+                s.conn.execute("UPDATE cases SET supplement_due = '2000-01-03' WHERE number = ?1", [&number]).unwrap();
+            }
+            // The officer first: a first 补正 is the officer's, not the director's.
+            let mut users: Vec<SessionUser> = vec![s.case_officer(&number).unwrap().unwrap()];
+            users.extend(["clerk1", "director", "admin"].iter().map(|u| s.user(u).unwrap()));
             let before = events(&s);
             for u in users.iter().filter(|u| !t.roles.contains(&u.role)) {
                 let e = s.act(&number, t.action, u, &p).unwrap_err();

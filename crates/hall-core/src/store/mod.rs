@@ -34,6 +34,9 @@ mod stored;
 #[cfg(test)]
 mod stored_tests;
 mod supervision;
+mod supplement;
+#[cfg(test)]
+mod supplement_tests;
 mod users;
 mod versioned;
 #[cfg(test)]
@@ -65,7 +68,7 @@ pub use coordination::CoordIssue;
 pub use demands::Demand;
 pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
 pub use outbox::{OutboxBatch, OutboxCounts, SyncState, SyncStatus};
-pub use papers::{CasePaperFacts, HallLetterhead, HandOut, DEFAULT_APPEAL_TEXT};
+pub use papers::{CasePaperFacts, HallLetterhead, HandOut, SupplementAsked, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
 pub use record_figures::{
     AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
@@ -75,6 +78,7 @@ pub use search::SEARCH_LIMIT;
 pub use settings::HallSettings;
 pub use steps::SPECIAL_KINDS;
 pub use supervision::{Dashboard, UnitQueue};
+pub use supplement::{asked_of, SupplementLapseMode, SupplementLapseOption, SupplementWatch, SWEEP_ACTOR};
 pub use users::{NewUser, SessionUser, UserInfo, UserUpdate, OPERATOR};
 
 const MIGRATIONS: &[(i64, &str)] = &[

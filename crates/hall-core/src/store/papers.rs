@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::stored::{serde_key, At};
 use super::{CaseDetail, CatalogItemView, DeliveryMethod, Store};
-use crate::documents::CasePaper;
+use crate::documents::{decision_title, CasePaper, PaperOffer};
 use crate::error::{HallError, Result};
 use crate::privacy::mask_id;
 
@@ -61,6 +61,19 @@ pub struct CasePaperFacts {
     /// The decision's state label and note, once decided.
     pub decision: Option<(String, String)>,
     pub hand_out: Option<HandOut>,
+    /// The paper's title as printed (不予许可决定书 or 不予办理决定书 for the decision).
+    pub title: String,
+    /// The last 补正 asked: when, what (the officer's words) and by when.
+    pub supplement: Option<SupplementAsked>,
+    /// When the case was deemed withdrawn (视为撤回), and by whom.
+    pub deemed_withdrawn: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SupplementAsked {
+    pub at: String,
+    pub asked: String,
+    pub due: Option<String>,
 }
 
 impl Store {
@@ -76,6 +89,27 @@ impl Store {
             appeal_text: if s.appeal_text.trim().is_empty() { DEFAULT_APPEAL_TEXT.into() } else { s.appeal_text },
             printed_at: self.now(),
         })
+    }
+
+    /// The papers a case can print now, titled as printed.
+    pub(crate) fn paper_offers(&self, case: &CaseDetail) -> Result<Vec<PaperOffer>> {
+        CasePaper::for_case(case)
+            .into_iter()
+            .map(|paper| Ok(PaperOffer { paper, title: self.paper_title(case, paper)? }))
+            .collect()
+    }
+
+    fn paper_title(&self, case: &CaseDetail, paper: CasePaper) -> Result<String> {
+        if paper != CasePaper::Decision {
+            return Ok(paper.label().to_string());
+        }
+        let item_type: String = self.conn.query_row(
+            "SELECT i.item_type AS item_type FROM cases c
+             JOIN catalog_items i ON i.version_id = c.catalog_version AND i.code = c.item_code WHERE c.number = ?1",
+            [&case.summary.number],
+            |r| r.get("item_type"),
+        )?;
+        Ok(decision_title(&item_type).to_string())
     }
 
     /// The facts behind one of a case's papers; refused when the case has not reached the
@@ -117,7 +151,15 @@ impl Store {
             })
             .map(|e| (e.to_state.map(|s| s.label().to_string()).unwrap_or_default(), e.note.clone()));
         let hand_out = hand_out(&self.conn, case_id)?.map(|(_, h)| h);
+        let supplement = last_note("request_supplement").map(|e| SupplementAsked {
+            at: e.at.clone(),
+            asked: super::asked_of(&e.note),
+            due: case.supplement_due.clone(),
+        });
         Ok(CasePaperFacts {
+            title: self.paper_title(&case, paper)?,
+            supplement,
+            deemed_withdrawn: last_note("supplement_lapse").map(|e| (e.at.clone(), e.actor.clone())),
             hall: self.letterhead()?,
             refusal_reason: last_note("refuse").map(|e| e.note.clone()),
             notice: last_note("notify_missing").map(|e| (e.at.clone(), e.actor.clone())),

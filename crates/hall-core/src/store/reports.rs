@@ -37,6 +37,10 @@ pub struct Counts {
     pub withdrawn: u32,
     /// 逾期: decided after the due date in the period, or undecided past it at the period's end.
     pub overdue: u32,
+    /// 再次补正: 补正 asked again on a case already asked once (一次性告知 broken, by the director).
+    pub supplement_repeat: u32,
+    /// 补正逾期视为撤回
+    pub supplement_lapsed: u32,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -103,6 +107,8 @@ pub struct Figures {
     /// Cases logged in the period by catalog category, most first.
     pub by_category: Vec<Tally>,
     pub by_unit: Vec<Tally>,
+    /// 再次补正 in the period by the case's unit, most first.
+    pub supplement_repeat_by_unit: Vec<Tally>,
     /// By 首问负责人.
     pub by_clerk: Vec<Tally>,
     /// Cases logged per hour of the day, 24 entries.
@@ -194,7 +200,7 @@ impl Store {
             [&to_s, &hi],
             |r| r.get(0),
         )?;
-        let counts = Counts {
+        let mut counts = Counts {
             logged: n("intake"),
             accepted: n("accept") + n("accept_pending"),
             refused: n("refuse"),
@@ -204,7 +210,11 @@ impl Store {
             delivered: n("deliver"),
             withdrawn: count_to(&keys_where(|s, _| matches!(s, CaseState::Withdrawn | CaseState::Cancelled)))?,
             overdue: late_decided + open_overdue,
+            supplement_repeat: 0,
+            supplement_lapsed: n("supplement_lapse"),
         };
+        let supplement_repeat_by_unit = self.supplement_repeats(&lo, &hi)?;
+        counts.supplement_repeat = supplement_repeat_by_unit.iter().map(|t| t.count).sum();
 
         let tally = |sql: &str| -> Result<Vec<Tally>> {
             let mut st = c.prepare_cached(sql)?;
@@ -378,6 +388,7 @@ impl Store {
             counts,
             by_category,
             by_unit,
+            supplement_repeat_by_unit,
             by_clerk,
             by_hour,
             by_day: per_day.into_values().collect(),
@@ -393,6 +404,21 @@ impl Store {
             admission,
             coordination,
         })
+    }
+
+    /// 再次补正 between the two time stamps, by the case's unit: a request_supplement event on a
+    /// case that had one before.
+    fn supplement_repeats(&self, lo: &str, hi: &str) -> Result<Vec<Tally>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT u.name AS name, count(*) AS n FROM events e JOIN cases c ON c.id = e.case_id
+             JOIN units u ON u.code = c.unit
+             WHERE e.at >= ?1 AND e.at < ?2 AND e.action = 'request_supplement'
+               AND EXISTS (SELECT 1 FROM events p WHERE p.case_id = e.case_id AND p.action = 'request_supplement'
+                           AND p.id < e.id)
+             GROUP BY c.unit ORDER BY n DESC, u.name",
+        )?;
+        let rows = st.query_map([lo, hi], |r| Ok(Tally { name: r.get("name")?, count: r.get("n")? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// 每日服务台账 for a date.

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{hall_event, put_setting, Store};
+use super::{hall_event, put_setting, Store, SupplementLapseMode};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::validate::{clip, text};
 
@@ -21,6 +21,8 @@ enum Limit {
     Range(u32, u32),
     /// Text of at most `.0` characters; `.1`: it may not be left empty when saved.
     Text(usize, bool),
+    /// One of an enum's keys (the type knows them).
+    Choice,
 }
 
 /// A setting's type: how it is checked when saved and read back from its stored text.
@@ -64,6 +66,22 @@ impl Value for String {
             return Err(bad_stored(key, v, &format!("不超过 {max} 个字的文字")));
         }
         Ok(v.to_string())
+    }
+}
+
+impl std::fmt::Display for SupplementLapseMode {
+    /// The stored text: the mode's key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl Value for SupplementLapseMode {
+    fn check(_label: &str, v: &SupplementLapseMode, _limit: &Limit) -> Result<SupplementLapseMode> {
+        Ok(*v)
+    }
+    fn from_stored(key: &str, v: &str, _limit: &Limit) -> Result<SupplementLapseMode> {
+        SupplementLapseMode::parse(v).map_err(|_| bad_stored(key, v, "off、manual 或 auto"))
     }
 }
 
@@ -128,6 +146,9 @@ hall_settings! {
     /// 异地备份: a folder on another machine or medium (a mounted network share, a removable
     /// drive) that each daily backup is copied to; empty: none.
     backup_copy_dir: String = String::new(), "异地备份目录", Limit::Text(500, false);
+    /// 补正 past its deadline: only warned about, ended as 视为撤回 by the director, or by the
+    /// store by itself.
+    supplement_lapse: SupplementLapseMode = SupplementLapseMode::Manual, "补正逾期处理", Limit::Choice;
 }
 
 /// The county hub's address (empty: none): not in [`HallSettings`] because it is saved with its

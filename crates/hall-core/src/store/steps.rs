@@ -132,6 +132,9 @@ impl Store {
             materials,
             commitment_due,
             forward_open: self.open_forward(case.id)?.is_some(),
+            supplements_asked: self.supplement_requests(case.id)?,
+            supplement_due: self.supplement_due(case.id)?,
+            supplement_lapse_on: self.supplement_lapse_mode()? != super::SupplementLapseMode::Off,
         })
     }
 

@@ -13,11 +13,11 @@ use crate::lifecycle::{Action, CaseState};
 const ID: &str = "230102199003078519";
 const NAME: &str = "王小二";
 
-fn at(s: &str) -> NaiveDateTime {
+pub(super) fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
-fn events(s: &Store) -> i64 {
+pub(super) fn events(s: &Store) -> i64 {
     s.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap()
 }
 
@@ -57,7 +57,7 @@ pub(super) fn intake(s: &mut Store, kind: CaseKind, outcome: IntakeOutcome) -> S
     s.intake(&req, &clerk).unwrap().summary.number
 }
 
-fn officer(s: &Store, number: &str) -> SessionUser {
+pub(super) fn officer(s: &Store, number: &str) -> SessionUser {
     s.case_officer(number).unwrap().unwrap()
 }
 
