@@ -89,17 +89,7 @@ pub struct SupplementWatch {
 pub const SWEEP_ACTOR: &str = "系统（补正逾期自动处理）";
 
 fn sweep_user() -> SessionUser {
-    SessionUser {
-        id: 0,
-        username: SWEEP_ACTOR.into(),
-        name: SWEEP_ACTOR.into(),
-        role: Role::Supervisor,
-        unit: None,
-        unit_name: None,
-        must_change_password: false,
-        password_notice: String::new(),
-        locked: false,
-    }
+    SessionUser::system(SWEEP_ACTOR, SWEEP_ACTOR)
 }
 
 /// How close a deadline is: yellow within the warning days, red once passed (due dates and
@@ -143,15 +133,9 @@ impl Store {
     }
 
     pub(crate) fn supplement_due(&self, case_id: i64) -> Result<Option<NaiveDate>> {
-        let due: Option<String> =
-            self.conn
-                .query_row("SELECT supplement_due FROM cases WHERE id = ?1", [case_id], |r| r.get("supplement_due"))?;
-        due.map(|d| {
-            d.parse().map_err(|_| {
-                HallError::new(ErrorCode::Storage, format!("cases 表第 {case_id} 行的补正期限“{d}”不是日期"))
-            })
-        })
-        .transpose()
+        Ok(self.conn.query_row("SELECT id, supplement_due FROM cases WHERE id = ?1", [case_id], |r| {
+            super::stored::At::new(r, "cases", "id")?.key_opt("supplement_due", super::stored::parse_date)
+        })?)
     }
 
     /// What the event of a guarded step says besides the user's note.

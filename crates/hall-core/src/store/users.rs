@@ -69,10 +69,16 @@ impl SessionUser {
     /// lifecycle table never lets it take a clerk's or an officer's case step: those need a
     /// person who signed in.
     pub fn operator() -> SessionUser {
+        SessionUser::system(OPERATOR, "县信息中心操作员（命令行）")
+    }
+
+    /// An actor that is not a person who signed in (the operator, the 补正 sweep): the
+    /// supervisor's role, no unit, recorded under `username`.
+    pub fn system(username: &str, name: &str) -> SessionUser {
         SessionUser {
             id: 0,
-            username: OPERATOR.into(),
-            name: "县信息中心操作员（命令行）".into(),
+            username: username.into(),
+            name: name.into(),
             role: Role::Supervisor,
             unit: None,
             unit_name: None,
