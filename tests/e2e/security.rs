@@ -69,6 +69,8 @@ async fn the_admin_adds_a_user_and_a_unit_through_their_dialogs() {
     w.click("[data-testid=admin-tab-users]").await;
     w.click("[data-testid=admin-add-user]").await;
     w.el("[data-testid=user-dialog]").await;
+    // Opened (its first field focused): typing before that could be lost to the opening.
+    w.wait_focus("user-username").await;
     // The dialog names the first empty field; an officer needs a unit.
     w.click("[data-testid=user-save]").await;
     w.text_contains("[data-testid=user-error]", "请填写用户名").await;

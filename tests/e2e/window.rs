@@ -200,6 +200,23 @@ impl Window {
         panic!("{css}: could not type “{text}”");
     }
 
+    /// Waits until the element with this `data-testid` has the focus (a dialog that focuses its
+    /// first field when its opening animation ends is then ready to be typed into).
+    pub async fn wait_focus(&self, testid: &str) {
+        let t = Instant::now();
+        loop {
+            let v = self.c().execute("return document.activeElement?.dataset?.testid ?? ''", vec![]).await.unwrap();
+            if v.as_str() == Some(testid) {
+                return;
+            }
+            if t.elapsed() > Duration::from_secs(15) {
+                self.screenshot("failure").await;
+                panic!("{testid} never got the focus (focused: {v})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the element's text contains `needle`; returns the text.
     pub async fn text_contains(&self, css: &str, needle: &str) -> String {
         let t = Instant::now();
