@@ -5,6 +5,7 @@ import { reactive } from 'vue'
 import type { SyncStatus } from './bindings/SyncStatus'
 import type { SyncState } from './bindings/SyncState'
 import { call } from './api'
+import { WORDS } from './words'
 import type { TagType } from './format'
 
 /** What the header shows: one short label and its colour. `key` is also the `data-sync` attribute. */
@@ -35,18 +36,8 @@ export function linkState(s: SyncStatus | null | undefined): { online: boolean |
 
 /** A case's standing with the hub as a tag; nothing for a case not yet completed. */
 export function syncStateTag(state: SyncState | null | undefined): { label: string; type: TagType } | null {
-  switch (state) {
-    case 'pending':
-      return { label: '待上报', type: 'warning' }
-    case 'sent':
-      return { label: '上报中', type: 'primary' }
-    case 'acknowledged':
-      return { label: '已上报县级', type: 'success' }
-    case 'conflict':
-      return { label: '上报冲突（请联系县信息中心）', type: 'danger' }
-    default:
-      return null
-  }
+  const w = WORDS.sync_states.find((x) => x.value === state)
+  return w ? { label: w.label, type: w.tag } : null
 }
 
 /** The payload of the `sync-progress` window event. */

@@ -15,7 +15,7 @@ use crate::intake::IntakeOutcome;
 use crate::lifecycle::{ActionInfo, CaseState, Clock, Role, ACTIONS, STATES};
 use crate::limits::{Limits, LIMITS};
 use crate::publish::PublicList;
-use crate::store::{DeliveryMethod, TaskState, Urgency, RATING_LABELS};
+use crate::store::{DeliveryMethod, SyncState, TaskState, Urgency, RATING_LABELS};
 
 /// Element Plus tag colours, chosen here by what a value means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -101,6 +101,10 @@ pub struct Vocabulary {
     /// The lifecycle actions with their dialogs (`form`) and button colours (`tone`).
     pub actions: Vec<ActionInfo>,
     pub roles: Vec<Word<Role>>,
+    /// Each role's work in one line (the home page's greeting).
+    pub role_duties: Vec<Word<Role>>,
+    /// A completed case's standing with the county hub (its tag on the case page).
+    pub sync_states: Vec<Word<SyncState>>,
     pub item_kinds: Vec<Word<CaseKind>>,
     pub delivery_methods: Vec<Word<DeliveryMethod>>,
     /// The desk's outcome buttons (前台受理), in order, coloured by meaning.
@@ -164,6 +168,18 @@ pub fn vocabulary() -> Vocabulary {
             .collect(),
         actions: ACTIONS.to_vec(),
         roles: Role::ALL.iter().map(|r| word(*r, r.label(), Tag::Info)).collect(),
+        role_duties: vec![
+            word(Role::Clerk, "前台综合受理：请核对材料，缺什么一次性告知群众。", Tag::Info),
+            word(Role::Officer, "后台分类办理：请及时认领并在承诺时限内办结本单位的办件。", Tag::Info),
+            word(Role::Supervisor, "全程效能监督：请关注即将到期和已超期的办件。", Tag::Info),
+            word(Role::Admin, "系统维护：用户、事项清单和节假日日历由您管理。", Tag::Info),
+        ],
+        sync_states: vec![
+            word(SyncState::Pending, "待上报", Tag::Warning),
+            word(SyncState::Sent, "上报中", Tag::Primary),
+            word(SyncState::Acknowledged, "已上报县级", Tag::Success),
+            word(SyncState::Conflict, "上报冲突（请联系县信息中心）", Tag::Danger),
+        ],
         item_kinds: [
             (CaseKind::Instant, Tag::Success),
             (CaseKind::Promised, Tag::Primary),

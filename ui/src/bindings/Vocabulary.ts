@@ -14,6 +14,7 @@ import type { RuleView } from "./RuleView";
 import type { StateWord } from "./StateWord";
 import type { StepPapers } from "./StepPapers";
 import type { SupplementLapseOption } from "./SupplementLapseOption";
+import type { SyncState } from "./SyncState";
 import type { TaskState } from "./TaskState";
 import type { Urgency } from "./Urgency";
 import type { Word } from "./Word";
@@ -25,7 +26,15 @@ export type Vocabulary = { states: Array<StateWord>,
 /**
  * The lifecycle actions with their dialogs (`form`) and button colours (`tone`).
  */
-actions: Array<ActionInfo>, roles: Array<Word<Role>>, item_kinds: Array<Word<CaseKind>>, delivery_methods: Array<Word<DeliveryMethod>>, 
+actions: Array<ActionInfo>, roles: Array<Word<Role>>, 
+/**
+ * Each role's work in one line (the home page's greeting).
+ */
+role_duties: Array<Word<Role>>, 
+/**
+ * A completed case's standing with the county hub (its tag on the case page).
+ */
+sync_states: Array<Word<SyncState>>, item_kinds: Array<Word<CaseKind>>, delivery_methods: Array<Word<DeliveryMethod>>, 
 /**
  * The desk's outcome buttons (前台受理), in order, coloured by meaning.
  */

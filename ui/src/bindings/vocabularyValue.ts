@@ -573,6 +573,50 @@ export const VOCABULARY: Vocabulary = {
       "tag": "info"
     }
   ],
+  "role_duties": [
+    {
+      "value": "clerk",
+      "label": "前台综合受理：请核对材料，缺什么一次性告知群众。",
+      "tag": "info"
+    },
+    {
+      "value": "officer",
+      "label": "后台分类办理：请及时认领并在承诺时限内办结本单位的办件。",
+      "tag": "info"
+    },
+    {
+      "value": "supervisor",
+      "label": "全程效能监督：请关注即将到期和已超期的办件。",
+      "tag": "info"
+    },
+    {
+      "value": "admin",
+      "label": "系统维护：用户、事项清单和节假日日历由您管理。",
+      "tag": "info"
+    }
+  ],
+  "sync_states": [
+    {
+      "value": "pending",
+      "label": "待上报",
+      "tag": "warning"
+    },
+    {
+      "value": "sent",
+      "label": "上报中",
+      "tag": "primary"
+    },
+    {
+      "value": "acknowledged",
+      "label": "已上报县级",
+      "tag": "success"
+    },
+    {
+      "value": "conflict",
+      "label": "上报冲突（请联系县信息中心）",
+      "tag": "danger"
+    }
+  ],
   "item_kinds": [
     {
       "value": "即办件",
