@@ -109,6 +109,8 @@ pub struct Vocabulary {
     pub delivery_methods: Vec<Word<DeliveryMethod>>,
     /// The desk's outcome buttons (前台受理), in order, coloured by meaning.
     pub desk_outcomes: Vec<Word<IntakeOutcome>>,
+    /// What the desk's result panel is headed after each outcome.
+    pub desk_results: Vec<Word<IntakeOutcome>>,
     /// Only the urgencies that are shown (即将到期, 已超期).
     pub urgencies: Vec<Word<Urgency>>,
     pub papers: Vec<Word<CasePaper>>,
@@ -209,6 +211,16 @@ pub fn vocabulary() -> Vocabulary {
                 word(o, o.label(), tag)
             })
             .collect(),
+        desk_results: [
+            (IntakeOutcome::Accept, "已受理"),
+            (IntakeOutcome::AcceptPending, "已容缺受理"),
+            (IntakeOutcome::NotifyMissing, "已一次性告知（本件已接件，待补齐材料）"),
+            (IntakeOutcome::Refuse, "已不予受理"),
+            (IntakeOutcome::Instant, "已即办办结"),
+        ]
+        .into_iter()
+        .map(|(o, l)| word(o, l, Tag::Info))
+        .collect(),
         urgencies: vec![
             word(Urgency::Warning, "即将到期", Tag::Warning),
             word(Urgency::Overdue, "已超期", Tag::Danger),

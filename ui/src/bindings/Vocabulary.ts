@@ -40,6 +40,10 @@ sync_states: Array<Word<SyncState>>, item_kinds: Array<Word<CaseKind>>, delivery
  */
 desk_outcomes: Array<Word<IntakeOutcome>>, 
 /**
+ * What the desk's result panel is headed after each outcome.
+ */
+desk_results: Array<Word<IntakeOutcome>>, 
+/**
  * Only the urgencies that are shown (即将到期, 已超期).
  */
 urgencies: Array<Word<Urgency>>, papers: Array<Word<CasePaper>>, step_papers: Array<StepPapers>, demand_states: Array<Word<DemandState>>, task_states: Array<Word<TaskState>>, issue_urgencies: Array<IssueUrgencyWord>, duty_sides: Array<Word<DutySide>>, list_tabs: Array<ListTab>, limits: Limits, special_kinds: Array<string>, 

@@ -683,6 +683,33 @@ export const VOCABULARY: Vocabulary = {
       "tag": "primary"
     }
   ],
+  "desk_results": [
+    {
+      "value": "accept",
+      "label": "已受理",
+      "tag": "info"
+    },
+    {
+      "value": "accept_pending",
+      "label": "已容缺受理",
+      "tag": "info"
+    },
+    {
+      "value": "notify_missing",
+      "label": "已一次性告知（本件已接件，待补齐材料）",
+      "tag": "info"
+    },
+    {
+      "value": "refuse",
+      "label": "已不予受理",
+      "tag": "info"
+    },
+    {
+      "value": "instant",
+      "label": "已即办办结",
+      "tag": "info"
+    }
+  ],
   "urgencies": [
     {
       "value": "warning",

@@ -4,6 +4,7 @@
 import type { CaseDetail } from '../../bindings/CaseDetail'
 import type { Material } from '../../bindings/Material'
 import { DESK_OUTCOMES, type DeskOutcome } from '../../intake'
+import { WORDS, wordLabel } from '../../words'
 import type { Tag } from '../../bindings/Tag'
 
 export interface OutcomeButton {
@@ -39,18 +40,7 @@ export function outcomeLabel(outcome: DeskOutcome): string {
 
 /** The result panel's heading. */
 export function resultTitle(outcome: DeskOutcome): string {
-  switch (outcome) {
-    case 'accept':
-      return '已受理'
-    case 'accept_pending':
-      return '已容缺受理'
-    case 'notify_missing':
-      return '已一次性告知（本件已接件，待补齐材料）'
-    case 'refuse':
-      return '已不予受理'
-    case 'instant':
-      return '已即办办结'
-  }
+  return wordLabel(WORDS.desk_results, outcome)
 }
 
 export interface MissingMaterial {
