@@ -284,7 +284,7 @@ pub enum Reply {
     FollowUps(Vec<FollowUp>),
     FollowUp(FollowUp),
     IdNumber(String),
-    Vocabulary(Vocabulary),
+    Vocabulary(Box<Vocabulary>),
     Users(Vec<UserInfo>),
     Settings(HallSettings),
     SyncStatus(SyncStatus),
@@ -547,7 +547,7 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
             Reply::FollowUp(store.update_follow_up(&number, &update, require(session)?)?)
         }
         Request::RevealId { number, agent } => Reply::IdNumber(store.reveal_id(&number, agent, require(session)?)?),
-        Request::Vocabulary => Reply::Vocabulary(crate::vocabulary::vocabulary()),
+        Request::Vocabulary => Reply::Vocabulary(Box::new(crate::vocabulary::vocabulary())),
         Request::Lock => {
             if let Some(u) = session.as_mut() {
                 u.locked = true;
