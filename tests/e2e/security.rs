@@ -93,6 +93,8 @@ async fn the_admin_adds_a_user_and_a_unit_through_their_dialogs() {
     w.click("[data-testid=admin-tab-units]").await;
     w.click("[data-testid=admin-add-unit]").await;
     w.el("[data-testid=unit-dialog]").await;
+    // The dialog puts the cursor in its first field once open: type only after that.
+    w.wait_focus("unit-code").await;
     w.type_into("input[data-testid=unit-code]", "E2E-OFFICE").await;
     w.type_into("input[data-testid=unit-name]", "端到端办公室").await;
     w.screenshot("34-admin-add-unit").await;
