@@ -20,6 +20,7 @@ pub mod guards;
 pub mod intake;
 pub mod lifecycle;
 pub mod limits;
+pub mod origin;
 pub mod privacy;
 pub mod publish;
 pub mod store;
