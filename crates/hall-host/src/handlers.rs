@@ -144,9 +144,27 @@ pub async fn call(State(hall): Shared, headers: HeaderMap, body: Bytes) -> Respo
             "从备份恢复会替换整个数据库，只能在大厅主机上执行：先停止主机（hallctl host serve），再用 hallctl restore",
         ));
     }
-    let kind: &'static str = (&req).into();
     let request_id = header_text(&headers, REQUEST_ID).map(String::from);
-    let (origin_name, mut user) = (held.origin.clone(), held.user.clone());
+    let (answer, user) = run_request(&hall, held.origin.clone(), held.user.clone(), request_id, req).await;
+    hall.sessions.keep(&token, &held, user);
+    match answer {
+        Ok(reply) => axum::Json(Answer::Ok(reply)).into_response(),
+        Err(e) => refuse(e),
+    }
+}
+
+/// One request for a session, from `origin`: a write on the one writer (done once for its
+/// request id) and told to the live feed, a read on a reader. Answers with the session as the
+/// request left it. The host's own window (the app with 本机作为大厅主机 on) comes here too.
+pub async fn run_request(
+    hall: &Hall,
+    origin_name: String,
+    mut user: Option<SessionUser>,
+    request_id: Option<String>,
+    req: Request,
+) -> (Result<Reply, HallError>, Option<SessionUser>) {
+    let kind: &'static str = (&req).into();
+    let before = user.clone();
     let writes = hall_core::api::writes(&req);
     let job = move |s: &mut hall_core::Store| {
         let _from = origin::enter(&origin_name);
@@ -156,19 +174,14 @@ pub async fn call(State(hall): Shared, headers: HeaderMap, body: Bytes) -> Respo
         (answer, user, seq)
     };
     let ran = if writes { hall.workers.write(job).await } else { hall.workers.read(job).await };
-    let (answer, user, seq) = match ran {
-        Ok(r) => r,
-        Err(e) => return refuse(e),
-    };
-    hall.sessions.keep(&token, &held, user);
-    match answer {
-        Ok(reply) => {
-            if writes {
-                after_write(&hall, kind, &reply, seq);
+    match ran {
+        Ok((answer, user, seq)) => {
+            if let (true, Ok(reply)) = (writes, &answer) {
+                after_write(hall, kind, reply, seq);
             }
-            axum::Json(Answer::Ok(reply)).into_response()
+            (answer, user)
         }
-        Err(e) => refuse(e),
+        Err(e) => (Err(e), before),
     }
 }
 

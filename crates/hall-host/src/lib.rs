@@ -12,7 +12,7 @@
 
 pub mod cert;
 pub mod client;
-mod handlers;
+pub mod handlers;
 pub mod server;
 pub mod sessions;
 pub mod upkeep;

@@ -19,6 +19,9 @@ use crate::wire::Notice;
 use crate::workers::Workers;
 use crate::{cert, handlers, upkeep};
 
+/// Told the fingerprint and the address once the host listens.
+pub type OnReady = Box<dyn FnOnce(&str, SocketAddr) + Send>;
+
 pub struct HostConfig {
     pub db: PathBuf,
     pub listen: SocketAddr,
@@ -28,7 +31,7 @@ pub struct HostConfig {
     pub upkeep: bool,
     /// Called with the fingerprint and the bound address once listening, before the first
     /// connection is taken (hallctl prints the fingerprint there).
-    pub on_ready: Option<Box<dyn FnOnce(&str, SocketAddr) + Send>>,
+    pub on_ready: Option<OnReady>,
 }
 
 impl HostConfig {
@@ -123,6 +126,26 @@ impl RunningHost {
             Ok(Ok(())) => {}
         }
         log::info!("hall host stopped");
+    }
+
+    /// A request of the host PC's own window, through the same writer, readers and live feed
+    /// as the desks' (so they see its work at once). `desk` names it in the events ('' for
+    /// the host itself).
+    pub async fn local_call(
+        &self,
+        session: &mut Option<hall_core::store::SessionUser>,
+        request_id: Option<String>,
+        request: hall_core::api::Request,
+    ) -> Result<hall_core::api::Reply, HallError> {
+        let (answer, user) =
+            handlers::run_request(&self.hall, String::new(), session.clone(), request_id, request).await;
+        *session = user;
+        answer
+    }
+
+    /// The live feed, for the host PC's own window.
+    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+        self.hall.feed.subscribe()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then stops cleanly.
