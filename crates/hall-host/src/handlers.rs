@@ -197,6 +197,10 @@ fn after_write(hall: &Hall, kind: &str, reply: &Reply, seq: i64) {
         Reply::CalendarYears(_) => hall.workers.calendar_changed(),
         _ => {}
     }
+    // Signing in changes nobody's screen.
+    if matches!(kind, "login" | "change_password") {
+        return;
+    }
     let number = match reply {
         Reply::Case(c) => Some(c.summary.number.clone()),
         _ => None,

@@ -23,6 +23,7 @@ struct Slot {
 }
 
 /// A session as one request sees it.
+#[derive(Debug)]
 pub struct Held {
     pub user: Option<SessionUser>,
     /// The desk's name (or `命令行 <address>` for hallctl), recorded on every event.
@@ -32,8 +33,8 @@ pub struct Held {
 
 pub struct Sessions {
     slots: Mutex<HashMap<String, Slot>>,
-    /// The hall's `idle_lock_minutes` (0: never).
-    idle_minutes: AtomicU32,
+    /// The hall's `idle_lock_minutes` in seconds (0: never).
+    idle_seconds: AtomicU32,
 }
 
 fn expired() -> HallError {
@@ -42,11 +43,11 @@ fn expired() -> HallError {
 
 impl Sessions {
     pub fn new(idle_minutes: u32) -> Sessions {
-        Sessions { slots: Mutex::new(HashMap::new()), idle_minutes: AtomicU32::new(idle_minutes) }
+        Sessions { slots: Mutex::new(HashMap::new()), idle_seconds: AtomicU32::new(idle_minutes.saturating_mul(60)) }
     }
 
     pub fn set_idle_minutes(&self, minutes: u32) {
-        self.idle_minutes.store(minutes, Ordering::Release);
+        self.idle_seconds.store(minutes.saturating_mul(60), Ordering::Release);
     }
 
     fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
@@ -67,10 +68,10 @@ impl Sessions {
     pub fn hold(&self, token: &str, device: Option<i64>) -> Result<Held, HallError> {
         let mut slots = self.slots();
         let slot = slots.get_mut(token).filter(|s| s.device == device).ok_or_else(expired)?;
-        let idle = self.idle_minutes.load(Ordering::Acquire);
+        let idle = self.idle_seconds.load(Ordering::Acquire);
         if let Some(user) = slot.user.as_mut() {
-            if idle > 0 && !user.locked && slot.last.elapsed() > Duration::from_secs(u64::from(idle) * 60) {
-                log::info!("session of {} locked at the host after {idle} idle minutes", user.username);
+            if idle > 0 && !user.locked && slot.last.elapsed() > Duration::from_secs(u64::from(idle)) {
+                log::info!("session of {} locked at the host after {idle} idle seconds", user.username);
                 user.locked = true;
                 slot.version += 1;
             }
@@ -107,5 +108,49 @@ impl Sessions {
     /// Sessions open now, for the administrator's screen.
     pub fn count(&self) -> usize {
         self.slots().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn someone() -> SessionUser {
+        SessionUser::operator()
+    }
+
+    #[test]
+    fn a_session_is_the_devices_own_and_idle_ones_are_locked_at_the_host() {
+        let sessions = Sessions::new(0);
+        sessions.idle_seconds.store(1, Ordering::Release);
+        let token = sessions.open(Some(7), "1号窗口".into(), Some(someone()));
+        assert!(sessions.hold(&token, Some(8)).is_err(), "another device's token is refused");
+        assert!(sessions.hold(&token, None).is_err());
+        let held = sessions.hold(&token, Some(7)).unwrap();
+        assert_eq!(held.origin, "1号窗口");
+        assert!(!held.user.unwrap().locked);
+        std::thread::sleep(Duration::from_millis(1100));
+        assert!(sessions.hold(&token, Some(7)).unwrap().user.unwrap().locked, "idle past the limit: locked");
+        sessions.end_device(7);
+        assert!(!sessions.alive(&token));
+        assert_eq!(sessions.hold(&token, Some(7)).unwrap_err().code, hall_core::ErrorCode::Auth);
+    }
+
+    #[test]
+    fn a_slow_read_never_undoes_a_logout_made_meanwhile() {
+        let sessions = Sessions::new(10);
+        let token = sessions.open(None, "命令行".into(), Some(someone()));
+        let slow = sessions.hold(&token, None).unwrap();
+        let logout = sessions.hold(&token, None).unwrap();
+        sessions.keep(&token, &logout, None);
+        // The slow read answers with the session as it found it: unchanged, so nothing is kept.
+        let unchanged = slow.user.clone();
+        sessions.keep(&token, &slow, unchanged);
+        assert!(sessions.hold(&token, None).unwrap().user.is_none());
+        // A stale change (made from an older view) is dropped too.
+        let mut locked = someone();
+        locked.locked = true;
+        sessions.keep(&token, &slow, Some(locked));
+        assert!(sessions.hold(&token, None).unwrap().user.is_none());
     }
 }

@@ -223,3 +223,65 @@ fn hallctl_runs_at_a_host_with_the_users_rights_and_refuses_what_is_wrong() {
 fn cases_in_host(db: &Path) -> usize {
     cases_in(db).len()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paired_desk_sees_changes_live_and_is_refused_once_revoked() {
+    use futures_util::StreamExt;
+    use hall_core::store::DeviceKind;
+    let (_dir, db) = demo();
+    let host = Host::start(&db);
+    let admin = host.remote();
+    let admin_session = signed_in(&admin, "admin").await;
+    let code = match admin.call(&admin_session, None, &Request::HostPairCode).await.unwrap() {
+        Reply::PairingCode(c) => c.code,
+        other => panic!("{other:?}"),
+    };
+    // Pairing learns the pin: trust on first use, with the code.
+    let pairing = Remote::new(&host.url, None, None).unwrap();
+    let wrong = pairing.pair("ZZZZ-ZZZZ", "1号窗口", DeviceKind::Desk, None).await.unwrap_err();
+    assert!(wrong.message.contains("配对码不正确"), "{}", wrong.message);
+    let (paired, pin) = pairing.pair(&code.to_lowercase(), "1号窗口", DeviceKind::Desk, None).await.unwrap();
+    assert_eq!(pin.as_str(), host.pin);
+    let again = pairing.pair(&code, "2号窗口", DeviceKind::Desk, None).await.unwrap_err();
+    assert!(again.message.contains("只能用一次"), "{}", again.message);
+    let desk = Remote::new(&host.url, Some(pin), Some(paired.credential.clone())).unwrap();
+    let session = signed_in(&desk, "clerk1").await;
+    let mut feed = Box::pin(desk.events(&session, None).await.unwrap());
+    // A case taken in by another client reaches the desk's feed, with its number.
+    let clerk2 = signed_in(&admin, "clerk2").await;
+    let item = promised(&admin, &clerk2).await;
+    let number = number_of(admin.call(&clerk2, Some("live-1"), &intake_of(&item, 7)).await.unwrap());
+    let notice = tokio::time::timeout(std::time::Duration::from_secs(2), feed.next()).await.unwrap().unwrap().unwrap();
+    assert_eq!(notice.kind, "intake");
+    assert_eq!(notice.number.as_deref(), Some(number.as_str()));
+    // The step records the desk it came from.
+    let detail = desk.call(&session, None, &Request::CaseDetail { number: number.clone() }).await.unwrap();
+    let Reply::Case(case) = detail else { panic!() };
+    assert!(case.events.iter().all(|e| e.desk.starts_with("命令行")), "{:?}", case.events);
+    let second = number_of(desk.call(&session, Some("live-2"), &intake_of(&item, 8)).await.unwrap());
+    let Reply::Case(case) = desk.call(&session, None, &Request::CaseDetail { number: second }).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(case.events[0].desk, "1号窗口");
+    // A desk that reconnects with an older seq is told it missed changes.
+    let mut caught_up = Box::pin(desk.events(&session, Some(notice.seq - 1)).await.unwrap());
+    let first =
+        tokio::time::timeout(std::time::Duration::from_secs(2), caught_up.next()).await.unwrap().unwrap().unwrap();
+    assert_eq!(first.kind, "changed");
+    // Revoked: refused at once, and its feed ends.
+    let listed = admin.call(&admin_session, None, &Request::HostRevoke { device: "1号窗口".into() }).await.unwrap();
+    let Reply::Devices(devices) = listed else { panic!() };
+    assert!(devices.iter().any(|d| d.name == "1号窗口" && d.revoked_at.is_some()));
+    let refused = desk.call(&session, None, &Request::Whoami).await.unwrap_err();
+    assert!(refused.message.contains("已被系统管理员撤销"), "{}", refused.message);
+    let after = number_of(admin.call(&clerk2, Some("live-3"), &intake_of(&item, 9)).await.unwrap());
+    // What was sent before the revocation may still arrive; then the feed ends, without the
+    // case taken in after it.
+    let rest = tokio::time::timeout(std::time::Duration::from_secs(3), feed.collect::<Vec<_>>()).await;
+    let rest = rest.expect("the revoked desk's feed ends");
+    assert!(
+        rest.iter().all(|n| n.as_ref().map(|n| n.number.as_deref() != Some(after.as_str())).unwrap_or(true)),
+        "{rest:?}"
+    );
+    assert!(desk.open_session().await.is_err(), "no new session either");
+}
