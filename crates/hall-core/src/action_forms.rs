@@ -2,13 +2,13 @@
 //! the lifecycle table (`ActionInfo::form`, `ActionInfo::tone`): the window draws the dialog
 //! from this and decides nothing itself. Rust checks every field again when the action comes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::lifecycle::Action;
 use crate::limits;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum NoteNeed {
@@ -18,7 +18,7 @@ pub enum NoteNeed {
     None,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NoteField {
     pub need: NoteNeed,
@@ -48,7 +48,7 @@ pub struct ActionForm {
 
 /// Button colour by meaning: red for steps that end or refuse a case, blue for the usual next
 /// step, plain for the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Tone {

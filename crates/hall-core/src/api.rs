@@ -28,6 +28,7 @@ use crate::store::{
     AuditReport, BackupFacts, BackupInfo, Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating,
     SyncStatus, UserInfo, UserUpdate,
 };
+use crate::store::{Device, DeviceKind, PairedDevice, PairingCode};
 pub use crate::vocabulary::{RuleView, Vocabulary};
 
 /// Passwords are `Zeroizing`: wiped from memory when the request is dropped (and left out of
@@ -246,9 +247,24 @@ pub enum Request {
     Issues {
         open_only: bool,
     },
+    /// 大厅网络: a one-time pairing code for a desk or rating screen (administrator).
+    HostPairCode,
+    /// The desks and rating screens ever paired with this hall's host.
+    HostDevices,
+    /// Revokes a device by name (or `#id`): refused at once from then on, mid-session included.
+    HostRevoke {
+        device: String,
+    },
+    /// A desk or rating screen pairs itself with a code (before anyone signs in at it).
+    PairDevice {
+        code: String,
+        name: String,
+        kind: DeviceKind,
+        serves: Option<String>,
+    },
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CategoryCount {
     pub category: String,
@@ -256,13 +272,15 @@ pub struct CategoryCount {
     pub count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 #[ts(export)]
 pub enum Reply {
     Done,
     HallInfo(HallInfo),
     Session(Option<SessionUser>),
+    // The rule tables are Rust's own statics, read by the window as they are: never read back.
+    #[serde(skip_deserializing)]
     Lifecycle(LifecycleTable),
     Units(Vec<Unit>),
     Categories(Vec<CategoryCount>),
@@ -284,6 +302,7 @@ pub enum Reply {
     FollowUps(Vec<FollowUp>),
     FollowUp(FollowUp),
     IdNumber(String),
+    #[serde(skip_deserializing)]
     Vocabulary(Box<Vocabulary>),
     Users(Vec<UserInfo>),
     Settings(HallSettings),
@@ -304,6 +323,59 @@ pub enum Reply {
     Villages(Vec<String>),
     Issue(CoordIssue),
     Issues(Vec<CoordIssue>),
+    PairingCode(PairingCode),
+    Devices(Vec<Device>),
+    Paired(PairedDevice),
+}
+
+/// Whether a request may change the store: the hall host runs these on its one writer, and a
+/// request id given with one makes a repeat return the first answer (`crate::idempotent`).
+/// Lock and logout change only the session.
+pub fn writes(req: &Request) -> bool {
+    const READS: &[&str] = &[
+        "hall_info",
+        "whoami",
+        "lifecycle",
+        "units",
+        "catalog_categories",
+        "catalog_list",
+        "catalog_item",
+        "catalog_versions",
+        "calendar_years",
+        "due_date",
+        "search_cases",
+        "list_cases",
+        "case_detail",
+        "intake_outcomes",
+        "open_cases_for",
+        "queue",
+        "ready_list",
+        "urgent_cases",
+        "lapsed_commitments",
+        "supplement_watch",
+        "dashboard",
+        "figures",
+        "follow_ups",
+        "vocabulary",
+        "users",
+        "settings",
+        "sync_status",
+        "audit_verify",
+        "backups",
+        "duty_entries",
+        "duty_versions",
+        "admission_check",
+        "admission_tasks",
+        "consultations",
+        "demands",
+        "demand_villages",
+        "issues",
+        "host_devices",
+        "lock",
+        "logout",
+    ];
+    let name: &'static str = req.into();
+    !READS.contains(&name)
 }
 
 /// Who may make a request.
@@ -318,9 +390,12 @@ enum Access {
 impl Request {
     fn access(&self) -> Access {
         match self {
-            Request::HallInfo | Request::Login { .. } | Request::Logout | Request::Whoami | Request::Lifecycle => {
-                Access::Anyone
-            }
+            Request::HallInfo
+            | Request::Login { .. }
+            | Request::Logout
+            | Request::Whoami
+            | Request::Lifecycle
+            | Request::PairDevice { .. } => Access::Anyone,
             Request::CatalogImport { .. }
             | Request::CalendarImport { .. }
             | Request::Users
@@ -332,7 +407,10 @@ impl Request {
             | Request::SaveHub { .. }
             | Request::Backups
             | Request::MakeBackup
-            | Request::RestoreBackup { .. } => Access::Roles(&[Role::Admin]),
+            | Request::RestoreBackup { .. }
+            | Request::HostPairCode
+            | Request::HostDevices
+            | Request::HostRevoke { .. } => Access::Roles(&[Role::Admin]),
             Request::DutyImport { .. } => Access::Roles(&[Role::Admin, Role::Supervisor]),
             Request::ConsultLog { .. }
             | Request::ConsultClose { .. }
@@ -623,6 +701,15 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
         Request::IssueRaise { input } => Reply::Issue(store.raise_issue(&input, &actor)?),
         Request::IssueAnswer { number, answer } => Reply::Issue(store.answer_issue(&number, &answer, &actor)?),
         Request::Issues { open_only } => Reply::Issues(store.issues(open_only, LIST_LIMIT)?),
+        Request::HostPairCode => Reply::PairingCode(store.new_pairing_code(&actor)?),
+        Request::HostDevices => Reply::Devices(store.devices()?),
+        Request::HostRevoke { device } => {
+            store.revoke_device(&device, &actor)?;
+            Reply::Devices(store.devices()?)
+        }
+        Request::PairDevice { code, name, kind, serves } => {
+            Reply::Paired(store.pair_device(&code, &name, kind, serves.as_deref())?)
+        }
     })
 }
 
@@ -829,6 +916,15 @@ mod tests {
             Request::IntakeOutcomes { item_code: "NO-SUCH".into(), materials: Vec::new() },
             Request::SupplementWatch,
             Request::SweepSupplements,
+            Request::HostPairCode,
+            Request::HostDevices,
+            Request::HostRevoke { device: "没有的设备".into() },
+            Request::PairDevice {
+                code: "AAAA-AAAA".into(),
+                name: "1号窗口".into(),
+                kind: DeviceKind::Desk,
+                serves: None,
+            },
         ]
     }
 
@@ -904,6 +1000,10 @@ mod tests {
             R::IntakeOutcomes { .. } => 65,
             R::SupplementWatch => 66,
             R::SweepSupplements => 67,
+            R::HostPairCode => 68,
+            R::HostDevices => 69,
+            R::HostRevoke { .. } => 70,
+            R::PairDevice { .. } => 71,
         }
     }
 
@@ -929,7 +1029,12 @@ mod tests {
         let samples = samples(&s);
         let mut seen: Vec<usize> = samples.iter().map(variant).collect();
         seen.sort_unstable();
-        let last = variant(&Request::SweepSupplements);
+        let last = variant(&Request::PairDevice {
+            code: String::new(),
+            name: String::new(),
+            kind: DeviceKind::Desk,
+            serves: None,
+        });
         assert_eq!(seen, (0..=last).collect::<Vec<_>>(), "one sample per request, in order");
         let login = |s: &mut Store, user: &str, password: &str| s.login(user, password).unwrap();
         let sessions: Vec<(&str, Option<SessionUser>)> = vec![

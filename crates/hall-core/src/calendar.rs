@@ -120,7 +120,7 @@ pub struct Calendar {
 }
 
 /// A computed date, with the years it had to guess for (no calendar imported).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct WorkingDate {
     pub date: NaiveDate,

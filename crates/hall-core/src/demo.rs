@@ -82,7 +82,7 @@ pub fn add_sample_users(store: &mut Store, must_change: bool) -> Result<Vec<Samp
     Ok(users)
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DemoSummary {
     pub township_code: String,

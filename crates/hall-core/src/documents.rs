@@ -31,7 +31,7 @@ pub enum CasePaper {
 }
 
 /// A paper a case can print now, titled as it will be printed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PaperOffer {
     pub paper: CasePaper,

@@ -1,11 +1,11 @@
 //! The one error type of the hall. It crosses IPC and the CLI as `{code, message}` with a
 //! Chinese message a clerk can act on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Stable machine codes; the message is for people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {
@@ -25,9 +25,11 @@ pub enum ErrorCode {
     Storage,
     /// Anything else: a bug, reported with its detail in the log.
     Internal,
+    /// A desk could not reach the hall host (or lost its answer): nothing is known to be done.
+    Unreachable,
 }
 
-#[derive(Debug, Clone, thiserror::Error, Serialize, TS)]
+#[derive(Debug, Clone, thiserror::Error, Serialize, Deserialize, TS)]
 #[error("{message}")]
 #[ts(export)]
 pub struct HallError {

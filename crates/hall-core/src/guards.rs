@@ -8,7 +8,7 @@
 //! one variant here with its check, and `.when(&[G::…])` on the rows it guards.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{CaseKind, Material};
@@ -17,7 +17,7 @@ use crate::intake::{outcome_refusal, IntakeOutcome};
 use crate::lifecycle::{find, Action, CaseState, Role, Transition, ACTIONS};
 use crate::store::SessionUser;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Guard {
@@ -89,7 +89,7 @@ impl CaseFacts {
 }
 
 /// One button of the case page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ActionOffer {
     pub action: Action,

@@ -213,7 +213,7 @@ pub fn outcome_refusal(
 }
 
 /// One outcome button of the desk: live or greyed with the reason (`outcome_refusal`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OutcomeOffer {
     pub outcome: IntakeOutcome,

@@ -50,7 +50,7 @@ impl Role {
 }
 
 /// Whether the working-day clock runs while a case is in a state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Clock {
@@ -82,7 +82,7 @@ pub enum CaseState {
     Revoked,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct StateInfo {
     pub state: CaseState,

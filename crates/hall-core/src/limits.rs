@@ -1,7 +1,7 @@
 //! Field limits, in characters: the one place `validate::text` callers and the window's
 //! `maxlength` read them from (the window through the generated vocabulary).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A reason, remark or note on a case step (理由, 备注, 回访情况 …).
@@ -26,7 +26,7 @@ pub const UNIT_CODE: usize = 64;
 pub const UNIT_NAME: usize = 100;
 
 /// The limits as the window receives them (`maxlength`).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Limits {
     pub note: u32,

@@ -2,7 +2,7 @@
 //! answers it, and a test writes it to `ui/src/bindings/vocabularyValue.ts` (like ts-rs writes the
 //! types), so the window has the same words before it asks and never types them again.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::admission::{AdmissionRule, RULES};
@@ -18,7 +18,7 @@ use crate::publish::PublicList;
 use crate::store::{DeliveryMethod, SyncState, TaskState, Urgency, RATING_LABELS};
 
 /// Element Plus tag colours, chosen here by what a value means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Tag {
@@ -30,7 +30,7 @@ pub enum Tag {
 }
 
 /// A value of one of the hall's enums with its Chinese label and tag colour.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Word<T: TS> {
     pub value: T,
@@ -42,7 +42,7 @@ fn word<T: TS>(value: T, label: &str, tag: Tag) -> Word<T> {
     Word { value, label: label.to_string(), tag }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct StateWord {
     pub state: CaseState,
@@ -54,7 +54,7 @@ pub struct StateWord {
     pub closed: bool,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct IssueUrgencyWord {
     pub value: IssueUrgency,
@@ -64,7 +64,7 @@ pub struct IssueUrgencyWord {
     pub days: u32,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListTab {
     /// Tab key, the export's list name and the testid suffix.
@@ -75,7 +75,7 @@ pub struct ListTab {
 }
 
 /// The papers a case step produces, the one to hand over first at the head.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct StepPapers {
     /// An action key or an intake outcome key (`accept`, `notify_missing`, `deliver` …).
@@ -84,7 +84,7 @@ pub struct StepPapers {
 }
 
 /// A 准入 rule as the screens explain it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RuleView {
     pub rule: AdmissionRule,

@@ -151,8 +151,9 @@ pub fn audit_verify(gate: &mut Gate) -> Result<ExitCode, HallError> {
 /// a backup to a place county IT names is the same act, checked by the same role rule.
 pub fn backup(gate: &mut Gate, out: PathBuf) -> Result<(), HallError> {
     let actor = authorize(&gate.session, &[Role::Admin])?.username.clone();
-    let made = gate.store.backup_to(&out)?;
-    gate.store.note_hall_event(&actor, "backup", &format!("备份到 {}", out.display()))?;
+    let store = gate.store("备份到指定文件")?;
+    let made = store.backup_to(&out)?;
+    store.note_hall_event(&actor, "backup", &format!("备份到 {}", out.display()))?;
     if gate.json {
         print_json(&made);
     } else {

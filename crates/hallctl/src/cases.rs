@@ -4,10 +4,10 @@ use hall_core::api::{Reply, Request};
 use hall_core::intake::IntakeRequest;
 use hall_core::lifecycle::{Action, CaseState};
 use hall_core::store::{ActParams, CaseDetail, CaseSummary, FollowUpUpdate};
-use hall_core::{HallError, Store};
+use hall_core::HallError;
 
 use crate::cli::ActArgs;
-use crate::session::Gate;
+use crate::session::{Gate, Place};
 use crate::{print_json, read_input};
 
 fn json_error(e: &serde_json::Error) -> HallError {
@@ -15,7 +15,13 @@ fn json_error(e: &serde_json::Error) -> HallError {
 }
 
 /// `case intake`: the acting clerk is `--user`, else the document's `clerk`, signed in either way.
-pub fn intake(store: Store, user: Option<String>, input: &str, json: bool) -> Result<(), HallError> {
+pub fn intake(
+    place: Place,
+    user: Option<String>,
+    request_id: Option<String>,
+    input: &str,
+    json: bool,
+) -> Result<(), HallError> {
     let text = read_input(input)?;
     let req: IntakeRequest = serde_json::from_str(&text).map_err(|e| {
         HallError::invalid(format!(
@@ -28,7 +34,7 @@ pub fn intake(store: Store, user: Option<String>, input: &str, json: bool) -> Re
     let clerk = user.or_else(|| Some(req.clerk.trim().to_string()).filter(|c| !c.is_empty()));
     let clerk =
         clerk.ok_or_else(|| HallError::invalid("受理文档缺少 clerk（受理员用户名），或用 --user 指定受理员"))?;
-    let mut gate = Gate::open(store, Some(&clerk), json)?;
+    let mut gate = Gate::open(place, Some(&clerk), json)?.with_request_id(request_id);
     let case = answer!(gate.ask(Request::Intake { request: Box::new(req) })?, Reply::Case);
     print_case(&case, json);
     Ok(())
@@ -36,7 +42,13 @@ pub fn intake(store: Store, user: Option<String>, input: &str, json: bool) -> Re
 
 /// `case act`: `--user`, else the `user` of the parameters, else the operator session (whose
 /// role the lifecycle table never lets take a clerk's or an officer's step).
-pub fn act(store: Store, user: Option<String>, a: ActArgs, json: bool) -> Result<(), HallError> {
+pub fn act(
+    place: Place,
+    user: Option<String>,
+    request_id: Option<String>,
+    a: ActArgs,
+    json: bool,
+) -> Result<(), HallError> {
     let mut extra: serde_json::Value = match &a.input {
         None => serde_json::json!({}),
         Some(p) => {
@@ -80,7 +92,7 @@ pub fn act(store: Store, user: Option<String>, a: ActArgs, json: bool) -> Result
             Request::Act { number: number.clone(), action, params: Box::new(params) }
         }
     };
-    let mut gate = Gate::open(store, user.as_deref(), json)?;
+    let mut gate = Gate::open(place, user.as_deref(), json)?.with_request_id(request_id);
     gate.ask(req)?;
     show(&mut gate, number)
 }

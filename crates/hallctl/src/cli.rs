@@ -20,6 +20,15 @@ pub struct Cli {
     /// 不给则以县信息中心操作员（hallctl（操作员））身份执行
     #[arg(long, global = true, value_name = "USERNAME")]
     pub user: Option<String>,
+    /// 连接大厅主机执行（https://地址:端口），须同时给出 --pin 与 --user
+    #[arg(long, global = true, value_name = "URL")]
+    pub host: Option<String>,
+    /// 大厅主机的证书指纹（SHA256:<64 位十六进制>，主机启动时打印）
+    #[arg(long, global = true, value_name = "SHA256:HEX")]
+    pub pin: Option<String>,
+    /// 写操作的请求编号：以同一编号重复执行，得到第一次的结果，不会重复办理
+    #[arg(long, global = true, value_name = "ID")]
+    pub request_id: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -106,6 +115,9 @@ pub enum Command {
     /// 县乡联动：向县级部门提请事项、记录答复
     #[command(subcommand)]
     Coord(records::CoordCmd),
+    /// 大厅网络：本机作为大厅主机、配对工作站与评价器、撤销
+    #[command(subcommand)]
+    Host(HostCmd),
     /// 打印办件文书：receipt 受理回执、notice 一次性告知书、refusal 不予受理通知书、
     /// commitment 容缺受理承诺书、decision 不予许可/不予办理决定书、deemed_withdrawn 视为撤回通知书、
     /// delivery 出件签收单
@@ -116,6 +128,22 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum HostCmd {
+    /// 启动大厅主机：在大厅网络上提供本库（HTTPS），先打印“主机指纹 SHA256:…”一行；收到 SIGTERM 后停止
+    Serve {
+        /// 监听地址
+        #[arg(long, default_value = "0.0.0.0:7443", value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+    },
+    /// 生成一次性配对码（10 分钟内有效），最后一个词即配对码
+    Pair,
+    /// 列出已配对的工作站与评价器
+    Desks,
+    /// 撤销一台工作站或评价器（按名称，或 #编号），立即生效
+    Revoke { desk: String },
 }
 
 #[derive(Subcommand)]

@@ -19,6 +19,7 @@ macro_rules! answer {
 mod admin;
 mod cases;
 mod cli;
+mod host;
 mod papers;
 mod parse;
 mod records;
@@ -36,8 +37,8 @@ use hall_core::store::NewUser;
 use hall_core::{HallError, Store};
 use serde::Serialize;
 
-use cli::{AuditCmd, CaseCmd, Cli, Command, ReportCmd, UserCmd};
-use session::Gate;
+use cli::{AuditCmd, CaseCmd, Cli, Command, HostCmd, ReportCmd, UserCmd};
+use session::{Gate, HostLink, Place};
 
 fn main() -> ExitCode {
     let cli = match parse::cli(std::env::args().collect()) {
@@ -73,8 +74,24 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
         return Ok(setup::check_id(*org, number, json));
     }
     let db = cli.db.clone().unwrap_or_else(hall_core::default_db_path);
-    let mut store = Store::open(&db)?;
+    if let Command::Host(HostCmd::Serve { listen }) = &cli.command {
+        if cli.host.is_some() {
+            return Err(HallError::invalid("host serve 在本机启动主机，不能与 --host 同用"));
+        }
+        return host::serve(db, *listen);
+    }
     let user = cli.user;
+    let request_id = cli.request_id;
+    if let Some(url) = &cli.host {
+        let pin = cli.pin.as_deref().ok_or_else(|| {
+            HallError::invalid("连接大厅主机须用 --pin 给出主机指纹（SHA256:…，主机启动时打印；或向系统管理员索取）")
+        })?;
+        return remote(HostLink::connect(url, pin)?, user, request_id, cli.command, json);
+    }
+    if cli.pin.is_some() {
+        return Err(HallError::invalid("--pin 只在连接大厅主机（--host）时使用"));
+    }
+    let mut store = Store::open(&db)?;
     // The commands that are not hall requests, and the two whose acting user may be named in
     // their input document.
     let done = |()| ExitCode::SUCCESS;
@@ -89,13 +106,41 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
         }
         Command::Demo => setup::demo(&mut store, &db, json).map(done),
         Command::Seed { cases, years } => setup::seed(&mut store, cases, years, json).map(done),
-        Command::Case(CaseCmd::Intake { input }) => cases::intake(store, user, &input, json).map(done),
-        Command::Case(CaseCmd::Act(a)) => cases::act(store, user, a, json).map(done),
+        command => remote_or_here(Place::Here(store), user, request_id, command, json),
+    }
+}
+
+/// A command against a hall host: only requests (init, demo and seed work on a file here).
+fn remote(
+    link: HostLink,
+    user: Option<String>,
+    request_id: Option<String>,
+    command: Command,
+    json: bool,
+) -> Result<ExitCode, HallError> {
+    if matches!(command, Command::Init { .. } | Command::Demo | Command::Seed { .. }) {
+        return Err(HallError::invalid("init、demo、seed 直接在本机的库上执行，不能与 --host 同用"));
+    }
+    remote_or_here(Place::Host(link), user, request_id, command, json)
+}
+
+/// The commands that are requests, here or at a host.
+fn remote_or_here(
+    place: Place,
+    user: Option<String>,
+    request_id: Option<String>,
+    command: Command,
+    json: bool,
+) -> Result<ExitCode, HallError> {
+    let done = |()| ExitCode::SUCCESS;
+    match command {
+        Command::Case(CaseCmd::Intake { input }) => cases::intake(place, user, request_id, &input, json).map(done),
+        Command::Case(CaseCmd::Act(a)) => cases::act(place, user, request_id, a, json).map(done),
         Command::User(UserCmd::Passwd { username }) => {
             if user.as_deref().is_some_and(|u| u != username) {
                 return Err(HallError::invalid("user passwd 只能修改本人的密码，不能同时用 --user 指定其他用户"));
             }
-            let u = session::change_own_password(&mut store, &username)?;
+            let u = session::change_own_password(place, &username, json)?;
             if json {
                 print_json(&u);
             } else {
@@ -104,7 +149,7 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             Ok(ExitCode::SUCCESS)
         }
         command => {
-            let gate = Gate::open(store, user.as_deref(), json)?;
+            let gate = Gate::open(place, user.as_deref(), json)?.with_request_id(request_id);
             requested(gate, command)
         }
     }
@@ -142,8 +187,10 @@ fn requested(mut gate: Gate, command: Command) -> Result<ExitCode, HallError> {
         Command::Sync { once, hub, token } => {
             // Any signed-in role may sync, as in the window (系统管理 → 县级平台 → 立即同步).
             authorize(&gate.session, &Role::ALL)?;
-            return sync::run(gate.store, once, hub, token, gate.json);
+            let json = gate.json;
+            return sync::run(gate.into_store("同步")?, once, hub, token, json);
         }
+        Command::Host(cmd) => host::run(g, cmd)?,
         Command::CheckId { .. }
         | Command::Init { .. }
         | Command::Demo

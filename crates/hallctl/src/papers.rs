@@ -1,5 +1,6 @@
 //! Papers, reports and the wall lists: made by the printing crate after the same gate as the
-//! window's (`hall_print::authorize_for`), and recorded as the acting session's.
+//! window's (`hall_print::authorize_for`), and recorded as the acting session's. Against a hall
+//! host the PDF is made and recorded at the host, and written or printed here — as a desk does.
 
 use std::path::PathBuf;
 
@@ -13,9 +14,17 @@ use crate::session::Gate;
 pub fn emit(gate: &mut Gate, req: DocRequest, out: Option<PathBuf>) -> Result<(), HallError> {
     let actor = hall_print::authorize_for(&gate.session, &req)?;
     let title = req.title();
+    let how = match &out {
+        Some(path) => format!("另存为 {}", path.display()),
+        None => "打印".to_string(),
+    };
+    let made_at_host = gate.host_document(&req, &how).transpose()?;
     match out {
         Some(path) => {
-            hall_print::save(&mut gate.store, &actor, &req, &path)?;
+            match made_at_host {
+                Some(pdf) => hall_print::write_file(&path, &pdf)?,
+                None => hall_print::save(gate.store("打印")?, &actor, &req, &path)?,
+            }
             let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             if gate.json {
                 print_json(&serde_json::json!({"title": title, "out": path, "bytes": bytes}));
@@ -24,7 +33,10 @@ pub fn emit(gate: &mut Gate, req: DocRequest, out: Option<PathBuf>) -> Result<()
             }
         }
         None => {
-            let said = hall_print::print(&mut gate.store, &actor, &req)?;
+            let said = match made_at_host {
+                Some(pdf) => hall_print::send_to_printer(&pdf, &title)?,
+                None => hall_print::print(gate.store("打印")?, &actor, &req)?,
+            };
             if gate.json {
                 print_json(&serde_json::json!({"title": title, "printed": said}));
             } else {

@@ -371,7 +371,7 @@ pub fn run(gate: &mut Gate, cmd: RecordCmd) -> Result<(), HallError> {
             let (list, format) = (PublicList::parse(&list)?, ExportFormat::parse(&format)?);
             // Any role may export, as in the window's 政务公开 export.
             let actor = authorize(&gate.session, &Role::ALL)?.username.clone();
-            let bytes = hall_print::save_export(&mut gate.store, &actor, list, format, &out)?;
+            let bytes = hall_print::save_export(gate.store("导出清单")?, &actor, list, format, &out)?;
             if json {
                 print_json(&serde_json::json!({"list": list, "format": format, "out": out, "bytes": bytes}));
             } else {

@@ -3,4 +3,4 @@
 /**
  * Stable machine codes; the message is for people.
  */
-export type ErrorCode = "invalid" | "not_found" | "forbidden" | "auth" | "transition" | "conflict" | "storage" | "internal";
+export type ErrorCode = "invalid" | "not_found" | "forbidden" | "auth" | "transition" | "conflict" | "storage" | "internal" | "unreachable";

@@ -39,7 +39,7 @@ pub struct AdmissionInput {
 }
 
 /// The outcome of the check, before or after it is recorded.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AdmissionCheck {
     pub rule: AdmissionRule,
@@ -77,7 +77,7 @@ impl TaskState {
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AdmissionTask {
     pub number: String,

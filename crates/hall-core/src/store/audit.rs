@@ -5,7 +5,7 @@
 //! too.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
@@ -26,9 +26,11 @@ pub(crate) struct NewEvent<'a> {
 
 type Fields = (i64, Option<i64>, String, String, String, Option<String>, Option<String>, String, String);
 
-/// SHA-256 over the previous hash and every field of the event, as JSON (unambiguous).
-fn link(prev: &str, f: &Fields) -> String {
-    let json = serde_json::to_vec(&(prev, f)).expect("an event serialises");
+/// SHA-256 over the previous hash and every field of the event, as JSON (unambiguous). The desk
+/// (schema 9) is hashed only when there is one, so the links made before it still verify.
+fn link(prev: &str, f: &Fields, desk: &str) -> String {
+    let json = if desk.is_empty() { serde_json::to_vec(&(prev, f)) } else { serde_json::to_vec(&(prev, f, desk)) }
+        .expect("an event serialises");
     Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -50,10 +52,12 @@ pub(crate) fn append(conn: &Connection, e: &NewEvent) -> Result<()> {
         e.note.to_string(),
         e.data.to_string(),
     );
-    let hash = link(&prev, &fields);
+    // The desk on the hall's network the request came from (crate::origin), if any.
+    let desk = crate::origin::current().unwrap_or_default();
+    let hash = link(&prev, &fields, &desk);
     conn.prepare_cached(
-        "INSERT INTO events(id, case_id, at, actor, action, from_state, to_state, note, data, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO events(id, case_id, at, actor, action, from_state, to_state, note, data, prev_hash, hash, desk)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         id,
@@ -66,7 +70,8 @@ pub(crate) fn append(conn: &Connection, e: &NewEvent) -> Result<()> {
         e.note,
         e.data,
         prev,
-        hash
+        hash,
+        desk
     ])?;
     super::put_setting(conn, "audit_head", &format!("{id}:{hash}"))?;
     Ok(())
@@ -80,8 +85,8 @@ pub(super) fn chain_existing(conn: &Connection) -> Result<()> {
     let mut last = None;
     {
         let mut up = conn.prepare("UPDATE events SET prev_hash = ?1, hash = ?2 WHERE id = ?3")?;
-        for (f, _, _) in rows {
-            let hash = link(&prev, &f);
+        for (f, _, _, _) in rows {
+            let hash = link(&prev, &f, "");
             up.execute(params![prev, hash, f.0])?;
             last = Some((f.0, hash.clone()));
             prev = hash;
@@ -98,9 +103,10 @@ pub(super) fn chain_existing(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn read_all(conn: &Connection) -> Result<Vec<(Fields, String, String)>> {
+fn read_all(conn: &Connection) -> Result<Vec<(Fields, String, String, String)>> {
     let mut st = conn.prepare(
-        "SELECT id, case_id, at, actor, action, from_state, to_state, note, data, prev_hash, hash FROM events ORDER BY id",
+        "SELECT id, case_id, at, actor, action, from_state, to_state, note, data, prev_hash, hash, desk
+         FROM events ORDER BY id",
     )?;
     let rows = st.query_map([], |r| {
         let fields = (
@@ -114,13 +120,13 @@ fn read_all(conn: &Connection) -> Result<Vec<(Fields, String, String)>> {
             r.get("note")?,
             r.get("data")?,
         );
-        Ok((fields, r.get("prev_hash")?, r.get("hash")?))
+        Ok((fields, r.get("prev_hash")?, r.get("hash")?, r.get("desk")?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What `hallctl audit verify` and the admin screen report.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AuditReport {
     pub events: u32,
@@ -141,7 +147,7 @@ impl Store {
             |id: i64, why: String| Ok(AuditReport { events: n, intact: false, broken: why, broken_id: Some(id) });
         let mut prev = String::new();
         let mut expected_id = 1;
-        for (f, prev_hash, hash) in &rows {
+        for (f, prev_hash, hash, desk) in &rows {
             let what = format!("事件 #{}（{}，{}，{}）", f.0, f.2, f.3, f.4);
             if f.0 != expected_id {
                 return broken(f.0, format!("事件 #{expected_id} 至 #{} 缺失：有记录被删除", f.0 - 1));
@@ -149,14 +155,14 @@ impl Store {
             if *prev_hash != prev {
                 return broken(f.0, format!("{what} 之前的记录被改动或删除"));
             }
-            if link(&prev, f) != *hash {
+            if link(&prev, f, desk) != *hash {
                 return broken(f.0, format!("{what} 的内容被改动"));
             }
             prev = hash.clone();
             expected_id += 1;
         }
         let head = self.setting("audit_head")?.unwrap_or_default();
-        let last = rows.last().map(|(f, _, h)| format!("{}:{h}", f.0)).unwrap_or_default();
+        let last = rows.last().map(|(f, _, h, _)| format!("{}:{h}", f.0)).unwrap_or_default();
         if head != last {
             let id = head.split(':').next().and_then(|i| i.parse().ok()).unwrap_or(0);
             return broken(id, format!("最新的事件记录被删除（应至事件 #{id}，现仅至 #{}）", expected_id - 1));

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::backup::Backup;
 use rusqlite::OptionalExtension;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Store, MIGRATIONS};
 use crate::error::{ErrorCode, HallError, Result};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BackupInfo {
     pub path: String,
@@ -25,7 +25,7 @@ pub struct BackupInfo {
 }
 
 /// What a backup file holds, read before it is trusted.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BackupFacts {
     pub township_code: String,

@@ -1,7 +1,7 @@
 //! Calendar years in the store: imported whole per year, replacing that year in one transaction.
 
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{fmt_ts, hall_event, Store};
@@ -9,7 +9,7 @@ use crate::calendar::{Calendar, CalendarYear};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::validate::json_error_zh;
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CalendarYearInfo {
     pub year: i32,

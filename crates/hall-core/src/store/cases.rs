@@ -2,7 +2,7 @@
 //! transaction), lifecycle actions read from the one table, and the views of a case.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -21,7 +21,7 @@ use crate::limits;
 use crate::privacy::{mask_address, mask_id, mask_phone};
 
 /// How close a running case is to its due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Urgency {
@@ -34,7 +34,7 @@ pub enum Urgency {
     Overdue,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CaseSummary {
     pub number: String,
@@ -52,7 +52,7 @@ pub struct CaseSummary {
     pub urgency: Urgency,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PersonView {
     pub kind: PartyKind,
@@ -62,7 +62,7 @@ pub struct PersonView {
     pub address_masked: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CaseMaterial {
     pub name: String,
@@ -73,7 +73,7 @@ pub struct CaseMaterial {
     pub submitted: bool,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CaseEvent {
     pub at: String,
@@ -83,9 +83,11 @@ pub struct CaseEvent {
     pub from_state: Option<CaseState>,
     pub to_state: Option<CaseState>,
     pub note: String,
+    /// The desk on the hall's network the step was taken at ('' on one PC or at the host).
+    pub desk: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CaseDetail {
     #[serde(flatten)]
@@ -457,7 +459,7 @@ impl Store {
             .collect();
         let mut st = self.conn.prepare_cached(
             "SELECT e.id AS id, e.at AS at, coalesce(u.name || '（' || e.actor || '）', e.actor) AS actor, e.action AS action,
-                    e.from_state AS from_state, e.to_state AS to_state, e.note AS note
+                    e.from_state AS from_state, e.to_state AS to_state, e.note AS note, e.desk AS desk
              FROM events e LEFT JOIN users u ON u.username = e.actor WHERE e.case_id = ?1 ORDER BY e.id",
         )?;
         let events = st
@@ -472,6 +474,7 @@ impl Store {
                     from_state: at.key_opt("from_state", CaseState::parse)?,
                     to_state: at.key_opt("to_state", CaseState::parse)?,
                     note: r.get("note")?,
+                    desk: r.get("desk")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -585,7 +588,7 @@ pub(crate) struct IntakePlan {
 
 /// Writes a planned intake: applicant, a number from the day's serial, the case, its
 /// materials, its events and the outcome's transition. Returns the case number.
-fn write_intake(tx: &Transaction, cal: &Calendar, p: &IntakePlan) -> Result<String> {
+fn write_intake(tx: &Connection, cal: &Calendar, p: &IntakePlan) -> Result<String> {
     let today = p.now.date();
     let applicant_id = upsert_party(tx, &p.applicant)?;
     let agent_id = p.agent.as_ref().map(|a| upsert_party(tx, a)).transpose()?;
@@ -699,7 +702,7 @@ pub(super) fn case_materials(conn: &Connection, case_id: i64) -> Result<Vec<(Mat
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn upsert_party(tx: &Transaction, p: &CheckedParty) -> Result<i64> {
+fn upsert_party(tx: &Connection, p: &CheckedParty) -> Result<i64> {
     let kind = match p.kind {
         PartyKind::Person => "person",
         PartyKind::Org => "org",
@@ -716,7 +719,7 @@ fn upsert_party(tx: &Transaction, p: &CheckedParty) -> Result<i64> {
 }
 
 /// The 1- and 2-character substrings of a name, for short searches.
-pub(super) fn insert_name_grams(tx: &Transaction, case_id: i64, name: &str) -> Result<()> {
+pub(super) fn insert_name_grams(tx: &Connection, case_id: i64, name: &str) -> Result<()> {
     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
     let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO name_grams(gram, case_id) VALUES (?1, ?2)")?;
     for i in 0..chars.len() {
@@ -729,7 +732,7 @@ pub(super) fn insert_name_grams(tx: &Transaction, case_id: i64, name: &str) -> R
 }
 
 pub(super) fn insert_event(
-    tx: &Transaction,
+    tx: &Connection,
     now: NaiveDateTime,
     case_id: i64,
     actor: &str,
@@ -757,7 +760,7 @@ pub(super) fn insert_event(
 /// when it restarts.
 #[allow(clippy::too_many_arguments)]
 fn apply(
-    tx: &Transaction,
+    tx: &Connection,
     cal: &Calendar,
     now: NaiveDateTime,
     case_id: i64,

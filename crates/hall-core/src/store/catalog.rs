@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::stored::{serde_key, At};
@@ -12,7 +12,7 @@ use super::Store;
 use crate::catalog::{CaseKind, CatalogFile, CatalogItem, Material, Unit, UnitLevel};
 use crate::error::{HallError, Result};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CatalogVersionInfo {
     #[ts(type = "number")]
@@ -25,7 +25,7 @@ pub struct CatalogVersionInfo {
     pub item_count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportOutcome {
     pub version: CatalogVersionInfo,
@@ -34,7 +34,7 @@ pub struct ImportOutcome {
 }
 
 /// An item as the hall sees it: the catalog entry with its unit's name and its version.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CatalogItemView {
     #[serde(flatten)]

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
@@ -13,7 +13,7 @@ use crate::consult::{ConsultInput, DEFAULT_CALLBACK_DAYS};
 use crate::error::{HallError, Result};
 use crate::validate::{clip, text};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Consultation {
     pub number: String,

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
@@ -14,7 +14,7 @@ use crate::coordination::{IssueAnswer, IssueInput, IssueUrgency};
 use crate::error::{HallError, Result};
 use crate::validate::clip;
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CoordIssue {
     pub number: String,

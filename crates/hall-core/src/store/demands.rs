@@ -3,7 +3,7 @@
 //! queues the demand for the county hub (store/outbox.rs).
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::records::{next_number, not_found, record_event};
@@ -14,7 +14,7 @@ use crate::error::{HallError, Result};
 use crate::privacy::mask_phone;
 use crate::validate::{clip, text};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Demand {
     pub number: String,

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::stored::At;
@@ -14,7 +14,7 @@ use crate::catalog::Unit;
 use crate::duties::{DutyEntry, DutyFile, DutyList, DutySide};
 use crate::error::{HallError, Result};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DutyVersionInfo {
     pub version: String,
@@ -27,7 +27,7 @@ pub struct DutyVersionInfo {
     pub per_list: Vec<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DutyImport {
     pub version: DutyVersionInfo,
@@ -35,7 +35,7 @@ pub struct DutyImport {
 }
 
 /// An entry as the hall shows it: with its department's name and its version.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DutyEntryView {
     #[serde(flatten)]

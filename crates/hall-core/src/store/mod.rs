@@ -15,6 +15,7 @@ mod consult;
 mod coordination;
 mod demands;
 mod duties;
+mod network;
 #[cfg(test)]
 mod offers_tests;
 mod outbox;
@@ -27,6 +28,7 @@ mod records_tests;
 #[cfg(test)]
 mod reliability_tests;
 mod reports;
+mod request_log;
 mod search;
 mod settings;
 mod steps;
@@ -41,12 +43,13 @@ mod users;
 mod versioned;
 #[cfg(test)]
 mod workflow_tests;
+mod write_tx;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::calendar::Calendar;
@@ -67,6 +70,7 @@ pub use consult::{ConsultFilter, Consultation};
 pub use coordination::CoordIssue;
 pub use demands::Demand;
 pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
+pub use network::{Device, DeviceKind, PairedDevice, PairingCode, PAIRING_MINUTES};
 pub use outbox::{OutboxBatch, OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, SupplementAsked, DEFAULT_APPEAL_TEXT};
 pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
@@ -90,6 +94,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/0006_duties.sql")),
     (7, include_str!("../../migrations/0007_passwords.sql")),
     (8, include_str!("../../migrations/0008_outbox_kinds.sql")),
+    (9, include_str!("../../migrations/0009_hall_network.sql")),
 ];
 
 /// The calendars shipped with the product, imported when a database is created.
@@ -106,7 +111,7 @@ pub struct Store {
     _checkpointer: Option<checkpoint::Checkpointer>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct HallInfo {
     pub township_code: String,
@@ -191,6 +196,37 @@ impl Store {
         Ok(store)
     }
 
+    /// Another connection to a store that [`Store::open`] has opened (and checked, and brought
+    /// to the current schema) in this process: the hall host's pool of readers. WAL lets them
+    /// read while the one writer writes; they skip the whole-file check and the migrations.
+    pub fn open_reader(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open(&path)?;
+        cipher::unlock(&conn, &path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;")?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != MIGRATIONS.last().map(|m| m.0).unwrap_or(0) {
+            return Err(HallError::new(ErrorCode::Storage, "数据库尚未升级到本版本：请先由大厅主机打开"));
+        }
+        let pinned_now = crate::clock::pinned()?;
+        let mut store =
+            Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer: None };
+        store.calendar = store.load_calendar()?;
+        Ok(store)
+    }
+
+    /// Reads the calendar again (a reader after the writer imported a year).
+    pub fn reload_calendar(&mut self) -> Result<()> {
+        self.calendar = self.load_calendar()?;
+        Ok(())
+    }
+
+    /// The newest event's id: the hall's change counter, which the host's live feed carries.
+    pub fn last_event_id(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?)
+    }
+
     /// After a restore the file may be of an older schema and hold other calendars.
     fn after_restore(&mut self) -> Result<()> {
         self.migrate()?;
@@ -259,8 +295,8 @@ impl Store {
 
     /// A write transaction that takes the write lock at once, so two clerks' intakes serialise.
     /// (`&self`: the store's own methods read through it while the transaction is open.)
-    pub(crate) fn write(&self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?)
+    pub(crate) fn write(&self) -> Result<write_tx::WriteTx<'_>> {
+        write_tx::WriteTx::begin(&self.conn)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

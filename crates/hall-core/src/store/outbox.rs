@@ -4,8 +4,8 @@
 //! either acknowledged by the hub or still waiting to go.
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde::Serialize;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use sync_protocol::{
     AckStatus, CaseAck, CaseBody, CaseRecord, DemandAck, DemandBody, DemandRecord, EventRecord, RatingRecord,
     ReviewRecord,
@@ -19,7 +19,7 @@ use crate::lifecycle::CaseState;
 use crate::privacy::mask_id;
 
 /// Where a case stands with the county hub.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum SyncState {
@@ -49,7 +49,7 @@ impl SyncState {
 }
 
 /// The window's sync indicator.
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OutboxCounts {
     /// Cases and demands waiting to go up.
@@ -59,7 +59,7 @@ pub struct OutboxCounts {
 }
 
 /// What the county needs of the case, read inside the writing transaction.
-fn body(tx: &Transaction, case_id: i64) -> Result<(String, CaseBody)> {
+fn body(tx: &Connection, case_id: i64) -> Result<(String, CaseBody)> {
     let (uuid, mut body, id_number): (String, CaseBody, String) = tx.query_row(
         "SELECT c.uuid AS uuid, c.number AS number, c.item_code AS item_code, c.item_name AS item_name,
                 v.version AS version, c.unit AS unit, c.state AS state, a.kind AS applicant_kind,
@@ -147,7 +147,7 @@ impl Kind {
 /// Puts a record's body in the outbox if it differs from what is there. A new revision is made
 /// unless the previous one never left the hall.
 fn put<T: serde::Serialize>(
-    tx: &Transaction,
+    tx: &Connection,
     kind: Kind,
     id: i64,
     body: &T,
@@ -179,7 +179,7 @@ fn put<T: serde::Serialize>(
 }
 
 /// Queues the case for the hub if it is completed and what the hub would hold changed.
-pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Result<()> {
+pub(super) fn queue(tx: &Connection, case_id: i64, now: NaiveDateTime) -> Result<()> {
     let state: CaseState = tx.query_row("SELECT id, state FROM cases WHERE id = ?1", [case_id], |r| {
         At::new(r, "cases", "id")?.key("state", CaseState::parse)
     })?;
@@ -193,7 +193,7 @@ pub(super) fn queue(tx: &Transaction, case_id: i64, now: NaiveDateTime) -> Resul
 
 /// Queues the demand for the hub once it is answered (and again as a new revision should what
 /// the county holds of it change). Who raised it and their phone stay in the hall.
-pub(super) fn queue_demand(tx: &Transaction, number: &str, now: NaiveDateTime) -> Result<()> {
+pub(super) fn queue_demand(tx: &Connection, number: &str, now: NaiveDateTime) -> Result<()> {
     let (id, body): (i64, DemandBody) = tx.query_row(
         "SELECT id, number, kind, category, village, content, logged_at, state, adopted, review_note, reviewed_at,
                 answer, answered_at FROM demands WHERE number = ?1",
@@ -233,7 +233,7 @@ pub(super) fn queue_demand(tx: &Transaction, number: &str, now: NaiveDateTime) -
 }
 
 /// Queues every completed case (a hall upgraded to the version that syncs).
-pub(super) fn queue_all_completed(tx: &Transaction, now: NaiveDateTime) -> Result<()> {
+pub(super) fn queue_all_completed(tx: &Connection, now: NaiveDateTime) -> Result<()> {
     let closed: Vec<String> =
         crate::lifecycle::STATES.iter().filter(|s| s.closed).map(|s| format!("'{}'", s.key)).collect();
     let ids: Vec<i64> = {
@@ -431,7 +431,7 @@ fn tempfile_beside(path: &std::path::Path) -> Result<tempfile::NamedTempFile> {
 }
 
 /// The window's sync indicator: what waits, what went, and how the last pass ended.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SyncStatus {
     pub hub_url: Option<String>,

@@ -3,7 +3,7 @@
 //! refusal's reason, the decision, the hand-out.
 
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::stored::{serde_key, At};
@@ -13,7 +13,7 @@ use crate::error::{HallError, Result};
 use crate::privacy::mask_id;
 
 /// The hall's own lines on every paper.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct HallLetterhead {
     pub township_code: String,
@@ -35,7 +35,7 @@ pub const DEFAULT_APPEAL_TEXT: &str =
     "申请人如对本决定不服，可以自收到本通知书之日起六十日内向县人民政府申请行政复议，\
 也可以自收到本通知书之日起六个月内直接向人民法院提起行政诉讼。";
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct HandOut {
     /// 本人领取 / 代办人领取 / 邮寄送达
@@ -48,7 +48,7 @@ pub struct HandOut {
 }
 
 /// Everything a case's papers print.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CasePaperFacts {
     pub hall: HallLetterhead,
     pub case: CaseDetail,
@@ -69,7 +69,7 @@ pub struct CasePaperFacts {
     pub deemed_withdrawn: Option<(String, String)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SupplementAsked {
     pub at: String,
     pub asked: String,

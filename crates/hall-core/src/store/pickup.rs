@@ -18,7 +18,7 @@ pub fn rating_label(level: u8) -> &'static str {
     RATING_LABELS.get((level as usize).wrapping_sub(1)).copied().unwrap_or("")
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Rating {
     pub level: u8,
@@ -28,7 +28,7 @@ pub struct Rating {
     pub rated_by: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct FollowUp {
     pub number: String,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::stored::At;
@@ -21,7 +21,7 @@ use crate::error::Result;
 const TOP_TOPICS: usize = 10;
 
 /// 首问负责 at the desk: consultations logged in the period and the call-backs owed.
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ConsultFigures {
     pub logged: u32,
@@ -40,7 +40,7 @@ pub struct ConsultFigures {
 }
 
 /// 群众需求 and 人民建议 in the period.
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DemandFigures {
     pub logged: u32,
@@ -58,7 +58,7 @@ pub struct DemandFigures {
 }
 
 /// How many of a department's tasks one rule decided.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RuleCount {
     pub rule: AdmissionRule,
@@ -67,7 +67,7 @@ pub struct RuleCount {
 }
 
 /// 准入 of one county department's tasks received in the period (seed 003 四(二), 四(三)).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DepartmentAdmission {
     pub unit: String,
@@ -79,7 +79,7 @@ pub struct DepartmentAdmission {
     pub refused_by_rule: Vec<RuleCount>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AdmissionFigures {
     /// Departments that pushed tasks down in the period, by name.
@@ -89,7 +89,7 @@ pub struct AdmissionFigures {
 }
 
 /// 县乡联动 with one county department: how fast and how well it answered (seed 003 三(三)).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DepartmentResponse {
     pub unit: String,

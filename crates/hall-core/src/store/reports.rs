@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Timelike};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::record_figures::{AdmissionFigures, ConsultFigures, DemandFigures, DepartmentResponse, Period};
@@ -17,7 +17,7 @@ use crate::documents::DocRequest;
 use crate::error::Result;
 use crate::lifecycle::{CaseState, Clock, STATES};
 
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Counts {
     /// 接件: requests logged at the desk.
@@ -43,14 +43,14 @@ pub struct Counts {
     pub supplement_lapsed: u32,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Tally {
     pub name: String,
     pub count: u32,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DayCount {
     pub date: String,
@@ -59,7 +59,7 @@ pub struct DayCount {
     pub delivered: u32,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ItemDays {
     pub code: String,
@@ -71,7 +71,7 @@ pub struct ItemDays {
 }
 
 /// A county department as the township sees it on 上报件 (seed 003's two-way evaluation).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CountyTurnaround {
     pub unit: String,
@@ -87,7 +87,7 @@ pub struct CountyTurnaround {
     pub max_days: u32,
 }
 
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RatingSummary {
     pub count: u32,
@@ -98,7 +98,7 @@ pub struct RatingSummary {
     pub satisfied_rate: f64,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Figures {
     pub from: String,
@@ -133,7 +133,7 @@ pub struct Figures {
 }
 
 /// 每日服务台账: the day's figures, cases, consultations and demands.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DailySheet {
     pub figures: Figures,

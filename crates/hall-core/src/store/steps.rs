@@ -4,7 +4,7 @@
 //! in it, next to the transition.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::cases::{Delivery, DeliveryMethod};
 use super::stored::At;
@@ -311,7 +311,7 @@ impl Step {
         }
     }
 
-    pub(crate) fn write(&self, tx: &Transaction, case: &CaseRow, now: NaiveDateTime, user: &SessionUser) -> Result<()> {
+    pub(crate) fn write(&self, tx: &Connection, case: &CaseRow, now: NaiveDateTime, user: &SessionUser) -> Result<()> {
         match self {
             Step::Accept(Some(d)) => {
                 tx.execute("UPDATE cases SET commitment_due = ?1 WHERE id = ?2", params![d.to_string(), case.id])?;

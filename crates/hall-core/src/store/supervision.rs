@@ -3,7 +3,7 @@
 //! the logged reveal of a full ID number.
 
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::cases::{insert_event, Urgency};
@@ -13,7 +13,7 @@ use crate::guards;
 use crate::lifecycle::{Action, Clock, Role, Transition, STATES, TRANSITIONS};
 use crate::validate::text;
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UnitQueue {
     pub unit: String,
@@ -23,7 +23,7 @@ pub struct UnitQueue {
     pub overdue: u32,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Dashboard {
     pub date: String,

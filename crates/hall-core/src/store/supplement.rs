@@ -59,7 +59,7 @@ impl SupplementLapseMode {
 }
 
 /// One choice of the setting, as the settings screen offers it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SupplementLapseOption {
     pub mode: SupplementLapseMode,
@@ -67,7 +67,7 @@ pub struct SupplementLapseOption {
 }
 
 /// A case waiting for its 补正 whose deadline is near or past.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SupplementWatch {
     #[serde(flatten)]

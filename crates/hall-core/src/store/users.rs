@@ -40,7 +40,7 @@ pub struct NewUser {
     pub must_change_password: bool,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SessionUser {
     #[ts(type = "number")]
@@ -456,7 +456,7 @@ mod tests {
 }
 
 /// A user as the administrator's list shows it (no hash).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UserInfo {
     pub username: String,

@@ -86,3 +86,4 @@ pub fn change_password(db: &Path, user: &str, old: &str, new: &str) -> Output {
         .output()
         .unwrap()
 }
+pub mod host;

@@ -1,0 +1,45 @@
+//! What the hall's one store needs besides requests, wherever it is kept — the app on one PC,
+//! or the hall host: the sync pass to the county hub every minute (backing off while the hub is
+//! away), and the hourly tick (the day's automatic backup, the 补正 deadlines swept).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use hall_core::{HallError, Store};
+
+/// One pass to the county hub; `Ok(None)` when no hub is set (a hall that does not sync yet).
+pub async fn sync_pass(
+    store: &Mutex<Store>,
+    progress: &mut (dyn FnMut(hall_sync::Progress) + Send),
+) -> Result<Option<hall_sync::Report>, HallError> {
+    let (url, token) = {
+        let s = store.lock().unwrap_or_else(|p| p.into_inner());
+        (s.hub_url()?, s.hub_token()?)
+    };
+    let Some(url) = url else { return Ok(None) };
+    let hub = hall_sync::Hub::new(&url, &token.unwrap_or_default())?;
+    Ok(Some(hall_sync::pass(store, &hub, progress).await?))
+}
+
+/// How long to wait before the next pass, after `failures` failed ones in a row.
+pub fn next_pass(failures: u32) -> Duration {
+    if failures == 0 {
+        Duration::from_secs(60)
+    } else {
+        hall_sync::backoff(failures - 1)
+    }
+}
+
+/// The hourly tick's work, once.
+pub fn hourly(store: &Mutex<Store>) {
+    let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
+    match s.daily_backup() {
+        Ok(Some(b)) => log::info!("daily backup {} ({} bytes)", b.path, b.bytes),
+        Ok(None) => {}
+        Err(e) => log::error!("daily backup failed: {}", e.message),
+    }
+    // 补正 past its deadline, when the township's setting is `auto` (视为撤回).
+    if let Err(e) = s.sweep_supplement_lapses() {
+        log::error!("supplement sweep failed: {}", e.message);
+    }
+}

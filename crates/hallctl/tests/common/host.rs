@@ -1,0 +1,80 @@
+//! A real hall host process (`hallctl host serve`) on loopback, and desks that talk to it with
+//! the hall-host client, as the app in desk mode does.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use hall_core::api::{Reply, Request};
+use hall_host::{Pin, Remote};
+
+pub struct Host {
+    pub child: Child,
+    pub url: String,
+    pub pin: String,
+}
+
+impl Host {
+    /// Starts `hallctl host serve` on `db` at a free loopback port, returning once it printed
+    /// its fingerprint and address.
+    pub fn start(db: &Path) -> Host {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hallctl"))
+            .arg("--db")
+            .arg(db)
+            .args(["host", "serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let pin =
+            first.strip_prefix("主机指纹 ").unwrap_or_else(|| panic!("fingerprint line first: {first}")).to_string();
+        assert!(pin.starts_with("SHA256:") && pin.len() == 7 + 64, "{pin}");
+        let second = lines.next().unwrap().unwrap();
+        let addr = second.split("https://").nth(1).unwrap().split('（').next().unwrap().to_string();
+        // Keep reading so the host never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Host { child, url: format!("https://{addr}"), pin }
+    }
+
+    pub fn sigterm(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        self.child.wait().unwrap()
+    }
+
+    pub fn sigkill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn remote(&self) -> Remote {
+        Remote::new(&self.url, Some(Pin::parse(&self.pin).unwrap()), None).unwrap()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A signed-in session at the host.
+pub async fn signed_in(remote: &Remote, user: &str) -> String {
+    let session = remote.open_session().await.unwrap();
+    let login = Request::Login { username: user.into(), password: super::password(user).into() };
+    match remote.call(&session, None, &login).await.unwrap() {
+        Reply::Session(Some(_)) => session,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A valid resident ID number for `n` (GB 11643 check digit), born 1990-03-07.
+pub fn id_number(n: u32) -> String {
+    let body = format!("230102199003{:02}{:03}", 7 + (n / 1000) % 20, n % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
