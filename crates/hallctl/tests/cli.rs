@@ -503,3 +503,39 @@ fn lists_export_writes_an_escaped_web_page_and_files_the_county_reads_back() {
     let o = export("duty", "pdf", &dir.path().join("x.pdf"));
     assert!(!o.status.success() && err(&o).contains("html、csv 或 json"), "{}", err(&o));
 }
+
+#[test]
+fn a_request_id_makes_a_repeated_intake_answer_the_first_case() {
+    let (_d, db) = demo();
+    let (item, names) = promised_item(&db);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let doc = intake_doc(item["code"].as_str().unwrap(), &names);
+    let args = ["--json", "case", "intake", "--input", "-", "--user", "clerk1", "--request-id", "desk1-0001"];
+    let first = with_stdin(&db, &args, &doc);
+    assert!(first.status.success(), "{}", err(&first));
+    let n = case_count(&db);
+    let again = with_stdin(&db, &args, &doc);
+    assert!(again.status.success(), "{}", err(&again));
+    let number =
+        |o: &std::process::Output| serde_json::from_str::<serde_json::Value>(&out(o)).unwrap()["number"].clone();
+    assert_eq!(number(&first), number(&again), "the same case");
+    assert_eq!(case_count(&db), n, "and no new one");
+    // The same id for another request: refused, nothing done.
+    let o = hallctl(
+        &db,
+        &[
+            "case",
+            "act",
+            number(&first).as_str().unwrap(),
+            "claim",
+            "--user",
+            "officer.shsw",
+            "--request-id",
+            "desk1-0001",
+        ],
+    );
+    assert!(!o.status.success() && err(&o).contains("已用于另一项操作"), "{}", err(&o));
+    let o = with_stdin(&db, &["case", "intake", "--input", "-", "--user", "clerk1", "--request-id", "含 空格"], &doc);
+    assert!(!o.status.success() && err(&o).contains("请求编号"), "{}", err(&o));
+    assert_eq!(case_count(&db), n);
+}
