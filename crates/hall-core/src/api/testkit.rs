@@ -6,10 +6,12 @@
 //! A driver plays the callers: `FnMut(Caller, Request) -> Result<answer, HallError>`, where
 //! the answer is a [`Reply`] or its JSON. It runs each request in a fresh copy of the caller's
 //! session (some requests, such as `Logout` or `Lock`, change it): logged in as
-//! [`Caller::login`] says, then locked when it says so. The store must be the sample township
-//! (sample catalog and users, as `hallctl demo` or the store tests make it) after [`prepare`].
+//! [`Caller::login`] says, then locked when it says so. The store is [`sample_township`]'s (or
+//! any store with the sample catalog and the sample users without forced password changes, as
+//! the store tests make it, after [`prepare`]).
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use strum::IntoEnumIterator;
@@ -121,6 +123,19 @@ pub fn expected(spec: &RequestSpec, caller: Caller) -> bool {
     let locked = caller == Caller::Locked && !spec.while_locked;
     let gated = caller == Caller::MustChangePassword && !spec.before_password_change;
     may_call && !locked && !gated
+}
+
+/// A new hall database at `path` for the matrix: a township with the sample catalog and the
+/// sample users (their README passwords, no forced change), readied by [`prepare`]. A network
+/// test makes it, drops the store and starts the host on the file.
+pub fn sample_township(path: &Path) -> Result<Store> {
+    let mut store = Store::open(path)?;
+    store.init("231221104", "测试镇", "testkit")?;
+    let catalog = crate::catalog::CatalogFile::parse_json(crate::demo::SAMPLE_CATALOG)?;
+    store.import_catalog(&catalog, "testkit")?;
+    crate::demo::add_sample_users(&mut store, false)?;
+    prepare(&mut store)?;
+    Ok(store)
 }
 
 /// Readies the sample township for the matrix: a 承诺件 of 社会事务办 claimed by its officer

@@ -88,8 +88,8 @@ fn session_of(s: &mut Store, caller: Caller) -> Option<SessionUser> {
 /// the hall depends on are read back.
 #[test]
 fn every_request_for_every_caller_is_answered_as_the_catalogue_says() {
-    let (_d, mut s) = testing::store();
-    testkit::prepare(&mut s).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = testkit::sample_township(&dir.path().join("hall.db")).unwrap();
     let samples = testkit::role_matrix_samples(&s).unwrap();
     let callers: Vec<Caller> = Caller::ALL.into_iter().chain([Caller::Operator]).collect();
     let sessions: HashMap<Caller, Option<SessionUser>> = callers.iter().map(|&c| (c, session_of(&mut s, c))).collect();
