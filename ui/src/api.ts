@@ -1,6 +1,8 @@
 // The one door to the Rust side: the Tauri command `call` takes a `Request` and resolves to a
 // `Reply`, or rejects with a `HallError` whose Chinese message is shown to the user as is.
-// The types come from src/bindings/ (generated from Rust by ts-rs; never edit them by hand).
+// The types come from src/bindings/ (generated from Rust by ts-rs; never edit them by hand), and
+// so does the reply each request answers with (bindings/requestCatalogue.ts, from the Rust
+// request catalogue): `call(request)` infers its result from `request.type`.
 import { invoke } from '@tauri-apps/api/core'
 import type { Request } from './bindings/Request'
 import type { Reply } from './bindings/Reply'
@@ -8,13 +10,23 @@ import type { HallError } from './bindings/HallError'
 import type { DocRequest } from './bindings/DocRequest'
 import type { ExportFormat } from './bindings/ExportFormat'
 import type { PublicList } from './bindings/PublicList'
+import { REPLY_TYPES, type ReplyTypeOf } from './bindings/requestCatalogue'
 import { looksLikePdf, toPdfBytes } from './documents'
 
 export type ReplyType = Reply['type']
+export type RequestType = Request['type']
 
-/** The payload of the reply of type `K` (`void` for replies without data, e.g. `done`). */
-export type ReplyData<K extends ReplyType> =
-  Extract<Reply, { type: K }> extends { data: infer D } ? D : void
+/** The payload of the reply of type `K` (`void` for replies without data, e.g. `done`); for a
+ *  union of types, the union of their payloads. */
+export type ReplyData<K extends ReplyType> = K extends ReplyType
+  ? Extract<Reply, { type: K }> extends { data: infer D }
+    ? D
+    : void
+  : never
+
+/** What a request of type `T` resolves with: the data of the reply the Rust catalogue names
+ *  for it (bindings/requestCatalogue.ts). */
+export type ReplyOf<T extends RequestType> = ReplyData<ReplyTypeOf[T]>
 
 /** Shown when something other than a HallError goes wrong (a bug, or no Tauri runtime). */
 export const GENERIC_ERROR = '操作未完成：程序出现意外错误，请重试；如仍有问题请联系县信息中心。'
@@ -47,26 +59,29 @@ export function errorMessage(e: unknown): string {
 }
 
 /**
- * Checks that a reply is of the expected type and returns its data; a mismatch (which would
- * be a bug on one side of the contract) is raised as an `internal` HallError.
+ * Checks that a reply is one the catalogue allows for a request of type `type` and returns its
+ * data; anything else (which would be a bug on one side of the contract) is raised as an
+ * `internal` HallError.
  */
-export function unwrapReply<K extends ReplyType>(reply: Reply, expect: K): ReplyData<K> {
-  if (typeof reply !== 'object' || reply === null || reply.type !== expect) {
-    const got =
-      typeof reply === 'object' && reply !== null ? String((reply as { type?: unknown }).type) : String(reply)
+export function unwrapReply<T extends RequestType>(type: T, reply: Reply): ReplyOf<T> {
+  // A request type the catalogue does not know (a stale window) allows nothing.
+  const allowed: readonly string[] = REPLY_TYPES[type] ?? []
+  const got =
+    typeof reply === 'object' && reply !== null ? String((reply as { type?: unknown }).type) : String(reply)
+  if (!allowed.includes(got)) {
     const err: HallError = {
       code: 'internal',
-      message: `程序内部错误：应答类型不符（期望 ${expect}，收到 ${got}），请联系县信息中心。`,
+      message: `程序内部错误：应答类型不符（期望 ${allowed.join(' 或 ') || '—'}，收到 ${got}），请联系县信息中心。`,
     }
     throw err
   }
-  return (reply as { data?: unknown }).data as ReplyData<K>
+  return (reply as { data?: unknown }).data as ReplyOf<T>
 }
 
-/** Sends one request to the hall and returns the data of the expected reply type. */
-export async function call<K extends ReplyType>(request: Request, expect: K): Promise<ReplyData<K>> {
+/** Sends one request to the hall and returns the data of its reply, typed by the request. */
+export async function call<R extends Request>(request: R): Promise<ReplyOf<R['type']>> {
   const reply = await invoke<Reply>('call', { request })
-  return unwrapReply(reply, expect)
+  return unwrapReply<R['type']>(request.type, reply)
 }
 
 // ---- Documents (PDF) -------------------------------------------------------------------------

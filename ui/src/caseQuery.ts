@@ -15,7 +15,8 @@ export interface CaseQuery {
   date: string | null
 }
 
-export function searchRequest(q: CaseQuery): Request {
+/** A text search, or the list by state and date; either answers with cases. */
+export function searchRequest(q: CaseQuery): Extract<Request, { type: 'search_cases' | 'list_cases' }> {
   const text = q.text.trim()
   if (text) return { type: 'search_cases', text }
   return { type: 'list_cases', state: q.state, date: q.date, limit: LIST_LIMIT }

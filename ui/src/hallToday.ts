@@ -9,7 +9,7 @@ export const hallDate = ref('')
 
 /** Asks Rust for today, and keeps it in `hallDate`. */
 export async function hallToday(): Promise<string> {
-  const info = await call({ type: 'hall_info' }, 'hall_info')
+  const info = await call({ type: 'hall_info' })
   hallDate.value = info.today
   return info.today
 }

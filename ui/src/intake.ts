@@ -92,7 +92,7 @@ export function useOutcomes(itemCode: () => string | null | undefined, given: ()
     let next = outcomesOff('请先选择事项')
     if (code) {
       try {
-        next = outcomesFrom(await call({ type: 'intake_outcomes', item_code: code, materials: [...names] }, 'outcomes'))
+        next = outcomesFrom(await call({ type: 'intake_outcomes', item_code: code, materials: [...names] }))
       } catch (e) {
         next = outcomesOff(errorMessage(e))
       }

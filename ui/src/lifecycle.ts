@@ -41,7 +41,7 @@ let loading: Promise<LifecycleTable> | null = null
 export function loadLifecycle(): Promise<LifecycleTable> {
   if (lifecycle.value) return Promise.resolve(lifecycle.value)
   if (!loading) {
-    loading = call({ type: 'lifecycle' }, 'lifecycle').then(
+    loading = call({ type: 'lifecycle' }).then(
       (t) => {
         lifecycle.value = t
         return t

@@ -16,7 +16,7 @@ let vocabLoading: Promise<Vocabulary> | null = null
 export function loadUnits(): Promise<Unit[]> {
   if (units.value.length) return Promise.resolve(units.value)
   if (!unitsLoading) {
-    unitsLoading = call({ type: 'units' }, 'units').then(
+    unitsLoading = call({ type: 'units' }).then(
       (u) => {
         units.value = u
         unitsLoading = null
@@ -37,7 +37,7 @@ export function setUnits(u: Unit[]): void {
 
 export function loadVocabulary(): Promise<Vocabulary> {
   if (!vocabLoading) {
-    vocabLoading = call({ type: 'vocabulary' }, 'vocabulary').then(
+    vocabLoading = call({ type: 'vocabulary' }).then(
       (v) => {
         vocabulary.value = v
         return v

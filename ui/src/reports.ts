@@ -46,7 +46,7 @@ export function useLatest<A extends unknown[], T>(fetch: (...args: A) => Promise
 
 /** The figures for `from`..`to` (one day for the daily sheet). */
 export function useFigures(keepOnError = false) {
-  return useLatest((from: string, to: string) => call({ type: 'figures', from, to }, 'figures'), keepOnError)
+  return useLatest((from: string, to: string) => call({ type: 'figures', from, to }), keepOnError)
 }
 
 export interface FigureCard {

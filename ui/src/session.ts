@@ -24,7 +24,7 @@ export const session = reactive<{
 export async function ensureSession(): Promise<SessionUser | null> {
   if (!session.checked) {
     try {
-      session.user = await call({ type: 'whoami' }, 'session')
+      session.user = await call({ type: 'whoami' })
     } catch {
       session.user = null
     }
@@ -34,7 +34,7 @@ export async function ensureSession(): Promise<SessionUser | null> {
 }
 
 export async function login(username: string, password: string): Promise<SessionUser> {
-  const user = await call({ type: 'login', username, password }, 'session')
+  const user = await call({ type: 'login', username, password })
   if (!user) {
     // The contract says login answers with the session; treat anything else as a failure.
     throw { code: 'internal', message: '登录未完成，请重试。' }
@@ -46,7 +46,7 @@ export async function login(username: string, password: string): Promise<Session
 
 export async function logout(): Promise<void> {
   try {
-    await call({ type: 'logout' }, 'session')
+    await call({ type: 'logout' })
   } finally {
     session.user = null
     session.checked = true
@@ -55,7 +55,7 @@ export async function logout(): Promise<void> {
 
 /** Changes the logged-in user's password; the session that comes back clears the forced change. */
 export async function changePassword(old: string, next: string): Promise<SessionUser> {
-  const user = await call({ type: 'change_password', old, new: next }, 'session')
+  const user = await call({ type: 'change_password', old, new: next })
   if (!user) throw { code: 'internal', message: '修改密码未完成，请重试。' }
   session.user = user
   return user
@@ -63,7 +63,7 @@ export async function changePassword(old: string, next: string): Promise<Session
 
 /** The hall's settings (any logged-in user may read them; also before the forced password change). */
 export async function loadSettings(): Promise<HallSettings> {
-  const s = await call({ type: 'settings' }, 'settings')
+  const s = await call({ type: 'settings' })
   session.settings = s
   return s
 }
@@ -77,7 +77,7 @@ export function applySettings(s: HallSettings): void {
 /** The township (for the login screen and the header); no login needed. */
 export async function loadHall(): Promise<HallInfo> {
   if (session.hall) return session.hall
-  const hall = await call({ type: 'hall_info' }, 'hall_info')
+  const hall = await call({ type: 'hall_info' })
   session.hall = hall
   hallDate.value = hall.today
   return hall

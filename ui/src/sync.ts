@@ -71,7 +71,7 @@ export const sync = reactive<{ status: SyncStatus | null }>({ status: null })
 
 /** Asks Rust for the status and keeps it for the header (any logged-in role may ask). */
 export async function refreshSync(): Promise<SyncStatus> {
-  const s = await call({ type: 'sync_status' }, 'sync_status')
+  const s = await call({ type: 'sync_status' })
   sync.status = s
   return s
 }

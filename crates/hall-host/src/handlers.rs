@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
 use hall_core::api::{dispatch, Reply, Request};
 use hall_core::idempotent::dispatch_once;
+use hall_core::lifecycle::Role;
 use hall_core::store::{Device, DeviceKind, SessionUser};
 use hall_core::{origin, ErrorCode, HallError};
 use serde::Deserialize;
@@ -139,8 +140,10 @@ pub async fn call(State(hall): Shared, headers: HeaderMap, body: Bytes) -> Respo
         Ok(r) => r,
         Err(e) => return refuse(HallError::invalid(format!("请求无法识别：{e}"))),
     };
-    if matches!(req, Request::RestoreBackup { .. }) {
-        return refuse(HallError::forbidden(
+    // Only the administrator's (anyone else is refused by the gate as always).
+    let admin = held.user.as_ref().is_some_and(|u| u.role == Role::Admin && !u.locked && !u.must_change_password);
+    if matches!(req, Request::RestoreBackup { .. }) && admin {
+        return refuse(HallError::invalid(
             "从备份恢复会替换整个数据库，只能在大厅主机上执行：先停止主机（hallctl host serve），再用 hallctl restore",
         ));
     }

@@ -285,3 +285,37 @@ async fn a_paired_desk_sees_changes_live_and_is_refused_once_revoked() {
     );
     assert!(desk.open_session().await.is_err(), "no new session either");
 }
+
+/// The request × role matrix of the catalogue (hall_core::api::testkit), over the network: the
+/// host refuses exactly what one PC refuses, for every request and caller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_for_every_caller_is_answered_at_a_host_as_the_catalogue_says() {
+    use hall_core::api::testkit::{role_matrix_samples, run_role_matrix, sample_township, Caller};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let samples = role_matrix_samples(&sample_township(&db).unwrap()).unwrap();
+    let host = Host::start(&db);
+    let remote = host.remote();
+    // The driver is synchronous; each call runs on this runtime from a blocking thread.
+    let rt = tokio::runtime::Handle::current();
+    let outcome = tokio::task::spawn_blocking(move || {
+        run_role_matrix(&samples, &Caller::ALL, |caller, req| {
+            rt.block_on(async {
+                let session = remote.open_session().await?;
+                if let Some(login) = caller.login() {
+                    let req =
+                        Request::Login { username: login.username.into(), password: login.password.to_string().into() };
+                    remote.call(&session, None, &req).await?;
+                    if login.then_lock {
+                        remote.call(&session, None, &Request::Lock).await?;
+                    }
+                }
+                remote.call_json(&session, None, &serde_json::to_value(&req).unwrap()).await
+            })
+        })
+    })
+    .await
+    .unwrap();
+    assert!(outcome.wrong.is_empty(), "{}", outcome.wrong.join("\n"));
+    assert!(outcome.admitted.iter().any(|r| r == "users admin"), "{:?}", outcome.admitted);
+}

@@ -5,6 +5,8 @@ const invoke = vi.fn()
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
 
 import { call, errorMessage, fetchDocument, GENERIC_ERROR, isHallError, printDocument, saveDocument, unwrapReply } from '../api'
+import type { CaseSummary } from '../bindings/CaseSummary'
+import { REPLY_TYPES } from '../bindings/requestCatalogue'
 
 beforeEach(() => {
   invoke.mockReset()
@@ -38,44 +40,67 @@ describe('errorMessage', () => {
 })
 
 describe('unwrapReply', () => {
-  it('returns the data of the expected reply', () => {
+  it('returns the data of a reply the catalogue allows for the request', () => {
     const hall = { township_code: '231221102', township_name: '卫星镇', today: '2026-11-20' }
-    expect(unwrapReply({ type: 'hall_info', data: hall }, 'hall_info')).toEqual(hall)
-    expect(unwrapReply({ type: 'session', data: null }, 'session')).toBeNull()
-    expect(unwrapReply({ type: 'done' }, 'done')).toBeUndefined()
+    expect(unwrapReply('hall_info', { type: 'hall_info', data: hall })).toEqual(hall)
+    expect(unwrapReply('logout', { type: 'session', data: null })).toBeNull()
+    expect(unwrapReply('search_cases', { type: 'cases', data: [] })).toEqual([])
   })
 
   it('raises an internal HallError on a reply of another type', () => {
     let caught: unknown
     try {
-      unwrapReply({ type: 'cases', data: [] }, 'case')
+      unwrapReply('case_detail', { type: 'cases', data: [] })
     } catch (e) {
       caught = e
     }
     expect(isHallError(caught)).toBe(true)
     expect((caught as { code: string }).code).toBe('internal')
     expect(errorMessage(caught)).toContain('应答类型不符')
-    expect(errorMessage(caught)).toContain('cases')
+    expect(errorMessage(caught)).toContain('期望 case，收到 cases')
+  })
+
+  it('allows nothing for a request type the catalogue does not know', () => {
+    const stale = 'no_such_request' as unknown as 'whoami'
+    expect(() => unwrapReply(stale, { type: 'session', data: null })).toThrow()
+  })
+})
+
+describe('the request catalogue', () => {
+  it('names the reply types of every request, as Rust generated them', () => {
+    expect(REPLY_TYPES.login).toEqual(['session'])
+    expect(REPLY_TYPES.calendar_import).toEqual(['calendar_years'])
+    expect(Object.values(REPLY_TYPES).every((r) => r.length > 0)).toBe(true)
   })
 })
 
 describe('call', () => {
   it('invokes the one command `call` with the request and returns the data', async () => {
     invoke.mockResolvedValue({ type: 'cases', data: [] })
-    const rows = await call({ type: 'search_cases', text: '张' }, 'cases')
-    expect(rows).toEqual([])
+    const rows = await call({ type: 'search_cases', text: '张' })
+    // The reply's type is inferred from the request's: CaseSummary[].
+    const numbers: string[] = rows.map((r) => r.number)
+    expect(numbers).toEqual([])
     expect(invoke).toHaveBeenCalledWith('call', { request: { type: 'search_cases', text: '张' } })
+  })
+
+  it('types the result by the request (vue-tsc checks this test too)', async () => {
+    invoke.mockResolvedValue({ type: 'session', data: null })
+    const user = await call({ type: 'whoami' })
+    // @ts-expect-error a session is not a list of cases
+    const cases: CaseSummary[] = user
+    expect(cases).toBeNull()
   })
 
   it('rejects with the HallError from Rust, whose message is shown as is', async () => {
     invoke.mockRejectedValue({ code: 'auth', message: '用户名或密码错误' })
-    const err = await call({ type: 'login', username: 'x', password: 'y' }, 'session').catch((e: unknown) => e)
+    const err = await call({ type: 'login', username: 'x', password: 'y' }).catch((e: unknown) => e)
     expect(errorMessage(err)).toBe('用户名或密码错误')
   })
 
-  it('rejects when the reply type is not the expected one', async () => {
+  it('rejects when the reply type is not one the request may answer with', async () => {
     invoke.mockResolvedValue({ type: 'done' })
-    await expect(call({ type: 'whoami' }, 'session')).rejects.toMatchObject({ code: 'internal' })
+    await expect(call({ type: 'whoami' })).rejects.toMatchObject({ code: 'internal' })
   })
 })
 

@@ -15,7 +15,7 @@ export function useItemLookup() {
 
   async function loadCatalog() {
     try {
-      catalog.value = await call({ type: 'catalog_list', query: null, category: null }, 'catalog_items')
+      catalog.value = await call({ type: 'catalog_list', query: null, category: null })
       catalogError.value = catalog.value.length ? '' : '事项清单为空：请系统管理员先导入事项清单。'
     } catch (e) {
       catalogError.value = errorMessage(e)
@@ -37,7 +37,7 @@ export function useItemLookup() {
     text.value = it.name
     dueIfToday.value = null
     const mine = it.code
-    hallToday().then((today) => call({ type: 'due_date', accepted: today, days: it.promised_days }, 'due_date')).then(
+    hallToday().then((today) => call({ type: 'due_date', accepted: today, days: it.promised_days })).then(
       (d) => {
         if (item.value?.code === mine) dueIfToday.value = d.date
       },

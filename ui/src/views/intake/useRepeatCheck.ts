@@ -20,7 +20,7 @@ export function useRepeatCheck(itemCode: () => string | undefined, idNumber: () 
       return
     }
     try {
-      const found = await call({ type: 'open_cases_for', id_number: id, item_code: code }, 'cases')
+      const found = await call({ type: 'open_cases_for', id_number: id, item_code: code })
       if (mine === seq) {
         repeat.value = found
         error.value = ''
