@@ -16,6 +16,7 @@ use crate::duties::{DutyFile, DutyList};
 use crate::error::{ErrorCode, HallError, Result};
 use crate::intake::{IntakeRequest, OutcomeOffer};
 use crate::lifecycle::{self, Action, CaseState, LifecycleTable, Role};
+use crate::store::RatingPromptView;
 use crate::store::{
     ActParams, CalendarYearInfo, CaseDetail, CaseSummary, CatalogItemView, CatalogVersionInfo, HallInfo, ImportOutcome,
     SessionUser, Store, SEARCH_LIMIT,
@@ -246,6 +247,19 @@ pub enum Request {
     Issues {
         open_only: bool,
     },
+    /// A counter's rating screen (评价器) asks which case to show: the newest whose visit ended
+    /// at the desk it serves within the last 60 s and that is not rated yet (none: idle).
+    RatingPrompt,
+    /// The citizen's rating on the screen (channel 评价器) of the case it was offered; 1–2
+    /// needs at least one of the vocabulary's `rating_reasons`.
+    ScreenRate {
+        number: String,
+        level: u8,
+        #[serde(default)]
+        reasons: Vec<String>,
+        #[serde(default)]
+        comment: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -304,6 +318,7 @@ pub enum Reply {
     Villages(Vec<String>),
     Issue(CoordIssue),
     Issues(Vec<CoordIssue>),
+    RatingPrompt(Option<RatingPromptView>),
 }
 
 /// Who may make a request.
@@ -313,6 +328,8 @@ enum Access {
     /// Any logged-in user; case actions are then checked by the lifecycle table.
     LoggedIn,
     Roles(&'static [Role]),
+    /// A counter's rating screen, and nobody else (see [`screen_gate`]).
+    Screen,
 }
 
 impl Request {
@@ -362,6 +379,7 @@ impl Request {
             Request::ReadyList | Request::Rate { .. } => Access::Roles(&[Role::Clerk, Role::Supervisor]),
             Request::SupplyMaterials { .. } => Access::Roles(&[Role::Clerk, Role::Officer]),
             Request::OpenCasesFor { .. } => Access::Roles(&[Role::Clerk]),
+            Request::RatingPrompt | Request::ScreenRate { .. } => Access::Screen,
             _ => Access::LoggedIn,
         }
     }
@@ -376,8 +394,29 @@ impl Access {
             Access::Anyone => Ok(()),
             Access::LoggedIn => signed_in().map(|_| ()),
             Access::Roles(roles) => role_check(signed_in()?, roles),
+            Access::Screen => match signed_in()? {
+                u if u.screen => Ok(()),
+                _ => Err(HallError::forbidden("此操作只能由已配对的评价器执行，工作人员请在办件页面代录评价")),
+            },
         }
     }
+}
+
+/// A rating screen's session does its own two requests and reads the hall's name and words for
+/// its idle screen; nothing else, whatever its role says. Checked before anything else.
+fn screen_gate(req: &Request, user: Option<&SessionUser>) -> Result<()> {
+    if user.is_some_and(|u| u.screen)
+        && !matches!(req, Request::RatingPrompt | Request::ScreenRate { .. } | Request::HallInfo | Request::Vocabulary)
+    {
+        return Err(HallError::forbidden("评价器只能显示待评价的办件并提交群众的评价，不能办理其他业务"));
+    }
+    Ok(())
+}
+
+/// Whether the request is admitted for `user` at all: the screen gate, then the access table.
+fn admit(req: &Request, user: Option<&SessionUser>) -> Result<()> {
+    screen_gate(req, user)?;
+    req.access().check(user)
 }
 
 fn require(session: &Option<SessionUser>) -> Result<&SessionUser> {
@@ -397,6 +436,9 @@ fn role_check(user: &SessionUser, roles: &[Role]) -> Result<()> {
 /// password need not be changed first, in one of `roles`.
 pub fn authorize<'a>(session: &'a Option<SessionUser>, roles: &[Role]) -> Result<&'a SessionUser> {
     let user = require(session)?;
+    if user.screen {
+        return Err(HallError::forbidden("评价器不能打印文书"));
+    }
     role_check(user, roles)?;
     if user.locked {
         return Err(HallError::forbidden("屏幕已锁定，请输入密码解锁"));
@@ -423,7 +465,8 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
     // answered and logged to the file only.
     if let (Err(e), Some(user)) = (&r, session.as_ref()) {
         if e.code == ErrorCode::Forbidden && !user.locked && !user.must_change_password {
-            let note = format!("拒绝 {}（{}）执行 {name}：{}", user.name, user.role.label(), e.message);
+            let role = if user.screen { "评价器" } else { user.role.label() };
+            let note = format!("拒绝 {}（{role}）执行 {name}：{}", user.name, e.message);
             if let Err(failed) = store.note_hall_event(&user.username, "denied", &note) {
                 log::warn!("denied request not recorded: {}", failed.message);
             }
@@ -433,7 +476,7 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
 }
 
 fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Result<Reply> {
-    req.access().check(session.as_ref())?;
+    admit(&req, session.as_ref())?;
     if session.as_ref().is_some_and(|u| u.locked)
         && !matches!(
             req,
@@ -623,6 +666,10 @@ fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Re
         Request::IssueRaise { input } => Reply::Issue(store.raise_issue(&input, &actor)?),
         Request::IssueAnswer { number, answer } => Reply::Issue(store.answer_issue(&number, &answer, &actor)?),
         Request::Issues { open_only } => Reply::Issues(store.issues(open_only, LIST_LIMIT)?),
+        Request::RatingPrompt => Reply::RatingPrompt(store.rating_prompt(require(session)?)?),
+        Request::ScreenRate { number, level, reasons, comment } => {
+            Reply::Rating(store.screen_rate(&number, level, &reasons, &comment, require(session)?)?)
+        }
     })
 }
 
@@ -829,6 +876,8 @@ mod tests {
             Request::IntakeOutcomes { item_code: "NO-SUCH".into(), materials: Vec::new() },
             Request::SupplementWatch,
             Request::SweepSupplements,
+            Request::RatingPrompt,
+            Request::ScreenRate { number: no_case(), level: 5, reasons: Vec::new(), comment: String::new() },
         ]
     }
 
@@ -904,6 +953,8 @@ mod tests {
             R::IntakeOutcomes { .. } => 65,
             R::SupplementWatch => 66,
             R::SweepSupplements => 67,
+            R::RatingPrompt => 68,
+            R::ScreenRate { .. } => 69,
         }
     }
 
@@ -929,7 +980,8 @@ mod tests {
         let samples = samples(&s);
         let mut seen: Vec<usize> = samples.iter().map(variant).collect();
         seen.sort_unstable();
-        let last = variant(&Request::SweepSupplements);
+        let last =
+            variant(&Request::ScreenRate { number: String::new(), level: 0, reasons: vec![], comment: String::new() });
         assert_eq!(seen, (0..=last).collect::<Vec<_>>(), "one sample per request, in order");
         let login = |s: &mut Store, user: &str, password: &str| s.login(user, password).unwrap();
         let sessions: Vec<(&str, Option<SessionUser>)> = vec![
@@ -939,13 +991,14 @@ mod tests {
             ("supervisor", Some(login(&mut s, "director", "Demo@director"))),
             ("admin", Some(login(&mut s, "admin", "Demo@admin"))),
             ("operator", Some(SessionUser::operator())),
+            ("screen", Some(SessionUser { serves: Some("1号窗口".into()), ..SessionUser::rating_screen("1号评价器") })),
         ];
         let (mut table, mut wrong) = (Vec::new(), Vec::new());
         for req in &samples {
             let name: &'static str = req.into();
             let mut row = vec![name.to_string()];
             for (who, session) in &sessions {
-                let admitted = req.access().check(session.as_ref()).is_ok();
+                let admitted = admit(req, session.as_ref()).is_ok();
                 let mut session = session.clone();
                 let answer = dispatch(&mut s, &mut session, req.clone());
                 let forbidden = answer.as_ref().is_err_and(|e| e.code == ErrorCode::Forbidden);
@@ -961,7 +1014,11 @@ mod tests {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         // A few rules read back from the table.
         for rule in [
-            "hall_info nobody clerk officer supervisor admin operator",
+            "hall_info nobody clerk officer supervisor admin operator screen",
+            "vocabulary clerk officer supervisor admin operator screen",
+            "rating_prompt screen",
+            "screen_rate screen",
+            "rate clerk supervisor operator",
             "search_cases clerk officer supervisor admin operator",
             "users admin operator",
             "restore_backup admin operator",
