@@ -83,6 +83,9 @@ pub struct FollowUp {
     pub applicant_name: String,
     pub level: u8,
     pub comment: String,
+    /// How the 差评 came in, and the reasons the citizen chose on the screen.
+    pub channel: RatingChannel,
+    pub reasons: Vec<String>,
     pub opened_on: String,
     pub due_on: String,
     pub callback_note: String,
@@ -240,7 +243,8 @@ impl Store {
         let today = self.today().to_string();
         let mut st = self.conn.prepare(
             "SELECT f.case_id AS case_id, c.number AS number, c.item_name AS item_name, c.applicant_name AS applicant_name,
-                    r.level AS level, r.comment AS comment, f.opened_on AS opened_on, f.due_on AS due_on,
+                    r.level AS level, r.comment AS comment, r.channel AS channel, r.reasons AS reasons,
+                    f.opened_on AS opened_on, f.due_on AS due_on,
                     f.callback_note AS callback_note, f.fix_note AS fix_note, f.closed_at AS closed_at,
                     coalesce(u.name, f.closed_by) AS closed_by
              FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN ratings r ON r.case_id = f.case_id
@@ -250,6 +254,7 @@ impl Store {
         )?;
         let rows = st.query_map([open_only as i64], |r| {
             let at = At::new(r, "follow_ups", "case_id")?;
+            let rating = At::new(r, "ratings", "case_id")?;
             let closed_at: Option<String> = r.get("closed_at")?;
             let due_on = at.date_text("due_on")?;
             Ok(FollowUp {
@@ -258,6 +263,8 @@ impl Store {
                 applicant_name: r.get("applicant_name")?,
                 level: r.get("level")?,
                 comment: r.get("comment")?,
+                channel: rating.known("channel", RatingChannel::parse)?,
+                reasons: rating.key("reasons", super::rater::parse_reasons)?,
                 opened_on: at.date_text("opened_on")?,
                 overdue: closed_at.is_none() && due_on < today,
                 due_on,
