@@ -2,6 +2,7 @@
 // 统计图表), then the figures as cards (pure, unit-tested).
 import { ref, type Ref } from 'vue'
 import type { Figures } from './bindings/Figures'
+import type { RatingSummary } from './bindings/RatingSummary'
 import { call, errorMessage } from './api'
 import { ratingAverage } from './format'
 import { percent } from './ranges'
@@ -62,6 +63,11 @@ export interface FigureCard {
   tone?: 'warn' | 'bad' | 'good'
 }
 
+/** “评价器 3 · 窗口代录 7”: how the period's ratings came in, labelled from the vocabulary. */
+export function ratingChannels(r: RatingSummary): string {
+  return r.by_channel.map((c) => `${wordLabel(WORDS.rating_channels, c.channel)} ${c.count}`).join(' · ')
+}
+
 /** Counts first (the day's or period's flow), then timeliness and satisfaction. */
 export function figureCards(f: Figures): FigureCard[] {
   const c = f.counts
@@ -98,7 +104,9 @@ export function figureCards(f: Figures): FigureCard[] {
       title: '好差评',
       value: String(r.count),
       raw: r.count,
-      note: r.count ? `平均 ${ratingAverage(r.average, r.count)} 分 · 满意率 ${percent(r.satisfied_rate)}` : '暂无评价',
+      note: r.count
+        ? `平均 ${ratingAverage(r.average, r.count)} 分 · 满意率 ${percent(r.satisfied_rate)} · ${ratingChannels(r)}`
+        : '暂无评价',
     },
     {
       key: 'bad',

@@ -147,6 +147,12 @@ fn check_case(n: usize, record: CaseRecord, prefix: &str) -> Result<CheckedCase,
                 rating.level
             )));
         }
+        if !sync_protocol::RATING_CHANNELS.contains(&rating.channel.as_str()) {
+            return Err(ApiError::malformed(format!(
+                "{which}的评价渠道应为 screen（评价器）或 staff（窗口代录），现为“{}”，本批未保存",
+                hall_core::validate::clip(&rating.channel, 20)
+            )));
+        }
     }
     Ok(CheckedCase {
         uuid,
@@ -203,10 +209,13 @@ mod tests {
         tampered.body.applicant_name = "李四".into();
         assert!(refusal(&push(vec![tampered])).contains("content_hash"));
         let mut rated = record("231221102-20261120-0001");
-        rated.body.rating =
-            Some(RatingRecord { level: 9, comment: String::new(), rated_at: "x".into(), follow_up_closed: None });
+        rated.body.rating = Some(RatingRecord::staff(9, "", "x", None));
         rated.content_hash = rated.body.content_hash();
-        assert!(refusal(&push(vec![rated])).contains("评价等级"));
+        assert!(refusal(&push(vec![rated.clone()])).contains("评价等级"));
+        let rating = rated.body.rating.as_mut().unwrap();
+        (rating.level, rating.channel) = (5, "online".into());
+        rated.content_hash = rated.body.content_hash();
+        assert!(refusal(&push(vec![rated])).contains("评价渠道"));
         let mut nul = record("231221102-20261120-0001");
         nul.body.item_name = "a\0b".into();
         nul.content_hash = nul.body.content_hash();

@@ -41,8 +41,9 @@ const COPY_EVENTS: &str =
 const EVENT_TYPES: &[Type] =
     &[Type::UUID, Type::INT4, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
 const INSERT_RATINGS: &str = "
-    INSERT INTO ratings (case_uuid, township, level, comment, rated_at, follow_up_closed)
-    SELECT u, $2, l, c, r, f FROM unnest($1::uuid[], $3::int2[], $4::text[], $5::text[], $6::bool[]) AS x(u, l, c, r, f)";
+    INSERT INTO ratings (case_uuid, township, level, comment, rated_at, follow_up_closed, channel)
+    SELECT u, $2, l, c, r, f, ch
+    FROM unnest($1::uuid[], $3::int2[], $4::text[], $5::text[], $6::bool[], $7::text[]) AS x(u, l, c, r, f, ch)";
 const INSERT_CONFLICTS: &str = "
     INSERT INTO conflicts (case_uuid, township, revision, stored_hash, stored_body, incoming_hash, incoming_body)
     SELECT u, $2, r, sh, sb::jsonb, ih, ib::jsonb
@@ -179,7 +180,8 @@ pub async fn store(
     let upsert_params: Params =
         &[&c.uuid, &township, &c.number, &c.revision, &c.hash, &c.body, &c.state, &c.day, &c.due_date, &c.closed_on];
     let replaced_params: Params = &[&replaced];
-    let rating_params: Params = &[&c.r_case, &township, &c.r_level, &c.r_comment, &c.r_rated_at, &c.r_closed];
+    let rating_params: Params =
+        &[&c.r_case, &township, &c.r_level, &c.r_comment, &c.r_rated_at, &c.r_closed, &c.r_channel];
     let conflict_params: Params =
         &[&x.uuid, &township, &x.revision, &x.stored_hash, &x.stored_body, &x.incoming_hash, &x.incoming_body];
     // Sent back to back and executed in this order; one wait for all five answers.
@@ -336,6 +338,7 @@ struct Rows<'a> {
     r_comment: Vec<&'a str>,
     r_rated_at: Vec<&'a str>,
     r_closed: Vec<Option<bool>>,
+    r_channel: Vec<&'a str>,
 }
 
 impl<'a> Rows<'a> {
@@ -358,6 +361,7 @@ impl<'a> Rows<'a> {
                 r.r_comment.push(&rating.comment);
                 r.r_rated_at.push(&rating.rated_at);
                 r.r_closed.push(rating.follow_up_closed);
+                r.r_channel.push(&rating.channel);
             }
         }
         r

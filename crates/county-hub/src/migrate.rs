@@ -5,8 +5,11 @@
 use deadpool_postgres::Client;
 
 /// (version, SQL) in order; a new migration is a new file and a new line here.
-const MIGRATIONS: &[(i32, &str)] =
-    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_duties_demands.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_duties_demands.sql")),
+    (3, include_str!("../migrations/0003_rating_channel.sql")),
+];
 
 /// Only county-hub takes this lock ("ychubmig"), so it waits for nothing else.
 const LOCK_KEY: i64 = 0x7963_6875_626d_6967;

@@ -157,6 +157,29 @@ fn hall(dir: &std::path::Path, extra: usize) -> Store {
     s
 }
 
+/// A case waiting at the pickup window handed out (mailed) at desk 1 on the hall network, and
+/// rated 1 by the citizen on the rating screen serving that desk.
+fn screen_rated(s: &mut Store) -> String {
+    use hall_core::store::{ActParams, Delivery, DeliveryMethod, SessionUser};
+    let waiting = s.list_cases(Some(hall_core::lifecycle::CaseState::Approved), None, 500).unwrap();
+    let number = waiting.first().expect("a case waits at the pickup window").number.clone();
+    let clerk = s.user("clerk1").unwrap();
+    let mail = Delivery {
+        method: DeliveryMethod::Mail,
+        collector_name: String::new(),
+        collector_id: String::new(),
+        tracking: "SF1234567890".into(),
+    };
+    {
+        let _desk = hall_core::origin::enter("1号窗口");
+        let p = ActParams { delivery: Some(mail), ..ActParams::default() };
+        s.act(&number, hall_core::lifecycle::Action::Deliver, &clerk, &p).unwrap();
+    }
+    let screen = SessionUser { serves: Some("1号窗口".into()), ..SessionUser::rating_screen("1号窗口评价器") };
+    s.screen_rate(&number, 1, &["态度不好".to_string()], "", &screen).unwrap();
+    number
+}
+
 fn refuse_more(s: &mut Store, n: usize, from: usize) {
     hall_core::demo::seed_refused(s, n, from).unwrap();
 }
@@ -251,6 +274,23 @@ async fn every_case_reaches_the_hub_once_through_every_fault() {
         c.query_one("SELECT revision FROM cases WHERE number = $1", &[&unrated.number]).await.unwrap().get(0);
     assert_eq!(rev, 2);
     assert_eq!(at_hub(&db).await, (total, total));
+    // A case handed out at desk 1 and rated there by the citizen on the counter's rating screen
+    // goes up with channel screen; the staff rating above is kept as staff.
+    let screened = screen_rated(&mut store.lock().unwrap());
+    assert_eq!(pending(&store), 1);
+    pass(&store, &hub).await.unwrap();
+    let channel = "SELECT r.channel FROM ratings r JOIN cases c ON c.uuid = r.case_uuid WHERE c.number = $1";
+    let channel_of = |row: tokio_postgres::Row| row.get::<_, String>(0);
+    assert_eq!(channel_of(c.query_one(channel, &[&screened]).await.unwrap()), "screen");
+    assert_eq!(channel_of(c.query_one(channel, &[&unrated.number]).await.unwrap()), "staff");
+    let body: serde_json::Value =
+        c.query_one("SELECT body FROM cases WHERE number = $1", &[&screened]).await.unwrap().get(0);
+    let rating = &body["rating"];
+    assert_eq!(
+        (&rating["channel"], &rating["reasons"]),
+        (&serde_json::json!("screen"), &serde_json::json!(["态度不好"]))
+    );
+    let total = total + 1;
 
     // The hall killed mid-sync (hallctl, SIGKILL) and run again: still every case once.
     refuse_more(&mut store.lock().unwrap(), 2000, 200_000);

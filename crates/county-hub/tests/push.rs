@@ -6,7 +6,7 @@ mod common;
 use common::hub::{add_township, cli, Hub};
 use common::{body, connect, database, http, post, push_ok, push_request, record, refusal};
 use sync_protocol::AckStatus::{Conflict, Duplicate, Stale, Stored};
-use sync_protocol::{RatingRecord, BATCH, MAX_BODY_BYTES, VERSION_HEADER};
+use sync_protocol::{RatingRecord, BATCH, CHANNEL_SCREEN, MAX_BODY_BYTES, VERSION_HEADER};
 
 const T: &str = "231221102";
 
@@ -32,11 +32,10 @@ async fn a_case_is_stored_once_and_its_revisions_decide() {
 
     // Rated after it went up: revision 2 replaces the case, its events and its rating.
     let mut a2 = a.clone();
+    // The citizen rated it on the counter's rating screen (评价器).
     a2.rating = Some(RatingRecord {
-        level: 4,
-        comment: "很好".into(),
-        rated_at: "2026-11-20 16:10:00".into(),
-        follow_up_closed: None,
+        channel: CHANNEL_SCREEN.into(),
+        ..RatingRecord::staff(4, "很好", "2026-11-20 16:10:00", None)
     });
     a2.events.truncate(3);
     assert_eq!(push_ok(&http, &hub.url, &token, &push_request(T, vec![record(1, 2, a2.clone())])).await, [Stored]);
@@ -44,6 +43,11 @@ async fn a_case_is_stored_once_and_its_revisions_decide() {
     assert_eq!((row.get::<_, i64>("revision"), row.get::<_, String>("content_hash")), (2, a2.content_hash()));
     assert_eq!(count(&db, "SELECT count(*) FROM events").await, 7);
     assert_eq!(count(&db, "SELECT sum(level) FROM ratings").await, 9);
+    // The channel is kept; b's rating came as an older hall sends one, without a channel: staff.
+    assert!(!serde_json::to_string(&first.cases[1].body).unwrap().contains("channel"));
+    let channels = db.query("SELECT level, channel FROM ratings ORDER BY level", &[]).await.unwrap();
+    let channels: Vec<(i16, String)> = channels.iter().map(|r| (r.get("level"), r.get("channel"))).collect();
+    assert_eq!(channels, [(4, "screen".to_string()), (5, "staff".to_string())]);
 
     // Revision 2 again with other content: a conflict, kept aside and never overwriting.
     let mut other = a2.clone();

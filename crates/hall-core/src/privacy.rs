@@ -22,6 +22,22 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// A name on a screen that faces the hall (the counter's rating screen): `张三` → `张*`,
+/// `欧阳娜娜` → `欧***`; an organisation's longer name keeps its first and last two characters,
+/// `红星农机专业合作社` → `红星*****作社`.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        n @ 2..=4 => format!("{}{}", chars[0], "*".repeat(n - 1)),
+        n => {
+            let (head, tail): (String, String) = (chars[..2].iter().collect(), chars[n - 2..].iter().collect());
+            format!("{head}{}{tail}", "*".repeat(n - 4))
+        }
+    }
+}
+
 /// Keeps the village (up to and including the first 村/屯/组/社区/街), hides the rest.
 pub fn mask_address(addr: &str) -> String {
     let chars: Vec<char> = addr.chars().collect();
@@ -69,6 +85,10 @@ mod tests {
         assert_eq!(mask_phone("13800138000"), "138****8000");
         assert_eq!(mask_address("前进村三组12号"), "前进村***");
         assert_eq!(mask_address("前进村"), "前进村");
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("红星农机专业合作社"), "红星*****作社");
+        assert_eq!((mask_name("王"), mask_name(" ")), ("*".into(), String::new()));
     }
 
     #[test]

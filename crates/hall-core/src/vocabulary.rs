@@ -15,7 +15,7 @@ use crate::intake::IntakeOutcome;
 use crate::lifecycle::{ActionInfo, CaseState, Clock, Role, ACTIONS, STATES};
 use crate::limits::{Limits, LIMITS};
 use crate::publish::PublicList;
-use crate::store::{DeliveryMethod, SyncState, TaskState, Urgency, RATING_LABELS};
+use crate::store::{DeliveryMethod, RatingChannel, SyncState, TaskState, Urgency, RATING_LABELS, RATING_REASONS};
 
 /// Element Plus tag colours, chosen here by what a value means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -124,6 +124,10 @@ pub struct Vocabulary {
     pub special_kinds: Vec<String>,
     /// Index 0 is level 1 (非常不满意) … index 4 is level 5 (非常满意).
     pub rating_labels: Vec<String>,
+    /// How a rating came in: 评价器 (the citizen on the counter's screen) or 窗口代录.
+    pub rating_channels: Vec<Word<RatingChannel>>,
+    /// The rating screen's choices of why a citizen is not satisfied (one at least for a 差评).
+    pub rating_reasons: Vec<String>,
     pub demand_categories: Vec<String>,
     pub issue_kinds: Vec<String>,
     pub issue_results: Vec<String>,
@@ -272,6 +276,11 @@ pub fn vocabulary() -> Vocabulary {
         limits: LIMITS,
         special_kinds: words(crate::action_forms::SPECIAL_KINDS),
         rating_labels: words(&RATING_LABELS),
+        rating_channels: [(RatingChannel::Screen, Tag::Success), (RatingChannel::Staff, Tag::Info)]
+            .into_iter()
+            .map(|(c, t)| word(c, c.label(), t))
+            .collect(),
+        rating_reasons: words(RATING_REASONS),
         demand_categories: words(crate::demands::CATEGORIES),
         issue_kinds: words(crate::coordination::KINDS),
         issue_results: words(crate::coordination::RESULTS),
@@ -315,6 +324,7 @@ mod tests {
         assert_eq!(v.actions.len(), ACTIONS.len());
         assert_eq!(v.roles.len(), Role::ALL.len());
         assert_eq!(v.papers.len(), CasePaper::ALL.len());
+        assert_eq!(v.rating_channels.len(), RatingChannel::ALL.len());
         assert!(v.step_papers.iter().all(|s| ACTIONS.iter().any(|a| a.key == s.step)));
     }
 }

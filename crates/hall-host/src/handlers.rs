@@ -107,9 +107,8 @@ pub async fn pair(State(hall): Shared, body: Bytes) -> Response {
 
 /// A rating screen's session is the screen itself; a desk's and hallctl's start signed out.
 fn first_user(device: Option<&Device>) -> Option<SessionUser> {
-    // MERGE(h-rate): SessionUser::rating_screen(&d.name, d.serves.as_deref()) for a rater.
-    let _ = device.filter(|d| d.kind == DeviceKind::Rater);
-    None
+    let screen = device.filter(|d| d.kind == DeviceKind::Rater)?;
+    Some(SessionUser { serves: screen.serves.clone(), ..SessionUser::rating_screen(&screen.name) })
 }
 
 pub async fn session(State(hall): Shared, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap) -> Response {

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use hall_core::admission::RULES;
-use hall_core::store::{DailySheet, Figures, HallLetterhead, Tally, RATING_LABELS};
+use hall_core::store::{DailySheet, Figures, FollowUp, HallLetterhead, Tally, RATING_LABELS};
 
 use crate::layout::{col, Align, Sheet};
 
@@ -79,6 +79,40 @@ fn ratings(s: &mut Sheet, f: &Figures) {
     cols.push(col("满意率", 0.12, Align::Center));
     row.push(pct(r.satisfied_rate));
     s.table(&cols, &[row], SMALL);
+    // What citizens pressed on the counters' rating screens beside what staff keyed in for them.
+    let rows: Vec<Vec<String>> = r
+        .by_channel
+        .iter()
+        .map(|c| {
+            let none = c.count == 0;
+            vec![
+                c.channel.label().to_string(),
+                c.count.to_string(),
+                if none { "—".into() } else { format!("{:.2}", c.average) },
+                c.levels.iter().take(2).sum::<u32>().to_string(),
+                if none { "—".into() } else { pct(c.satisfied_rate) },
+            ]
+        })
+        .collect();
+    s.table(
+        &[
+            col("评价渠道", 0.28, Align::Left),
+            col("评价数", 0.18, Align::Center),
+            col("平均分", 0.18, Align::Center),
+            col("差评", 0.18, Align::Center),
+            col("满意率", 0.18, Align::Center),
+        ],
+        &rows,
+        SMALL,
+    );
+}
+
+/// “不满意（评价器）等候时间长；意见…”: the level, how it came in, the reasons and the comment.
+fn rating_cell(u: &FollowUp) -> String {
+    let level = RATING_LABELS.get(u.level as usize - 1).copied().unwrap_or("");
+    let reasons = u.reasons.join("、");
+    let said: Vec<&str> = [reasons.as_str(), u.comment.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+    format!("{level}（{}）{}", u.channel.label(), said.join("；"))
 }
 
 fn follow_ups(s: &mut Sheet, f: &Figures) {
@@ -99,7 +133,7 @@ fn follow_ups(s: &mut Sheet, f: &Figures) {
                 u.number.clone(),
                 u.item_name.clone(),
                 u.applicant_name.clone(),
-                format!("{}　{}", RATING_LABELS.get(u.level as usize - 1).unwrap_or(&""), u.comment),
+                rating_cell(u),
                 u.due_on.clone(),
                 state,
             ]

@@ -23,6 +23,28 @@ static PRINTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// A sample of the county's lists (the demo's own list file may replace it).
 const DUTIES: &str = include_str!("../../hall-core/tests/data/duties.json");
 
+/// A case waiting at the pickup window mailed out at desk 1 on the hall network, and rated
+/// `level` there by the citizen on the counter's rating screen.
+fn screen_rated(s: &mut Store, level: u8) -> String {
+    use hall_core::store::SessionUser;
+    let waiting = s.list_cases(Some(hall_core::lifecycle::CaseState::Approved), None, 1).unwrap();
+    let number = waiting.first().expect("a case waits at the pickup window").number.clone();
+    let mail = Delivery {
+        method: DeliveryMethod::Mail,
+        collector_name: String::new(),
+        collector_id: String::new(),
+        tracking: "SF1234567890".into(),
+    };
+    {
+        let _desk = hall_core::origin::enter("1号窗口");
+        let p = ActParams { delivery: Some(mail), ..ActParams::default() };
+        s.act(&number, Action::Deliver, &s.user("clerk1").unwrap(), &p).unwrap();
+    }
+    let screen = SessionUser { serves: Some("1号窗口".into()), ..SessionUser::rating_screen("1号窗口评价器") };
+    s.screen_rate(&number, level, &["等候时间长".to_string()], "", &screen).unwrap();
+    number
+}
+
 /// A consultation at the desk; with a call back owed when `phone` is given.
 fn consult(s: &mut Store, topic: &str, phone: Option<&str>) -> String {
     let input = ConsultInput {
@@ -268,6 +290,7 @@ fn the_period_report_carries_the_numbers_and_charts() {
     consult(&mut s, "最低生活保障申请条件", Some("13912345678"));
     consult(&mut s, "最低生活保障申请条件", None);
     demand(&mut s, DemandKind::Demand, "基础设施", "惠头村");
+    screen_rated(&mut s, 2);
     let task = |department: &str, entry: Option<&str>, terms: TaskTerms| AdmissionInput {
         department: department.into(),
         title: "开展辖区内防溺水宣传".into(),
@@ -328,6 +351,9 @@ fn the_period_report_carries_the_numbers_and_charts() {
             "满意1",
         ],
     );
+    // The week's one rating came from a counter's rating screen; none was keyed in by staff.
+    assert_has(&p, "period-records", &["评价渠道评价数平均分差评满意率", "评价器12.0010.0%", "窗口代录0—0—"]);
+    assert_has(&p, "period-records", &["不满意（评价器）", "不满意（窗口代录）"]);
     let e = hall_print::render(&s, &DocRequest::Period { from: week.1, to: week.0 }).unwrap_err();
     assert!(e.message.contains("早于"), "{}", e.message);
 }

@@ -27,12 +27,50 @@ pub struct EventRecord {
     pub note: String,
 }
 
+/// Who rated: the citizen on the counter's rating screen (评价器) or staff keying in what the
+/// citizen said (窗口代录).
+pub const CHANNEL_SCREEN: &str = "screen";
+pub const CHANNEL_STAFF: &str = "staff";
+pub const RATING_CHANNELS: [&str; 2] = [CHANNEL_SCREEN, CHANNEL_STAFF];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RatingRecord {
     pub level: u8,
     pub comment: String,
     pub rated_at: String,
     pub follow_up_closed: Option<bool>,
+    /// [`CHANNEL_SCREEN`] or [`CHANNEL_STAFF`]. Added after version 1 shipped: absent means
+    /// staff — every rating before there were rating screens — and a staff rating leaves it out,
+    /// so its body (and content hash) is byte for byte what an older hall sends and an older hub
+    /// computes. Only a screen rating carries it.
+    #[serde(default = "staff_channel", skip_serializing_if = "is_staff")]
+    pub channel: String,
+    /// The citizen's reasons for a 差评 chosen on the rating screen; left out when none (as
+    /// `channel`, so older bodies stay as they were).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
+fn staff_channel() -> String {
+    CHANNEL_STAFF.to_string()
+}
+
+fn is_staff(channel: &str) -> bool {
+    channel == CHANNEL_STAFF
+}
+
+impl RatingRecord {
+    /// A staff rating (窗口代录) with no reasons, as older halls send every rating.
+    pub fn staff(level: u8, comment: &str, rated_at: &str, follow_up_closed: Option<bool>) -> RatingRecord {
+        RatingRecord {
+            level,
+            comment: comment.into(),
+            rated_at: rated_at.into(),
+            follow_up_closed,
+            channel: staff_channel(),
+            reasons: Vec::new(),
+        }
+    }
 }
 
 /// What the county needs of a completed case, and no more: the applicant's ID number travels
@@ -268,9 +306,25 @@ mod tests {
         let mut b = body();
         assert_eq!(a.content_hash(), b.content_hash());
         assert_eq!(a.content_hash().len(), 64);
-        b.rating =
-            Some(RatingRecord { level: 5, comment: String::new(), rated_at: "x".into(), follow_up_closed: None });
+        b.rating = Some(RatingRecord::staff(5, "", "x", None));
         assert_ne!(a.content_hash(), b.content_hash());
+        let mut c = b.clone();
+        c.rating.as_mut().unwrap().channel = CHANNEL_SCREEN.into();
+        assert_ne!(b.content_hash(), c.content_hash());
+    }
+
+    /// A body from a hall before rating screens (no `channel`) reads as a staff rating and
+    /// hashes as it did; a staff rating is sent as before; a screen rating carries its channel.
+    #[test]
+    fn the_rating_channel_is_optional_both_ways() {
+        let old = r#"{"level":4,"comment":"","rated_at":"2026-11-25 10:00:00","follow_up_closed":null}"#;
+        let r: RatingRecord = serde_json::from_str(old).unwrap();
+        assert_eq!((r.channel.as_str(), r.reasons.len()), (CHANNEL_STAFF, 0));
+        assert_eq!(serde_json::to_string(&r).unwrap(), old);
+        let screen = RatingRecord { channel: CHANNEL_SCREEN.into(), reasons: vec!["态度不好".into()], ..r };
+        let json = serde_json::to_string(&screen).unwrap();
+        assert!(json.contains(r#""channel":"screen""#) && json.contains(r#""reasons":["态度不好"]"#), "{json}");
+        assert_eq!(serde_json::from_str::<RatingRecord>(&json).unwrap(), screen);
     }
 
     /// A hall or hub from before demands travelled reads the new messages, and the new ones

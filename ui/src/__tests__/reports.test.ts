@@ -19,7 +19,16 @@ function figures(p: Partial<Figures> = {}): Figures {
     on_time_rate: 0.92,
     item_days: [],
     county: [],
-    ratings: { count: 10, levels: [1, 0, 1, 3, 5], average: 4.1, satisfied_rate: 0.8 },
+    ratings: {
+      count: 10,
+      levels: [1, 0, 1, 3, 5],
+      average: 4.1,
+      satisfied_rate: 0.8,
+      by_channel: [
+        { channel: 'screen', count: 3, levels: [1, 0, 0, 1, 1], average: 3.33, satisfied_rate: 2 / 3 },
+        { channel: 'staff', count: 7, levels: [0, 0, 1, 2, 4], average: 4.43, satisfied_rate: 6 / 7 },
+      ],
+    },
     follow_ups: [],
     consultations: {
       logged: 0,
@@ -46,6 +55,7 @@ describe('figure cards', () => {
     expect(by('on-time').value).toBe('92.0%')
     expect(by('on-time').note).toBe('按时 23 / 应办结 25')
     expect(by('ratings').note).toContain('满意率 80.0%')
+    expect(by('ratings').note).toContain('评价器 3 · 窗口代录 7')
   })
 
   it('shows — for the on-time rate when nothing was due', () => {
@@ -101,7 +111,7 @@ describe('chart options', () => {
   })
 
   it('labels rating levels from the vocabulary', () => {
-    const opt = ratingOption({ count: 3, levels: [0, 0, 1, 1, 1], average: 4, satisfied_rate: 2 / 3 }, [
+    const opt = ratingOption({ count: 3, levels: [0, 0, 1, 1, 1], average: 4, satisfied_rate: 2 / 3, by_channel: [] }, [
       '非常不满意',
       '不满意',
       '基本满意',

@@ -31,6 +31,14 @@ supplement_urgency: Urgency,
  */
 delivery: string | null, rating: Rating | null, 
 /**
+ * The citizen's visit has ended (出件, 即办, 不予受理) and there is no rating yet.
+ */
+rating_open: boolean, 
+/**
+ * The user who asked may key in the citizen's rating now (窗口代录).
+ */
+can_rate: boolean, 
+/**
  * Open 差评 follow-up, if any.
  */
 follow_up_open: boolean, 

@@ -14,4 +14,13 @@ password_notice: string,
 /**
  * The window was locked for being idle: only the password (a fresh login) opens it.
  */
-locked: boolean, };
+locked: boolean, 
+/**
+ * A counter's rating screen (评价器), not a person: it may only ask for the case to rate
+ * and submit the citizen's rating, and only it may (`api::screen_gate`).
+ */
+screen: boolean, 
+/**
+ * The desk (its name as paired) whose cases a rating screen offers; none for people.
+ */
+serves: string | null, };

@@ -9,6 +9,7 @@ import type { IntakeOutcome } from "./IntakeOutcome";
 import type { IssueUrgencyWord } from "./IssueUrgencyWord";
 import type { Limits } from "./Limits";
 import type { ListTab } from "./ListTab";
+import type { RatingChannel } from "./RatingChannel";
 import type { Role } from "./Role";
 import type { RuleView } from "./RuleView";
 import type { StateWord } from "./StateWord";
@@ -50,7 +51,15 @@ urgencies: Array<Word<Urgency>>, papers: Array<Word<CasePaper>>, step_papers: Ar
 /**
  * Index 0 is level 1 (非常不满意) … index 4 is level 5 (非常满意).
  */
-rating_labels: Array<string>, demand_categories: Array<string>, issue_kinds: Array<string>, issue_results: Array<string>, satisfaction: Array<string>, admission_rules: Array<RuleView>, 
+rating_labels: Array<string>, 
+/**
+ * How a rating came in: 评价器 (the citizen on the counter's screen) or 窗口代录.
+ */
+rating_channels: Array<Word<RatingChannel>>, 
+/**
+ * The rating screen's choices of why a citizen is not satisfied (one at least for a 差评).
+ */
+rating_reasons: Array<string>, demand_categories: Array<string>, issue_kinds: Array<string>, issue_results: Array<string>, satisfaction: Array<string>, admission_rules: Array<RuleView>, 
 /**
  * The township's choices for a 补正 past its deadline (乡镇设置).
  */

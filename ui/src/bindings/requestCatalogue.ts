@@ -75,6 +75,8 @@ export type ReplyTypeOf = {
   host_devices: "devices";
   host_revoke: "devices";
   pair_device: "paired";
+  rating_prompt: "rating_prompt";
+  screen_rate: "rating";
 };
 
 /** The same, for the check at run time that a reply is one its request may give. */
@@ -151,4 +153,6 @@ export const REPLY_TYPES: { readonly [K in Request["type"]]: readonly ReplyTypeO
   host_devices: ["devices"],
   host_revoke: ["devices"],
   pair_device: ["paired"],
+  rating_prompt: ["rating_prompt"],
+  screen_rate: ["rating"],
 };

@@ -935,6 +935,26 @@ export const VOCABULARY: Vocabulary = {
     "满意",
     "非常满意"
   ],
+  "rating_channels": [
+    {
+      "value": "screen",
+      "label": "评价器",
+      "tag": "success"
+    },
+    {
+      "value": "staff",
+      "label": "窗口代录",
+      "tag": "info"
+    }
+  ],
+  "rating_reasons": [
+    "等候时间长",
+    "态度不好",
+    "一次性告知不清",
+    "多次跑腿",
+    "办理超时",
+    "其他"
+  ],
   "demand_categories": [
     "基础设施",
     "公共服务",

@@ -59,12 +59,7 @@ pub fn body(township: &str, serial: u32, closed_on: &str, due_date: &str, rating
             event("approve", Some("accepted"), "approved"),
             event("deliver", Some("approved"), "delivered"),
         ],
-        rating: rating.map(|level| RatingRecord {
-            level,
-            comment: String::new(),
-            rated_at: format!("{closed_on} 16:05:00"),
-            follow_up_closed: None,
-        }),
+        rating: rating.map(|level| RatingRecord::staff(level, "", &format!("{closed_on} 16:05:00"), None)),
         ..CaseBody::example(&format!("{township}-{}-{serial:04}", closed_on.replace('-', "")))
     }
 }

@@ -32,6 +32,9 @@ pub struct RequestSpec {
     pub before_password_change: bool,
     /// May change the store (see the module's comment).
     pub writes: bool,
+    /// A counter's rating screen may make it (its own two requests, and the words of its idle
+    /// screen); a screen's session is refused everything else.
+    pub screen: bool,
 }
 
 /// Every request's row, in the order of `Request`'s variants.
@@ -61,7 +64,15 @@ const OFFICER_SUPERVISOR: &[Role] = &[Role::Officer, Role::Supervisor];
 
 /// A row that leaves the store as it is, neither while locked nor before a password change.
 const fn reads(reply: &'static [&'static str], access: Access) -> RequestSpec {
-    RequestSpec { name: "", reply, access, while_locked: false, before_password_change: false, writes: false }
+    RequestSpec {
+        name: "",
+        reply,
+        access,
+        while_locked: false,
+        before_password_change: false,
+        writes: false,
+        screen: false,
+    }
 }
 
 /// A row that may change the store.
@@ -77,6 +88,10 @@ impl RequestSpec {
     const fn before_password_change(self) -> RequestSpec {
         RequestSpec { before_password_change: true, ..self }
     }
+
+    const fn screen(self) -> RequestSpec {
+        RequestSpec { screen: true, ..self }
+    }
 }
 
 impl RequestKind {
@@ -87,7 +102,7 @@ impl RequestKind {
         let row = match self {
             // The login screen, the lock screen and the change-password screen: the township's
             // name, the session, the lifecycle words and the settings (for the idle lock's time).
-            K::HallInfo => reads(&["hall_info"], Anyone).while_locked().before_password_change(),
+            K::HallInfo => reads(&["hall_info"], Anyone).while_locked().before_password_change().screen(),
             // Unlocking is logging in again. A session that must change its password changes
             // it (or logs out) rather than logging in over itself.
             K::Login => writes(&["session"], Anyone).while_locked(),
@@ -126,7 +141,7 @@ impl RequestKind {
             // Every reveal is logged (who saw whose ID number). The officer only for a case
             // they work on (the store checks which).
             K::RevealId => writes(&["id_number"], Roles(OFFICER_SUPERVISOR)),
-            K::Vocabulary => reads(&["vocabulary"], LoggedIn),
+            K::Vocabulary => reads(&["vocabulary"], LoggedIn).screen(),
             K::Lock => reads(&["session"], LoggedIn).while_locked(),
             K::ChangePassword => writes(&["session"], LoggedIn).before_password_change(),
             K::Users => reads(&["users"], Roles(ADMIN)),
@@ -167,6 +182,9 @@ impl RequestKind {
             K::HostDevices => reads(&["devices"], Roles(ADMIN)),
             K::HostRevoke => writes(&["devices"], Roles(ADMIN)),
             K::PairDevice => writes(&["paired"], Anyone),
+            // The counter's rating screen (评价器): the case to show, the citizen's rating.
+            K::RatingPrompt => reads(&["rating_prompt"], Access::Screen).screen(),
+            K::ScreenRate => writes(&["rating"], Access::Screen).screen(),
         };
         RequestSpec { name: self.into(), ..row }
     }

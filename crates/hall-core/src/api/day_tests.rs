@@ -145,10 +145,25 @@ fn a_day_at_the_hall_asks_every_request_and_each_is_answered_as_the_catalogue_sa
         Request::Act {
             number: complete.clone(),
             action: Action::Deliver,
-            params: Box::new(serde_json::from_value(delivery).unwrap()),
+            params: Box::new(serde_json::from_value(delivery.clone()).unwrap()),
         },
     );
     day.ask(&clerk, Request::Rate { number: complete.clone(), level: 2, comment: "等了很久".into() });
+
+    // Another is handed out at the desk 1号窗口: its counter's rating screen shows it and the
+    // citizen rates it there.
+    let screened = number(&day.ask(&clerk, intake(&all, "accept")));
+    for action in [Action::Claim, Action::Approve] {
+        day.ask(&officer, Request::Act { number: screened.clone(), action, params: Box::default() });
+    }
+    {
+        let _at = crate::origin::enter("1号窗口");
+        let params = Box::new(serde_json::from_value(delivery).unwrap());
+        day.ask(&clerk, Request::Act { number: screened.clone(), action: Action::Deliver, params });
+    }
+    let screen = Some(SessionUser { serves: Some("1号窗口".into()), ..SessionUser::rating_screen("1号评价器") });
+    day.ask(&screen, Request::RatingPrompt);
+    day.ask(&screen, Request::ScreenRate { number: screened, level: 5, reasons: Vec::new(), comment: String::new() });
 
     // The director: figures, the follow-up the bad rating opened, an ID looked at.
     for req in [Request::Dashboard, Request::Figures { from: today, to: today }, Request::FollowUps { open_only: true }]

@@ -43,7 +43,7 @@ use crate::store::{
     AuditReport, BackupFacts, BackupInfo, Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating,
     SyncStatus, UserInfo, UserUpdate,
 };
-use crate::store::{Device, DeviceKind, PairedDevice, PairingCode};
+use crate::store::{Device, DeviceKind, PairedDevice, PairingCode, RatingPromptView};
 pub use crate::vocabulary::{RuleView, Vocabulary};
 
 /// Passwords are `Zeroizing`: wiped from memory when the request is dropped (and left out of
@@ -285,6 +285,19 @@ pub enum Request {
         kind: DeviceKind,
         serves: Option<String>,
     },
+    /// A counter's rating screen (评价器) asks which case to show: the newest whose visit ended
+    /// at the desk it serves within the last 60 s and that is not rated yet (none: idle).
+    RatingPrompt,
+    /// The citizen's rating on the screen (channel 评价器) of the case it was offered; 1–2
+    /// needs at least one of the vocabulary's `rating_reasons`.
+    ScreenRate {
+        number: String,
+        level: u8,
+        #[serde(default)]
+        reasons: Vec<String>,
+        #[serde(default)]
+        comment: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -356,6 +369,7 @@ pub enum Reply {
     PairingCode(PairingCode),
     Devices(Vec<Device>),
     Paired(PairedDevice),
+    RatingPrompt(Option<RatingPromptView>),
 }
 
 /// Whether a request may change the store (the catalogue's `writes`): the hall host runs these
@@ -375,6 +389,8 @@ pub enum Access {
     /// Users of these roles (hallctl's operator also where the administrator is named). The
     /// order is the refusal's: "此操作只能由系统管理员或中心主任执行".
     Roles(&'static [Role]),
+    /// A counter's rating screen, and nobody else.
+    Screen,
 }
 
 impl Access {
@@ -386,6 +402,10 @@ impl Access {
             Access::Anyone => Ok(()),
             Access::LoggedIn => signed_in().map(|_| ()),
             Access::Roles(roles) => role_check(signed_in()?, roles),
+            Access::Screen => match signed_in()? {
+                u if u.screen => Ok(()),
+                _ => Err(HallError::forbidden("此操作只能由已配对的评价器执行，工作人员请在办件页面代录评价")),
+            },
         }
     }
 }
@@ -407,6 +427,9 @@ fn role_check(user: &SessionUser, roles: &[Role]) -> Result<()> {
 /// password need not be changed first, in one of `roles`.
 pub fn authorize<'a>(session: &'a Option<SessionUser>, roles: &[Role]) -> Result<&'a SessionUser> {
     let user = require(session)?;
+    if user.screen {
+        return Err(HallError::forbidden("评价器不能打印文书"));
+    }
     role_check(user, roles)?;
     if user.locked {
         return Err(HallError::forbidden("屏幕已锁定，请输入密码解锁"));
@@ -426,6 +449,11 @@ fn password_gate(user: &SessionUser) -> Result<()> {
 /// The gate, as the request's catalogue row says: who may call it, then whether it may run
 /// while the screen is locked, then whether before a forced password change.
 fn admit(spec: &RequestSpec, user: Option<&SessionUser>) -> Result<()> {
+    // A rating screen's session does its own two requests and reads the hall's name and words
+    // for its idle screen (the catalogue's `screen` column); nothing else, whatever its role.
+    if user.is_some_and(|u| u.screen) && !spec.screen {
+        return Err(HallError::forbidden("评价器只能显示待评价的办件并提交群众的评价，不能办理其他业务"));
+    }
     spec.access.check(user)?;
     if let Some(u) = user {
         if u.locked && !spec.while_locked {
@@ -449,7 +477,8 @@ pub fn dispatch(store: &mut Store, session: &mut Option<SessionUser>, req: Reque
     // answered and logged to the file only.
     if let (Err(e), Some(user)) = (&r, session.as_ref()) {
         if e.code == ErrorCode::Forbidden && !user.locked && !user.must_change_password {
-            let note = format!("拒绝 {}（{}）执行 {name}：{}", user.name, user.role.label(), e.message);
+            let role = if user.screen { "评价器" } else { user.role.label() };
+            let note = format!("拒绝 {}（{role}）执行 {name}：{}", user.name, e.message);
             if let Err(failed) = store.note_hall_event(&user.username, "denied", &note) {
                 log::warn!("denied request not recorded: {}", failed.message);
             }

@@ -178,6 +178,10 @@ pub(super) fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Req
         Request::PairDevice { code, name, kind, serves } => {
             Reply::Paired(store.pair_device(&code, &name, kind, serves.as_deref())?)
         }
+        Request::RatingPrompt => Reply::RatingPrompt(store.rating_prompt(require(session)?)?),
+        Request::ScreenRate { number, level, reasons, comment } => {
+            Reply::Rating(store.screen_rate(&number, level, &reasons, &comment, require(session)?)?)
+        }
     })
 }
 

@@ -44,6 +44,9 @@ pub enum Caller {
     MustChangePassword,
     /// hallctl's operator session at the hall's computer (no password: local drivers only).
     Operator,
+    /// A counter's rating screen (a paired device's session, no password: the host makes it;
+    /// local drivers use `SessionUser::rating_screen`).
+    Screen,
 }
 
 /// How a driver opens a caller's session.
@@ -77,6 +80,7 @@ impl Caller {
             Caller::Locked => "locked",
             Caller::MustChangePassword => "must_change_password",
             Caller::Operator => "operator",
+            Caller::Screen => "screen",
         }
     }
 
@@ -85,7 +89,7 @@ impl Caller {
     pub fn login(self) -> Option<Login> {
         let login = |username, password| Some(Login { username, password, then_lock: false });
         match self {
-            Caller::Nobody | Caller::Operator => None,
+            Caller::Nobody | Caller::Operator | Caller::Screen => None,
             Caller::Clerk => login("clerk1", "Demo@clerk1"),
             Caller::Officer => login("officer.shsw", "Demo@officer"),
             Caller::Supervisor => login("director", "Demo@director"),
@@ -98,7 +102,7 @@ impl Caller {
     /// The session's role (the operator's is the supervisor's).
     pub fn role(self) -> Option<Role> {
         match self {
-            Caller::Nobody => None,
+            Caller::Nobody | Caller::Screen => None,
             Caller::Clerk | Caller::Locked | Caller::MustChangePassword => Some(Role::Clerk),
             Caller::Officer => Some(Role::Officer),
             Caller::Supervisor | Caller::Operator => Some(Role::Supervisor),
@@ -111,7 +115,11 @@ impl Caller {
 /// forbidden, false when it must be. Written out from the rows' meaning, apart from the gate's
 /// code, so that the matrix checks the one against the other.
 pub fn expected(spec: &RequestSpec, caller: Caller) -> bool {
+    if caller == Caller::Screen {
+        return spec.screen;
+    }
     let may_call = match (spec.access, caller.role()) {
+        (Access::Screen, _) => false,
         (Access::Anyone, _) => true,
         (_, None) => false,
         (Access::LoggedIn, Some(_)) => true,
@@ -248,6 +256,13 @@ pub fn role_matrix_samples(s: &Store) -> Result<Vec<Request>> {
         Request::HostRevoke { device: "没有的设备".into() },
         Request::PairDevice {
             code: "AAAA-AAAA".into(), name: "1号窗口".into(), kind: DeviceKind::Desk, serves: None
+        },
+        Request::RatingPrompt,
+        Request::ScreenRate {
+            number: "231221104-20200101-9999".into(),
+            level: 5,
+            reasons: Vec::new(),
+            comment: String::new(),
         },
     ])
 }

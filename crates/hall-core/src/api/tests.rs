@@ -71,6 +71,9 @@ fn session_of(s: &mut Store, caller: Caller) -> Option<SessionUser> {
     if caller == Caller::Operator {
         return Some(SessionUser::operator());
     }
+    if caller == Caller::Screen {
+        return Some(SessionUser { serves: Some("1号窗口".into()), ..SessionUser::rating_screen("1号评价器") });
+    }
     let login = caller.login()?;
     let mut session = None;
     dispatch(s, &mut session, Request::Login { username: login.username.into(), password: pw(login.password) })
@@ -91,7 +94,7 @@ fn every_request_for_every_caller_is_answered_as_the_catalogue_says() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = testkit::sample_township(&dir.path().join("hall.db")).unwrap();
     let samples = testkit::role_matrix_samples(&s).unwrap();
-    let callers: Vec<Caller> = Caller::ALL.into_iter().chain([Caller::Operator]).collect();
+    let callers: Vec<Caller> = Caller::ALL.into_iter().chain([Caller::Operator, Caller::Screen]).collect();
     let sessions: HashMap<Caller, Option<SessionUser>> = callers.iter().map(|&c| (c, session_of(&mut s, c))).collect();
     let mut changed_by_reads = Vec::new();
     let out = testkit::run_role_matrix(&samples, &callers, |caller, req| {
@@ -108,7 +111,9 @@ fn every_request_for_every_caller_is_answered_as_the_catalogue_says() {
     assert!(changed_by_reads.is_empty(), "reads that wrote: {changed_by_reads:?}");
     let anyone = "nobody clerk officer supervisor admin locked must_change_password operator";
     for rule in [
-        format!("hall_info {anyone}"),
+        format!("hall_info {anyone} screen"),
+        "rating_prompt screen".into(),
+        "screen_rate screen".into(),
         "login nobody clerk officer supervisor admin locked operator".into(),
         "lock clerk officer supervisor admin locked operator".into(),
         "change_password clerk officer supervisor admin must_change_password operator".into(),

@@ -116,6 +116,10 @@ pub struct CaseDetail {
     /// How the result went out, e.g. “本人领取：张三（2301**********8519）”.
     pub delivery: Option<String>,
     pub rating: Option<super::Rating>,
+    /// The citizen's visit has ended (出件, 即办, 不予受理) and there is no rating yet.
+    pub rating_open: bool,
+    /// The user who asked may key in the citizen's rating now (窗口代录).
+    pub can_rate: bool,
     /// Open 差评 follow-up, if any.
     pub follow_up_open: bool,
     /// The papers the case can print now (受理回执, 一次性告知书...), each with its title.
@@ -370,6 +374,7 @@ impl Store {
         if !matches!(user.role, Role::Clerk | Role::Officer) {
             detail.suppliable.clear();
         }
+        detail.can_rate = detail.rating_open && matches!(user.role, Role::Clerk | Role::Supervisor) && !user.screen;
         Ok(detail)
     }
 
@@ -494,6 +499,8 @@ impl Store {
             |r| r.get(0),
         )?;
         let closed = summary.state.info().closed;
+        let rating = self.rating(number)?;
+        let rating_open = rating.is_none() && self.visit_ended(case_id, summary.state)?;
         let mut detail = CaseDetail {
             suppliable: if closed { Vec::new() } else { suppliable(summary.state, &materials) },
             actions: Vec::new(),
@@ -503,7 +510,9 @@ impl Store {
             supplement_urgency: self.supplement_urgency(summary.state, supplement_due.as_deref())?,
             supplement_due,
             delivery,
-            rating: self.rating(number)?,
+            rating,
+            rating_open,
+            can_rate: false,
             follow_up_open,
             uuid,
             item_kind,
@@ -820,6 +829,9 @@ fn apply(
         "UPDATE cases SET state = ?1, updated_at = ?2, closed_at = coalesce(?3, closed_at) WHERE id = ?4",
         params![t.to.key(), fmt_ts(now), closed, case_id],
     )?;
+    if super::rater::ends_the_visit(action) {
+        super::rater::offer(tx, case_id, now)?;
+    }
     insert_event(tx, now, case_id, &user.username, action.key(), (Some(from), Some(t.to)), &note)
 }
 

@@ -21,6 +21,9 @@ mod offers_tests;
 mod outbox;
 mod papers;
 mod pickup;
+mod rater;
+#[cfg(test)]
+mod rater_tests;
 mod record_figures;
 mod records;
 #[cfg(test)]
@@ -73,11 +76,14 @@ pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
 pub use network::{Device, DeviceKind, PairedDevice, PairingCode, PAIRING_MINUTES};
 pub use outbox::{OutboxBatch, OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, SupplementAsked, DEFAULT_APPEAL_TEXT};
-pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RATING_LABELS};
+pub use pickup::{rating_label, FollowUp, FollowUpUpdate, Rating, RatingChannel, RATING_LABELS};
+pub use rater::{RatingPromptView, PROMPT_SECONDS, RATING_REASONS};
 pub use record_figures::{
     AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
 };
-pub use reports::{Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally};
+pub use reports::{
+    ChannelRatings, Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally,
+};
 pub use search::SEARCH_LIMIT;
 pub use settings::HallSettings;
 pub use steps::SPECIAL_KINDS;
@@ -95,6 +101,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/0007_passwords.sql")),
     (8, include_str!("../../migrations/0008_outbox_kinds.sql")),
     (9, include_str!("../../migrations/0009_hall_network.sql")),
+    (10, include_str!("../../migrations/0010_rating_channel.sql")),
 ];
 
 /// The calendars shipped with the product, imported when a database is created.
@@ -438,6 +445,21 @@ pub(crate) mod testing {
         let path = dir.path().join("hall.db");
         assert_eq!(raw(&path).query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), version);
         (dir, path)
+    }
+
+    /// A decided case handed out as a step taken at `desk` on the hall network.
+    pub fn delivered_at(s: &mut Store, desk: &str) -> String {
+        let number = super::workflow_tests::decided(s);
+        let clerk = s.user("clerk1").unwrap();
+        let p = super::workflow_tests::delivery(super::DeliveryMethod::InPerson, "王小二", "230102199003078519", "");
+        let _desk = crate::origin::enter(desk);
+        s.act(&number, crate::lifecycle::Action::Deliver, &clerk, &p).unwrap();
+        number
+    }
+
+    /// One number from the store (a test's `SELECT count(*) …`).
+    pub fn count(s: &Store, sql: &str) -> i64 {
+        s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     /// The file as it is, without migrating it (with its key if it has one).

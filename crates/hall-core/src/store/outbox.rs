@@ -13,7 +13,7 @@ use sync_protocol::{
 use ts_rs::TS;
 
 use super::stored::At;
-use super::{fmt_ts, Store};
+use super::{fmt_ts, RatingChannel, Store};
 use crate::error::Result;
 use crate::lifecycle::CaseState;
 use crate::privacy::mask_id;
@@ -110,17 +110,21 @@ fn body(tx: &Connection, case_id: i64) -> Result<(String, CaseBody)> {
         .collect::<rusqlite::Result<_>>()?;
     body.rating = tx
         .query_row(
-            "SELECT r.level AS level, r.comment AS comment, r.rated_at AS rated_at,
+            "SELECT r.case_id AS case_id, r.level AS level, r.comment AS comment, r.rated_at AS rated_at,
+                    r.channel AS channel, r.reasons AS reasons,
                     f.closed_at IS NOT NULL AS follow_up_closed, f.case_id IS NOT NULL AS has_follow_up
              FROM ratings r LEFT JOIN follow_ups f ON f.case_id = r.case_id WHERE r.case_id = ?1",
             [case_id],
             |r| {
+                let at = At::new(r, "ratings", "case_id")?;
                 let has_follow_up: bool = r.get("has_follow_up")?;
                 Ok(RatingRecord {
                     level: r.get("level")?,
                     comment: r.get("comment")?,
                     rated_at: r.get("rated_at")?,
                     follow_up_closed: if has_follow_up { Some(r.get("follow_up_closed")?) } else { None },
+                    channel: at.known("channel", RatingChannel::parse)?.key().to_string(),
+                    reasons: at.key("reasons", super::rater::parse_reasons)?,
                 })
             },
         )

@@ -1,4 +1,5 @@
-//! The pickup window and afterwards: 好差评 ratings (one per case) and the follow-up a 差评 opens,
+//! The pickup window and afterwards: 好差评 ratings (one per case, keyed in by staff or given by
+//! the citizen on the counter's rating screen, see `rater`) and the follow-up a 差评 opens,
 //! tracked by the supervisor to closure within a set number of working days.
 
 use rusqlite::{params, OptionalExtension};
@@ -6,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::cases::insert_event;
+use super::steps::CaseRow;
 use super::stored::At;
 use super::{fmt_ts, CaseSummary, SessionUser, Store};
 use crate::error::{HallError, Result};
@@ -18,6 +20,38 @@ pub fn rating_label(level: u8) -> &'static str {
     RATING_LABELS.get((level as usize).wrapping_sub(1)).copied().unwrap_or("")
 }
 
+/// How a rating came in (国办发〔2019〕51号: the channel is recorded and reported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RatingChannel {
+    /// 评价器: the citizen pressed it on the counter's rating screen.
+    Screen,
+    /// 窗口代录: staff keyed in what the citizen said.
+    Staff,
+}
+
+impl RatingChannel {
+    pub const ALL: [RatingChannel; 2] = [RatingChannel::Screen, RatingChannel::Staff];
+
+    /// As stored and as the sync body carries it.
+    pub fn key(self) -> &'static str {
+        match self {
+            RatingChannel::Screen => sync_protocol::CHANNEL_SCREEN,
+            RatingChannel::Staff => sync_protocol::CHANNEL_STAFF,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RatingChannel::Screen => "评价器",
+            RatingChannel::Staff => "窗口代录",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RatingChannel> {
+        RatingChannel::ALL.into_iter().find(|c| c.key() == s)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Rating {
@@ -25,7 +59,20 @@ pub struct Rating {
     pub label: String,
     pub comment: String,
     pub rated_at: String,
+    /// The staff member's name, or the rating screen's name (评价器：…).
     pub rated_by: String,
+    pub channel: RatingChannel,
+    /// The 差评 reasons the citizen chose on the screen (`rater::RATING_REASONS`); none for
+    /// staff ratings.
+    pub reasons: Vec<String>,
+}
+
+/// A rating about to be recorded, checked.
+pub(super) struct NewRating<'a> {
+    pub level: u8,
+    pub reasons: &'a [String],
+    pub comment: &'a str,
+    pub channel: RatingChannel,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -36,6 +83,9 @@ pub struct FollowUp {
     pub applicant_name: String,
     pub level: u8,
     pub comment: String,
+    /// How the 差评 came in, and the reasons the citizen chose on the screen.
+    pub channel: RatingChannel,
+    pub reasons: Vec<String>,
     pub opened_on: String,
     pub due_on: String,
     pub callback_note: String,
@@ -58,6 +108,13 @@ pub struct FollowUpUpdate {
     pub close: bool,
 }
 
+pub(super) fn check_level(level: u8) -> Result<()> {
+    if !(1..=5).contains(&level) {
+        return Err(HallError::invalid("评价等级应为 1（非常不满意）至 5（非常满意）"));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Working days within which a 差评 follow-up must be closed (setting, default 5).
     pub fn follow_up_days(&self) -> Result<u32> {
@@ -76,43 +133,79 @@ impl Store {
         self.summaries(&ids)
     }
 
-    /// Records the citizen's rating, at pickup or later; a 2 or 1 opens a follow-up.
+    /// Records the rating staff keyed in for the citizen (窗口代录), once the citizen's visit at
+    /// the desk has ended or later; a 2 or 1 opens a follow-up.
     pub fn rate(&mut self, number: &str, level: u8, comment: &str, user: &SessionUser) -> Result<Rating> {
-        if !matches!(user.role, Role::Clerk | Role::Supervisor) {
+        if !matches!(user.role, Role::Clerk | Role::Supervisor) || user.screen {
             return Err(HallError::forbidden("评价由前台受理员或中心主任登记"));
         }
-        if !(1..=5).contains(&level) {
-            return Err(HallError::invalid("评价等级应为 1（非常不满意）至 5（非常满意）"));
-        }
+        check_level(level)?;
         let comment = text("评价意见", comment, 500, false)?;
         let case = self.case_row(number)?;
-        if case.state != CaseState::Delivered {
-            return Err(HallError::invalid(format!("办件状态为“{}”，出件后才能评价", case.state.label())));
+        self.require_rateable(&case)?;
+        let rating = NewRating { level, reasons: &[], comment: &comment, channel: RatingChannel::Staff };
+        self.record_rating(&case, &rating, &user.username)
+    }
+
+    /// Whether the citizen's visit has ended, so the case may be rated: handed out (出件),
+    /// completed at the desk (即办, the case then waits as 办结 until it is handed out) or
+    /// refused at the desk (不予受理).
+    pub(crate) fn visit_ended(&self, case_id: i64, state: CaseState) -> Result<bool> {
+        Ok(match state {
+            CaseState::Delivered | CaseState::Refused => true,
+            CaseState::Approved => self.conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM events WHERE case_id = ?1 AND action = 'instant')",
+                [case_id],
+                |r| r.get(0),
+            )?,
+            _ => false,
+        })
+    }
+
+    pub(super) fn require_rateable(&self, case: &CaseRow) -> Result<()> {
+        if !self.visit_ended(case.id, case.state)? {
+            return Err(HallError::invalid(format!(
+                "办件状态为“{}”，出件、即办办结或不予受理后才能评价",
+                case.state.label()
+            )));
         }
-        let rated: bool =
-            self.conn.query_row("SELECT EXISTS(SELECT 1 FROM ratings WHERE case_id = ?1)", [case.id], |r| r.get(0))?;
-        if rated {
+        Ok(())
+    }
+
+    pub(super) fn is_rated(&self, case_id: i64) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS(SELECT 1 FROM ratings WHERE case_id = ?1)", [case_id], |r| r.get(0))?)
+    }
+
+    /// Writes a checked rating, its event and (for a 2 or 1) the follow-up in one transaction.
+    pub(super) fn record_rating(&mut self, case: &CaseRow, new: &NewRating, actor: &str) -> Result<Rating> {
+        if self.is_rated(case.id)? {
             return Err(HallError::conflict("该办件已有评价，每件只能评价一次"));
         }
+        let (level, comment) = (new.level, new.comment);
         let now = self.now();
         let due = self.calendar.add_working_days(now.date(), self.follow_up_days()?).date;
+        let reasons = serde_json::to_string(new.reasons).expect("a list of words serialises");
         let tx = self.write()?;
         tx.execute(
-            "INSERT INTO ratings(case_id, level, comment, rated_at, rated_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![case.id, level, comment, fmt_ts(now), user.username],
+            "INSERT INTO ratings(case_id, level, comment, rated_at, rated_by, channel, reasons)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![case.id, level, comment, fmt_ts(now), actor, new.channel.key(), reasons],
         )?;
-        let mut note = format!("{}（{level}）", rating_label(level));
+        let mut note = vec![format!("{}：{}（{level}）", new.channel.label(), rating_label(level))];
+        if !new.reasons.is_empty() {
+            note.push(format!("原因：{}", new.reasons.join("、")));
+        }
         if !comment.is_empty() {
-            note.push_str(&format!("：{comment}"));
+            note.push(format!("意见：{comment}"));
         }
         if level <= 2 {
             tx.execute(
                 "INSERT INTO follow_ups(case_id, opened_on, due_on) VALUES (?1, ?2, ?3)",
                 params![case.id, now.date().to_string(), due.to_string()],
             )?;
-            note.push_str(&format!("；差评，已转中心主任回访整改，期限 {due}"));
+            note.push(format!("差评，已转中心主任回访整改，期限 {due}"));
         }
-        insert_event(&tx, now, case.id, &user.username, "rate", (Some(case.state), Some(case.state)), &note)?;
+        insert_event(&tx, now, case.id, actor, "rate", (Some(case.state), Some(case.state)), &note.join("；"))?;
         super::outbox::queue(&tx, case.id, now)?;
         tx.commit()?;
         self.rating(&case.number)?.ok_or_else(|| HallError::not_found("评价未找到"))
@@ -122,12 +215,14 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT r.level AS level, r.comment AS comment, r.rated_at AS rated_at, coalesce(u.name, r.rated_by) AS rated_by
+                "SELECT r.case_id AS case_id, r.level AS level, r.comment AS comment, r.rated_at AS rated_at,
+                        coalesce(u.name, r.rated_by) AS rated_by, r.channel AS channel, r.reasons AS reasons
                  FROM ratings r
                  JOIN cases c ON c.id = r.case_id LEFT JOIN users u ON u.username = r.rated_by
                  WHERE c.number = ?1",
                 [number.trim()],
                 |r| {
+                    let at = At::new(r, "ratings", "case_id")?;
                     let level: u8 = r.get("level")?;
                     Ok(Rating {
                         level,
@@ -135,6 +230,8 @@ impl Store {
                         comment: r.get("comment")?,
                         rated_at: r.get("rated_at")?,
                         rated_by: r.get("rated_by")?,
+                        channel: at.known("channel", RatingChannel::parse)?,
+                        reasons: at.key("reasons", super::rater::parse_reasons)?,
                     })
                 },
             )
@@ -146,7 +243,8 @@ impl Store {
         let today = self.today().to_string();
         let mut st = self.conn.prepare(
             "SELECT f.case_id AS case_id, c.number AS number, c.item_name AS item_name, c.applicant_name AS applicant_name,
-                    r.level AS level, r.comment AS comment, f.opened_on AS opened_on, f.due_on AS due_on,
+                    r.level AS level, r.comment AS comment, r.channel AS channel, r.reasons AS reasons,
+                    f.opened_on AS opened_on, f.due_on AS due_on,
                     f.callback_note AS callback_note, f.fix_note AS fix_note, f.closed_at AS closed_at,
                     coalesce(u.name, f.closed_by) AS closed_by
              FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN ratings r ON r.case_id = f.case_id
@@ -156,6 +254,7 @@ impl Store {
         )?;
         let rows = st.query_map([open_only as i64], |r| {
             let at = At::new(r, "follow_ups", "case_id")?;
+            let rating = At::new(r, "ratings", "case_id")?;
             let closed_at: Option<String> = r.get("closed_at")?;
             let due_on = at.date_text("due_on")?;
             Ok(FollowUp {
@@ -164,6 +263,8 @@ impl Store {
                 applicant_name: r.get("applicant_name")?,
                 level: r.get("level")?,
                 comment: r.get("comment")?,
+                channel: rating.known("channel", RatingChannel::parse)?,
+                reasons: rating.key("reasons", super::rater::parse_reasons)?,
                 opened_on: at.date_text("opened_on")?,
                 overdue: closed_at.is_none() && due_on < today,
                 due_on,

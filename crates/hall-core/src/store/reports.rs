@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use super::record_figures::{AdmissionFigures, ConsultFigures, DemandFigures, DepartmentResponse, Period};
 use super::stored::At;
-use super::{CaseSummary, ConsultFilter, Consultation, Demand, FollowUp, Store};
+use super::{CaseSummary, ConsultFilter, Consultation, Demand, FollowUp, RatingChannel, Store};
 use crate::documents::DocRequest;
 use crate::error::Result;
 use crate::lifecycle::{CaseState, Clock, STATES};
@@ -96,6 +96,30 @@ pub struct RatingSummary {
     pub average: f64,
     /// Share rated 4 or 5, 0–1.
     pub satisfied_rate: f64,
+    /// The same by channel, every channel in `RatingChannel::ALL` order (评价器, 窗口代录):
+    /// what the citizen pressed beside what staff keyed in.
+    pub by_channel: Vec<ChannelRatings>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChannelRatings {
+    pub channel: RatingChannel,
+    pub count: u32,
+    pub levels: Vec<u32>,
+    pub average: f64,
+    pub satisfied_rate: f64,
+}
+
+/// Count, average and the share rated 4 or 5 of a level tally (index 0 is level 1).
+fn summarise(levels: &[u32]) -> (u32, f64, f64) {
+    let count: u32 = levels.iter().sum();
+    if count == 0 {
+        return (0, 0.0, 0.0);
+    }
+    let total: u32 = levels.iter().enumerate().map(|(i, n)| (i as u32 + 1) * n).sum();
+    let satisfied: u32 = levels.iter().skip(3).sum();
+    (count, total as f64 / count as f64, satisfied as f64 / count as f64)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -349,24 +373,7 @@ impl Store {
             }
         }
 
-        let mut ratings = RatingSummary { levels: vec![0; 5], ..Default::default() };
-        {
-            let mut st = c.prepare_cached(
-                "SELECT level, count(*) AS n FROM ratings WHERE rated_at >= ?1 AND rated_at < ?2 GROUP BY level",
-            )?;
-            for row in st.query_map([&lo, &hi], |r| Ok((r.get::<_, u32>("level")? as usize, r.get::<_, u32>("n")?)))? {
-                let (level, n) = row?;
-                if (1..=5).contains(&level) {
-                    ratings.levels[level - 1] = n;
-                }
-            }
-            ratings.count = ratings.levels.iter().sum();
-            if ratings.count > 0 {
-                let total: u32 = ratings.levels.iter().enumerate().map(|(i, n)| (i as u32 + 1) * n).sum();
-                ratings.average = total as f64 / ratings.count as f64;
-                ratings.satisfied_rate = (ratings.levels[3] + ratings.levels[4]) as f64 / ratings.count as f64;
-            }
-        }
+        let ratings = self.rating_summary(&lo, &hi)?;
         let follow_ups = self
             .follow_ups(false)?
             .into_iter()
@@ -404,6 +411,35 @@ impl Store {
             admission,
             coordination,
         })
+    }
+
+    /// Ratings given between the two time stamps, in all and by channel.
+    fn rating_summary(&self, lo: &str, hi: &str) -> Result<RatingSummary> {
+        let mut by: Vec<(RatingChannel, Vec<u32>)> = RatingChannel::ALL.iter().map(|c| (*c, vec![0; 5])).collect();
+        let mut st = self.conn.prepare_cached(
+            "SELECT min(case_id) AS case_id, channel, level, count(*) AS n FROM ratings
+             WHERE rated_at >= ?1 AND rated_at < ?2 GROUP BY channel, level",
+        )?;
+        let rows = st.query_map([lo, hi], |r| {
+            let at = At::new(r, "ratings", "case_id")?;
+            Ok((at.known("channel", RatingChannel::parse)?, r.get::<_, u32>("level")? as usize, r.get::<_, u32>("n")?))
+        })?;
+        for row in rows {
+            let (channel, level, n) = row?;
+            if let Some((_, levels)) = by.iter_mut().find(|(c, _)| *c == channel).filter(|_| (1..=5).contains(&level)) {
+                levels[level - 1] = n;
+            }
+        }
+        let levels: Vec<u32> = (0..5).map(|i| by.iter().map(|(_, l)| l[i]).sum()).collect();
+        let (count, average, satisfied_rate) = summarise(&levels);
+        let by_channel = by
+            .into_iter()
+            .map(|(channel, levels)| {
+                let (count, average, satisfied_rate) = summarise(&levels);
+                ChannelRatings { channel, count, levels, average, satisfied_rate }
+            })
+            .collect();
+        Ok(RatingSummary { count, levels, average, satisfied_rate, by_channel })
     }
 
     /// 再次补正 between the two time stamps, by the case's unit: a request_supplement event on a

@@ -57,6 +57,13 @@ pub struct SessionUser {
     pub password_notice: String,
     /// The window was locked for being idle: only the password (a fresh login) opens it.
     pub locked: bool,
+    /// A counter's rating screen (评价器), not a person: it may only ask for the case to rate
+    /// and submit the citizen's rating, and only it may (`api::screen_gate`).
+    #[serde(default)]
+    pub screen: bool,
+    /// The desk (its name as paired) whose cases a rating screen offers; none for people.
+    #[serde(default)]
+    pub serves: Option<String>,
 }
 
 /// Who county IT is recorded as when it runs hallctl at the hall's computer without signing in
@@ -85,6 +92,21 @@ impl SessionUser {
             must_change_password: false,
             password_notice: String::new(),
             locked: false,
+            screen: false,
+            serves: None,
+        }
+    }
+
+    /// A counter's rating screen paired as `name` (“1号窗口评价器”), recorded as
+    /// “评价器：<name>”. The hall host sets [`SessionUser::serves`]. Its role is an officer's of
+    /// no unit, the narrowest there is, though no role check is ever reached: the screen gate
+    /// in `dispatch` comes first.
+    pub fn rating_screen(name: &str) -> SessionUser {
+        let name = name.trim();
+        SessionUser {
+            role: Role::Officer,
+            screen: true,
+            ..SessionUser::system(&format!("评价器：{name}"), &format!("评价器：{name}"))
         }
     }
 
@@ -197,6 +219,8 @@ impl Store {
                     must_change_password: !notice.is_empty(),
                     password_notice: notice,
                     locked: false,
+                    screen: false,
+                    serves: None,
                 })
             })
             .unwrap_or_else(|| Err(HallError::not_found(format!("用户“{}”不存在或已停用", username.trim()))))

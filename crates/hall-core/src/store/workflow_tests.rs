@@ -61,7 +61,7 @@ pub(super) fn officer(s: &Store, number: &str) -> SessionUser {
     s.case_officer(number).unwrap().unwrap()
 }
 
-fn decided(s: &mut Store) -> String {
+pub(super) fn decided(s: &mut Store) -> String {
     let n = intake(s, CaseKind::Promised, IntakeOutcome::Accept);
     let o = officer(s, &n);
     s.act(&n, Action::Claim, &o, &ActParams::default()).unwrap();
@@ -69,7 +69,7 @@ fn decided(s: &mut Store) -> String {
     n
 }
 
-fn delivery(method: DeliveryMethod, name: &str, id: &str, tracking: &str) -> ActParams {
+pub(super) fn delivery(method: DeliveryMethod, name: &str, id: &str, tracking: &str) -> ActParams {
     ActParams {
         delivery: Some(Delivery {
             method,
@@ -121,7 +121,7 @@ fn a_bad_rating_opens_a_follow_up_the_supervisor_closes() {
     let clerk = s.user("clerk1").unwrap();
     let director = s.user("director").unwrap();
     let n = decided(&mut s);
-    assert!(s.rate(&n, 4, "", &clerk).unwrap_err().message.contains("出件后"));
+    assert!(s.rate(&n, 4, "", &clerk).unwrap_err().message.contains("出件、即办办结或不予受理后才能评价"));
     s.act(&n, Action::Deliver, &clerk, &delivery(DeliveryMethod::InPerson, NAME, ID, "")).unwrap();
     assert!(s.rate(&n, 6, "", &clerk).is_err());
     assert_eq!(s.rate(&n, 2, "等了很久", &s.user("officer.shsw").unwrap()).unwrap_err().code, ErrorCode::Forbidden);
