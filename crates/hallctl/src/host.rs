@@ -32,8 +32,24 @@ pub fn serve(db: PathBuf, listen: SocketAddr) -> Result<ExitCode, HallError> {
         let host = hall_host::start(config).await?;
         host.until_signal().await;
         println!("大厅主机已停止");
-        Ok(ExitCode::SUCCESS)
+        let _ = std::io::stdout().flush();
+        // Every request has finished and every write is committed (WAL, synchronous=FULL). Leave
+        // now, without the C library's exit handlers: run while the store's connections are
+        // still open on their worker threads, SQLCipher's crypto clean-up could crash the
+        // process on its way out (seen as SIGSEGV after a clean stop).
+        quit_now()
     })
+}
+
+#[cfg(unix)]
+fn quit_now() -> ! {
+    // SAFETY: _exit ends the process at once; nothing of ours is left to run.
+    unsafe { libc::_exit(0) }
+}
+
+#[cfg(not(unix))]
+fn quit_now() -> ! {
+    std::process::exit(0)
 }
 
 pub fn run(gate: &mut Gate, cmd: HostCmd) -> Result<(), HallError> {
