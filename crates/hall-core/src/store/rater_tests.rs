@@ -283,3 +283,31 @@ fn through_dispatch_a_screen_only_rates_and_staff_never_do_it_for_the_citizen() 
     assert!(matches!(dispatch(&mut s, &mut screen, Request::RatingPrompt).unwrap(), Reply::RatingPrompt(None)));
     assert_eq!(s.follow_ups(true).unwrap().iter().map(|f| f.number.clone()).collect::<Vec<_>>(), vec![number]);
 }
+
+/// The rating screen's page (assets/rater/index.html) makes only requests a screen's session
+/// is let through with, reads the words it shows from the vocabulary, and loads nothing from
+/// elsewhere.
+#[test]
+fn the_rating_screen_page_asks_only_for_what_a_screen_may() {
+    use crate::api::{dispatch, Request};
+    let page = include_str!("../../../../assets/rater/index.html");
+    assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("src="), "an outside URL");
+    let mut asked: Vec<&str> =
+        page.split("call({ type: \"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    asked.sort_unstable();
+    assert_eq!(asked, ["hall_info", "rating_prompt", "screen_rate", "vocabulary"]);
+    let (_d, mut s) = testing::store();
+    let mut screen = Some(screen(DESK));
+    for name in asked {
+        let mut req = serde_json::json!({"type": name});
+        if name == "screen_rate" {
+            req = serde_json::json!({"type": name, "number": "231221104-20200101-9999", "level": 5, "reasons": [], "comment": ""});
+        }
+        let req: Request = serde_json::from_value(req).unwrap();
+        let r = dispatch(&mut s, &mut screen, req);
+        assert!(!matches!(&r, Err(e) if e.code == ErrorCode::Forbidden), "{name}: {r:?}");
+    }
+    for words in ["rating_labels", "rating_reasons"] {
+        assert!(page.contains(words), "{words}");
+    }
+}
