@@ -6,6 +6,10 @@ fn main() {
         "save_document",
         "save_export",
         "sync_now",
+        "network",
+        "choose_single",
+        "pair_desk",
+        "host_switch",
     ])))
     .expect("tauri build step");
 }

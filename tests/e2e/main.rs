@@ -3,6 +3,7 @@
 //! and webkit2gtk-driver, which that script installs): `cargo test --test e2e -- --ignored`.
 
 mod duties;
+mod network;
 mod printing;
 mod security;
 mod supplement;

@@ -11,11 +11,11 @@ use hall_core::Store;
 use crate::demo_db;
 use crate::window::Window;
 
-const ID: &str = "230102199003078519";
-const NAME: &str = "王小二";
+pub(crate) const ID: &str = "230102199003078519";
+pub(crate) const NAME: &str = "王小二";
 
 /// A sample item of `kind` without 容缺 materials, and the shortest text that finds it alone.
-fn item(db: &Path, kind: CaseKind) -> (CatalogItem, String) {
+pub(crate) fn item(db: &Path, kind: CaseKind) -> (CatalogItem, String) {
     let s = Store::open(db).unwrap();
     let items = s.catalog_items(None, None).unwrap();
     let it = items
@@ -34,7 +34,7 @@ fn officer_for(db: &Path, number: &str) -> String {
 }
 
 /// Opens a case from 办件查询.
-async fn open_case(w: &Window, number: &str) {
+pub(crate) async fn open_case(w: &Window, number: &str) {
     w.click("[data-testid=nav-search]").await;
     w.type_into("input[data-testid=search-input]", number).await;
     w.click("[data-testid=search-submit]").await;
@@ -44,7 +44,7 @@ async fn open_case(w: &Window, number: &str) {
 }
 
 /// Takes an action from the case page; `fill` fills the dialog before OK.
-async fn act(w: &Window, action: &str, expect_state: &str) {
+pub(crate) async fn act(w: &Window, action: &str, expect_state: &str) {
     w.click(&format!("[data-testid=action-{action}]")).await;
     w.click("[data-testid=action-ok]").await;
     w.text_contains("[data-testid=case-state]", expect_state).await;
@@ -52,7 +52,7 @@ async fn act(w: &Window, action: &str, expect_state: &str) {
 
 /// Fills the intake form by keyboard (item, ID card read with Enter, name, phone, address, and
 /// Alt+A for "all materials received" when `all_materials`); returns the keystrokes.
-async fn fill_intake(w: &Window, key: &str, all_materials: bool) -> usize {
+pub(crate) async fn fill_intake(w: &Window, key: &str, all_materials: bool) -> usize {
     w.click("[data-testid=nav-intake]").await;
     w.el("input[data-testid=intake-item]").await;
     let mut keys = 0;
@@ -69,7 +69,7 @@ async fn fill_intake(w: &Window, key: &str, all_materials: bool) -> usize {
 }
 
 /// The result panel's case number.
-async fn result_number(w: &Window) -> String {
+pub(crate) async fn result_number(w: &Window) -> String {
     w.text_contains("[data-testid=intake-result-number]", "-").await.trim().to_string()
 }
 

@@ -78,9 +78,71 @@ export function unwrapReply<T extends RequestType>(type: T, reply: Reply): Reply
   return (reply as { data?: unknown }).data as ReplyOf<T>
 }
 
+// ---- Never doubled -----------------------------------------------------------------------------
+// Every call carries a request id, one per thing the user asked for. Rust decides whether the
+// request writes and, at a desk, sends the id with it: the host does a write once however often
+// the id comes. A write the desk could not get confirmed (the host went away) fails with
+// 未确认; the user may then 重试 — the same request with the same id, so never done twice —
+// and the screen that asked gets the answer as if nothing had happened.
+
+/** A random (v4) UUID, from the platform's cryptographic generator. */
+export function newRequestId(): string {
+  const b = new Uint8Array(16)
+  crypto.getRandomValues(b)
+  b[6] = (b[6] & 0x0f) | 0x40
+  b[8] = (b[8] & 0x3f) | 0x80
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** A write that may or may not have been done at the host (the desk lost the answer). */
+export function isUnconfirmed(e: unknown): e is HallError {
+  return isHallError(e) && e.code === 'unreachable' && e.message.startsWith('未确认')
+}
+
+/** Asks the user whether to send an unconfirmed write again (true: 重试). */
+export type RetryAsker = (e: HallError) => Promise<boolean>
+let askRetry: RetryAsker = async () => false
+
+/** The window's 重试 dialog (set once in main.ts; tests leave the default, which gives up). */
+export function setRetryAsker(ask: RetryAsker): void {
+  askRetry = ask
+}
+
+/** Sends until it is answered, or until the user gives up on an unconfirmed write. */
+export async function sendConfirmed<T>(send: () => Promise<T>, ask: RetryAsker = askRetry): Promise<T> {
+  for (;;) {
+    try {
+      return await send()
+    } catch (e) {
+      if (!isUnconfirmed(e) || !(await ask(e))) throw e
+    }
+  }
+}
+
+/**
+ * The write left 未确认 when the user chose 取消: the very same request sent again later (the
+ * clerk presses 受理 once more) takes its id again, so that it is still done only once.
+ */
+let unconfirmed: { key: string; id: string } | null = null
+
+/** The id for a request: the unconfirmed one's if it is the same request, else a new one. */
+export function requestIdFor(request: Request): string {
+  const key = JSON.stringify(request)
+  return unconfirmed?.key === key ? unconfirmed.id : newRequestId()
+}
+
 /** Sends one request to the hall and returns the data of its reply, typed by the request. */
 export async function call<R extends Request>(request: R): Promise<ReplyOf<R['type']>> {
-  const reply = await invoke<Reply>('call', { request })
+  const requestId = requestIdFor(request)
+  let reply: Reply
+  try {
+    reply = await sendConfirmed(() => invoke<Reply>('call', { request, requestId }))
+  } catch (e) {
+    if (isUnconfirmed(e)) unconfirmed = { key: JSON.stringify(request), id: requestId }
+    throw e
+  }
+  if (unconfirmed?.id === requestId) unconfirmed = null
   return unwrapReply<R['type']>(request.type, reply)
 }
 

@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import { routes } from './routes'
 import { roleAllowed } from './menu'
 import { ensureSession } from './session'
+import { ensureNetwork } from './network'
 
 // Hash history: the built app is served from Tauri's custom protocol, where only index.html exists.
 export const router = createRouter({
@@ -10,6 +11,10 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  // The first start (no database, no network.json): 单机使用 / 连接大厅主机 before anything else.
+  const net = await ensureNetwork()
+  if (net?.choosing) return to.name === 'welcome' ? true : { name: 'welcome' }
+  if (to.name === 'welcome') return { name: 'login' }
   if (to.meta.public) return true
   const user = await ensureSession()
   if (!user) {

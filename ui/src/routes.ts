@@ -202,5 +202,11 @@ export const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  {
+    path: '/welcome',
+    name: 'welcome',
+    component: () => import('./views/WelcomeView.vue'),
+    meta: { public: true, title: '首次使用' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

@@ -17,6 +17,7 @@ pub mod documents;
 pub mod duties;
 pub mod error;
 pub mod guards;
+pub mod hall_network;
 pub mod idempotent;
 pub mod intake;
 pub mod lifecycle;

@@ -11,11 +11,14 @@ use crate::coordination::IssueUrgency;
 use crate::demands::DemandState;
 use crate::documents::CasePaper;
 use crate::duties::{DutyList, DutySide};
+use crate::hall_network::NetworkMode;
 use crate::intake::IntakeOutcome;
 use crate::lifecycle::{ActionInfo, CaseState, Clock, Role, ACTIONS, STATES};
 use crate::limits::{Limits, LIMITS};
 use crate::publish::PublicList;
-use crate::store::{DeliveryMethod, RatingChannel, SyncState, TaskState, Urgency, RATING_LABELS, RATING_REASONS};
+use crate::store::{
+    DeliveryMethod, DeviceKind, RatingChannel, SyncState, TaskState, Urgency, RATING_LABELS, RATING_REASONS,
+};
 
 /// Element Plus tag colours, chosen here by what a value means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -135,6 +138,9 @@ pub struct Vocabulary {
     pub admission_rules: Vec<RuleView>,
     /// The township's choices for a 补正 past its deadline (乡镇设置).
     pub supplement_lapse_modes: Vec<crate::store::SupplementLapseOption>,
+    /// 大厅网络: how a PC takes part, and what can be paired with the host.
+    pub network_modes: Vec<Word<NetworkMode>>,
+    pub device_kinds: Vec<Word<DeviceKind>>,
 }
 
 fn words(list: &[&str]) -> Vec<String> {
@@ -290,6 +296,18 @@ pub fn vocabulary() -> Vocabulary {
             .map(|r| RuleView { rule: r.rule, admitted: r.admitted, label: r.label.into(), basis: r.basis.into() })
             .collect(),
         supplement_lapse_modes: crate::store::SupplementLapseMode::options(),
+        network_modes: [
+            (NetworkMode::Single, Tag::Info),
+            (NetworkMode::Host, Tag::Success),
+            (NetworkMode::Desk, Tag::Primary),
+        ]
+        .into_iter()
+        .map(|(m, t)| word(m, m.label(), t))
+        .collect(),
+        device_kinds: [(DeviceKind::Desk, Tag::Primary), (DeviceKind::Rater, Tag::Warning)]
+            .into_iter()
+            .map(|(k, t)| word(k, k.label(), t))
+            .collect(),
     }
 }
 

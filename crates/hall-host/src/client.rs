@@ -233,6 +233,26 @@ impl Remote {
         Ok((paired, pin))
     }
 
+    /// Whether the host answers within `wait` (a desk's heartbeat, and the pairing screen's
+    /// first look): its township, no session needed, so the host's idle lock is not touched.
+    pub async fn hello(&self, wait: Duration) -> Result<serde_json::Value, HallError> {
+        let mut b = self.http.get(format!("{}/api/hello", self.base)).timeout(wait);
+        if let Some(d) = &self.device {
+            b = b.header(DEVICE, d);
+        }
+        let r = b.send().await.map_err(|e| self.failed(e))?;
+        let status = r.status();
+        let bytes = r.bytes().await.map_err(|e| self.failed(e))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| HallError::new(ErrorCode::Internal, format!("大厅主机的答复无法读取：{e}")));
+        }
+        Err(match serde_json::from_slice::<Answer<serde_json::Value>>(&bytes) {
+            Ok(Answer::Err(e)) => e,
+            _ => unreachable(&self.base, format!("主机答复 HTTP {status}")),
+        })
+    }
+
     /// A new session at the host for this desk (signed out, as a window that just opened).
     pub async fn open_session(&self) -> Result<String, HallError> {
         let r = self.request(false, "/api/session", None).send().await.map_err(|e| self.failed(e))?;

@@ -23,7 +23,7 @@ pub use client::{Pin, Remote};
 pub use server::{start, HostConfig, RunningHost};
 
 /// The port the host listens on unless told otherwise (open it in the host PC's firewall).
-pub const DEFAULT_PORT: u16 = 7443;
+pub const DEFAULT_PORT: u16 = hall_core::hall_network::DEFAULT_PORT;
 
 /// rustls needs one process-wide crypto provider; the host and the client both call this.
 pub fn crypto() {

@@ -4,7 +4,20 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 const invoke = vi.fn()
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
 
-import { call, errorMessage, fetchDocument, GENERIC_ERROR, isHallError, printDocument, saveDocument, unwrapReply } from '../api'
+import {
+  call,
+  errorMessage,
+  fetchDocument,
+  GENERIC_ERROR,
+  isHallError,
+  isUnconfirmed,
+  newRequestId,
+  printDocument,
+  saveDocument,
+  sendConfirmed,
+  setRetryAsker,
+  unwrapReply,
+} from '../api'
 import type { CaseSummary } from '../bindings/CaseSummary'
 import { REPLY_TYPES } from '../bindings/requestCatalogue'
 
@@ -81,7 +94,37 @@ describe('call', () => {
     // The reply's type is inferred from the request's: CaseSummary[].
     const numbers: string[] = rows.map((r) => r.number)
     expect(numbers).toEqual([])
-    expect(invoke).toHaveBeenCalledWith('call', { request: { type: 'search_cases', text: '张' } })
+    expect(invoke).toHaveBeenCalledWith('call', {
+      request: { type: 'search_cases', text: '张' },
+      requestId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+    })
+  })
+
+  it('gives every call its own request id', async () => {
+    invoke.mockResolvedValue({ type: 'cases', data: [] })
+    await call({ type: 'ready_list' })
+    await call({ type: 'ready_list' })
+    const ids = invoke.mock.calls.map((c) => (c[1] as { requestId: string }).requestId)
+    expect(new Set(ids).size).toBe(2)
+  })
+
+  it('sends an unconfirmed write again with the same id when the user asks (重试), and answers as if once', async () => {
+    const unconfirmed = { code: 'unreachable', message: '未确认：大厅主机无法连接。主机恢复后请点“重试”（不会重复办理）' }
+    invoke.mockRejectedValueOnce(unconfirmed).mockResolvedValueOnce({ type: 'session', data: null })
+    const asked: string[] = []
+    setRetryAsker(async (e) => {
+      asked.push(e.message)
+      return true
+    })
+    try {
+      await call({ type: 'logout' })
+    } finally {
+      setRetryAsker(async () => false)
+    }
+    expect(asked).toHaveLength(1)
+    const ids = invoke.mock.calls.map((c) => (c[1] as { requestId: string }).requestId)
+    expect(ids).toHaveLength(2)
+    expect(ids[0]).toBe(ids[1])
   })
 
   it('types the result by the request (vue-tsc checks this test too)', async () => {
@@ -126,5 +169,56 @@ describe('documents', () => {
     invoke.mockResolvedValueOnce('已取消保存')
     expect(await saveDocument(req)).toBe('已取消保存')
     expect(invoke).toHaveBeenLastCalledWith('save_document', { request: req, path: null })
+  })
+})
+
+describe('an unconfirmed write given up on', () => {
+  it('is sent with the same id when the very same request comes again, and only until it is answered', async () => {
+    const unconfirmed = { code: 'unreachable', message: '未确认：连接中断' }
+    const req = { type: 'supply_materials' as const, number: '20310304-0001', names: ['户口簿'] }
+    invoke.mockRejectedValueOnce(unconfirmed)
+    await expect(call(req)).rejects.toBe(unconfirmed)
+    invoke.mockResolvedValueOnce({ type: 'cases', data: [] })
+    await call({ type: 'ready_list' })
+    invoke.mockResolvedValueOnce({ type: 'case', data: {} }).mockResolvedValueOnce({ type: 'case', data: {} })
+    await call(req)
+    await call(req)
+    const ids = invoke.mock.calls.map((c) => (c[1] as { requestId: string }).requestId)
+    expect(ids[2]).toBe(ids[0])
+    expect(ids[1]).not.toBe(ids[0])
+    expect(ids[3]).not.toBe(ids[0])
+  })
+})
+
+describe('sendConfirmed', () => {
+  const unconfirmed = { code: 'unreachable', message: '未确认：连接中断' }
+
+  it('tells an unconfirmed write from a plain unreachable host and from other errors', () => {
+    expect(isUnconfirmed(unconfirmed)).toBe(true)
+    expect(isUnconfirmed({ code: 'unreachable', message: '大厅主机无法连接' })).toBe(false)
+    expect(isUnconfirmed({ code: 'invalid', message: '未确认' })).toBe(false)
+  })
+
+  it('gives up with the error when the user cancels, and never asks about other errors', async () => {
+    const ask = vi.fn(async () => false)
+    await expect(sendConfirmed(() => Promise.reject(unconfirmed), ask)).rejects.toBe(unconfirmed)
+    expect(ask).toHaveBeenCalledTimes(1)
+    const other = { code: 'invalid', message: '请填写申请人姓名' }
+    await expect(sendConfirmed(() => Promise.reject(other), ask)).rejects.toBe(other)
+    expect(ask).toHaveBeenCalledTimes(1)
+  })
+
+  it('asks again as long as the write stays unconfirmed', async () => {
+    let n = 0
+    const send = () => (++n < 3 ? Promise.reject(unconfirmed) : Promise.resolve('ok'))
+    const ask = vi.fn(async () => true)
+    await expect(sendConfirmed(send, ask)).resolves.toBe('ok')
+    expect(ask).toHaveBeenCalledTimes(2)
+  })
+
+  it('makes distinct version-4 request ids', () => {
+    const a = newRequestId()
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(newRequestId()).not.toBe(a)
   })
 })

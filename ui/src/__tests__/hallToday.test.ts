@@ -16,7 +16,7 @@ describe('hallToday', () => {
     const hall = { township_code: '231221102', township_name: '卫星镇', today: '2031-03-04' }
     invoke.mockResolvedValue({ type: 'hall_info', data: hall })
     expect(await hallToday()).toBe('2031-03-04')
-    expect(invoke).toHaveBeenCalledWith('call', { request: { type: 'hall_info' } })
+    expect(invoke).toHaveBeenCalledWith('call', { request: { type: 'hall_info' }, requestId: expect.any(String) })
     expect(hallDate.value).toBe('2031-03-04')
   })
 

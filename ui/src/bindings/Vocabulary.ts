@@ -4,11 +4,13 @@ import type { CaseKind } from "./CaseKind";
 import type { CasePaper } from "./CasePaper";
 import type { DeliveryMethod } from "./DeliveryMethod";
 import type { DemandState } from "./DemandState";
+import type { DeviceKind } from "./DeviceKind";
 import type { DutySide } from "./DutySide";
 import type { IntakeOutcome } from "./IntakeOutcome";
 import type { IssueUrgencyWord } from "./IssueUrgencyWord";
 import type { Limits } from "./Limits";
 import type { ListTab } from "./ListTab";
+import type { NetworkMode } from "./NetworkMode";
 import type { RatingChannel } from "./RatingChannel";
 import type { Role } from "./Role";
 import type { RuleView } from "./RuleView";
@@ -63,4 +65,8 @@ rating_reasons: Array<string>, demand_categories: Array<string>, issue_kinds: Ar
 /**
  * The township's choices for a 补正 past its deadline (乡镇设置).
  */
-supplement_lapse_modes: Array<SupplementLapseOption>, };
+supplement_lapse_modes: Array<SupplementLapseOption>, 
+/**
+ * 大厅网络: how a PC takes part, and what can be paired with the host.
+ */
+network_modes: Array<Word<NetworkMode>>, device_kinds: Array<Word<DeviceKind>>, };

@@ -1033,5 +1033,34 @@ export const VOCABULARY: Vocabulary = {
       "mode": "auto",
       "label": "逾期自动视为撤回"
     }
+  ],
+  "network_modes": [
+    {
+      "value": "single",
+      "label": "单机使用",
+      "tag": "info"
+    },
+    {
+      "value": "host",
+      "label": "大厅主机",
+      "tag": "success"
+    },
+    {
+      "value": "desk",
+      "label": "大厅工作站",
+      "tag": "primary"
+    }
+  ],
+  "device_kinds": [
+    {
+      "value": "desk",
+      "label": "工作站",
+      "tag": "primary"
+    },
+    {
+      "value": "rater",
+      "label": "评价器",
+      "tag": "warning"
+    }
   ]
 };
