@@ -5,6 +5,7 @@
 mod duties;
 mod network;
 mod printing;
+mod rater;
 mod security;
 mod supplement;
 mod window;
