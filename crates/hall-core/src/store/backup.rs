@@ -51,41 +51,47 @@ fn info(path: &Path) -> Result<BackupInfo> {
 }
 
 /// Opens a backup read-only with this hall's key (`key_of`: the hall's database) and checks it
-/// is one of ours and whole.
+/// is whole and of a schema this program knows. The township may be empty (the copy of a hall
+/// not set up yet, kept before a restore): [`Store::check_backup`] asks for it.
 fn read_facts(path: &Path, key_of: &Path) -> Result<BackupFacts> {
-    let bad = |why: String| HallError::invalid(format!("{} 不能用于恢复：{why}", path.display()));
+    facts_of(path, key_of).map_err(|why| HallError::invalid(format!("{} 不能用于恢复：{why}", path.display())))
+}
+
+/// [`read_facts`], the reason for a refusal said without the file's name (a check of a copy
+/// being made names what was copied, not the temporary file).
+fn facts_of(path: &Path, key_of: &Path) -> std::result::Result<BackupFacts, String> {
     if !path.is_file() {
-        return Err(bad("文件不存在".into()));
+        return Err("文件不存在".into());
     }
-    let conn = super::cipher::open_keyed(path, key_of, true).map_err(|e| bad(format!("无法打开（{}）", e.message)))?;
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|_| bad("不是本机的一窗通数据库备份（用本机密钥无法读取），或文件已损坏".into()))?;
-    if check != "ok" {
-        return Err(bad(format!("文件已损坏（{check}）")));
+    let conn = super::cipher::open_sealed(path, key_of).map_err(|e| format!("无法打开（{}）", e.message))?;
+    let unreadable = |_| "不是本机的一窗通数据库备份（用本机密钥无法读取），或文件已损坏".to_string();
+    // The first few findings are enough to say it is damaged and where.
+    let mut st = conn.prepare("PRAGMA integrity_check(4)").map_err(unreadable)?;
+    let found: Vec<String> =
+        st.query_map([], |r| r.get(0)).and_then(|rows| rows.collect::<rusqlite::Result<_>>()).map_err(unreadable)?;
+    if found != ["ok"] {
+        let found: Vec<&str> = found.iter().map(String::as_str).filter(|l| !l.starts_with("***")).collect();
+        return Err(format!("文件已损坏（{}）", found.join("；")));
     }
-    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let read = |e: rusqlite::Error| HallError::from(e).message;
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(read)?;
     let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if schema == 0 || schema > latest {
-        return Err(bad(format!("数据库结构版本 {schema} 不是本程序能恢复的（1 至 {latest}）")));
+        return Err(format!("数据库结构版本 {schema} 不是本程序能恢复的（1 至 {latest}）"));
     }
-    let get = |k: &str| -> Result<String> {
+    let get = |k: &str| -> std::result::Result<String, String> {
         Ok(conn
             .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| r.get(0))
             .optional()
-            .map_err(|_| bad("不是一窗通的数据库文件".into()))?
+            .map_err(|_| "不是一窗通的数据库文件".to_string())?
             .unwrap_or_default())
     };
-    let facts = BackupFacts {
+    Ok(BackupFacts {
         township_code: get("township_code")?,
         township_name: get("township_name")?,
-        cases: conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).map_err(|_| bad("缺少办件表".into()))?,
+        cases: conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).map_err(|_| "缺少办件表".to_string())?,
         schema,
-    };
-    if facts.township_code.is_empty() {
-        return Err(bad("库中没有乡镇设置，不是一窗通的数据库".into()));
-    }
-    Ok(facts)
+    })
 }
 
 impl Store {
@@ -105,10 +111,20 @@ impl Store {
         let copied = (|| -> Result<()> {
             let mut dst = super::cipher::open_keyed(tmp.path(), self.path(), false)?;
             Backup::new(&self.conn, &mut dst)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            // A backup is a single file: in rollback-journal mode it is read later (checked,
+            // restored from) without a `-shm` / `-wal` appearing beside it.
+            dst.pragma_update(None, "journal_mode", "DELETE")?;
             Ok(())
         })();
         copied.map_err(|e| storage(format!("备份未完成：{}", e.message)))?;
-        read_facts(tmp.path(), self.path())?;
+        // The copy is checked whole (integrity_check over every page): this is where a hall
+        // finds out that its database is damaged, once a day, instead of at every start.
+        facts_of(tmp.path(), self.path()).map_err(|why| {
+            storage(format!(
+                "备份未完成：复制出的数据未通过检查（{why}）。本机数据库 {} 可能已损坏，请停止使用并联系县信息中心从备份恢复",
+                self.path().display()
+            ))
+        })?;
         tmp.persist(dest).map_err(|e| storage(format!("无法保存备份到 {}：{}", dest.display(), e.error)))?;
         info(dest)
     }
@@ -156,6 +172,12 @@ impl Store {
     /// What a backup file holds, after checking it is whole and this hall's.
     pub fn check_backup(&self, path: &Path) -> Result<BackupFacts> {
         let facts = read_facts(path, self.path())?;
+        if facts.township_code.is_empty() {
+            return Err(HallError::invalid(format!(
+                "{} 不能用于恢复：库中没有乡镇设置，不是一窗通的数据库",
+                path.display()
+            )));
+        }
         let ours = self.setting("township_code")?.unwrap_or_default();
         if !ours.is_empty() && facts.township_code != ours {
             return Err(HallError::invalid(format!(
@@ -175,7 +197,7 @@ impl Store {
         let keep = self.backup_dir().join(format!("before-restore-{}.db", self.now().format("%Y%m%d-%H%M%S")));
         self.backup_to(&keep)?;
         let restored = (|| -> Result<()> {
-            let src = super::cipher::open_keyed(path, self.path(), true)?;
+            let src = super::cipher::open_sealed(path, self.path())?;
             Backup::new(&src, &mut self.conn)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
             Ok(())
         })();

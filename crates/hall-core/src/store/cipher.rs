@@ -53,8 +53,33 @@ fn key(db: &Path, create: bool) -> Result<String> {
 /// Applies the hall's key to a freshly opened connection to `db` (or to a file beside it that
 /// shares its key: a backup).
 pub(crate) fn unlock(conn: &Connection, db: &Path) -> Result<()> {
+    // SQLCipher logs a wrong key or a damaged page to stderr itself ("ERROR CORE
+    // sqlcipher_page_cipher: hmac check failed …") before the error reaches us; the hall's
+    // Chinese message says it already, so its own log stays quiet.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
     conn.pragma_update(None, "key", key(db, false)?)?;
     Ok(())
+}
+
+/// A backup opened to be read and nothing else. `immutable=1` tells SQLite the file does not
+/// change while it is open, so it takes no locks and writes no `-shm` / `-wal` beside it: a
+/// backup on a read-only or removable medium is checked without failing or littering.
+pub(crate) fn open_sealed(path: &Path, key_of: &Path) -> Result<Connection> {
+    // The path as a URI: only the characters that URIs give a meaning to are escaped.
+    let mut uri = String::from("file:");
+    for c in path.display().to_string().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(uri, flags)?;
+    unlock(&conn, key_of)?;
+    Ok(conn)
 }
 
 /// A connection to a hall database (or a backup of it) with its key applied, for tools and

@@ -294,3 +294,74 @@ fn a_refused_role_is_an_event_naming_the_request() {
     assert!(rows[1].1.contains("执行 admission_tasks"), "{}", rows[1].1);
     assert!(s.audit_verify().unwrap().intact);
 }
+
+/// Every file in `dir` whose name ends in `-shm` or `-wal`.
+fn litter(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.ends_with("-shm") || n.ends_with("-wal"))
+        .collect()
+}
+
+#[test]
+fn checking_and_restoring_a_backup_leaves_nothing_beside_it() {
+    let (dir, mut s) = demo();
+    let away = tempfile::tempdir().unwrap();
+    // A name with the characters a URI gives meaning to.
+    let file = away.path().join("b#1 ?100%.bak");
+    s.backup_to(&file).unwrap();
+    s.daily_backup().unwrap();
+    s.check_backup(&file).unwrap();
+    s.restore_from(&file, "admin").unwrap();
+    assert_eq!(litter(away.path()), Vec::<String>::new(), "beside the backup");
+    let backups = dir.path().join("backups");
+    assert_eq!(litter(&backups), Vec::<String>::new(), "in backups/");
+    let names: Vec<String> = std::fs::read_dir(&backups)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    assert!(names.iter().all(|n| n.starts_with("hall-") || n.starts_with("before-restore-")), "{names:?}");
+    // The backup is one file that reads alone: no WAL is needed to see its content.
+    assert_eq!(std::fs::read_dir(away.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_hall_not_set_up_yet_restores_a_backup_of_its_own_key() {
+    let (dir, s) = demo();
+    let file = dir.path().join("copy.db");
+    s.backup_to(&file).unwrap();
+    let cases = s.case_count().unwrap();
+    // A new PC with the hall's key file put back, and no `init`.
+    let new = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.path().join("hall.key"), new.path().join("hall.key")).unwrap();
+    let mut fresh = Store::open(new.path().join("hall.db")).unwrap();
+    let facts = fresh.restore_from(&file, "admin").unwrap();
+    assert_eq!((facts.township_code.as_str(), facts.cases), ("231221102", cases));
+    assert_eq!(fresh.case_count().unwrap(), cases);
+    assert!(fresh.audit_verify().unwrap().intact);
+}
+
+#[test]
+fn a_damaged_page_does_not_stop_the_start_and_the_daily_backup_says_so() {
+    let (dir, s) = demo();
+    let db = s.path().to_path_buf();
+    drop(s);
+    // Every page into the main file, then a page in the middle overwritten.
+    {
+        let conn = super::open_keyed(&db, &db, false).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page = 4096;
+    let middle = (bytes.len() / page / 2) * page;
+    bytes[middle + 100..middle + 200].fill(0x5a);
+    std::fs::write(&db, &bytes).unwrap();
+    let s = Store::open(&db).expect("the start reads only what it needs");
+    let e = s.daily_backup().unwrap_err();
+    assert!(e.message.contains("备份未完成") && e.message.contains("县信息中心从备份恢复"), "{}", e.message);
+    assert!(e.message.chars().count() < 400, "a message to read, not a dump: {}", e.message);
+    assert!(!e.message.contains(".hall-backup-"), "names no temporary file: {}", e.message);
+    assert!(s.backups().unwrap().is_empty(), "no damaged copy is kept as a backup");
+    assert_eq!(litter(&dir.path().join("backups")), Vec::<String>::new());
+}
