@@ -305,7 +305,16 @@ impl Store {
     /// A write transaction that takes the write lock at once, so two clerks' intakes serialise.
     /// (`&self`: the store's own methods read through it while the transaction is open.)
     pub(crate) fn write(&self) -> Result<write_tx::WriteTx<'_>> {
+        self.wal_upkeep();
         write_tx::WriteTx::begin(&self.conn)
+    }
+
+    /// Before a write that opens a transaction of its own: a WAL grown too long is cut back
+    /// here, by the writer, between transactions (checkpoint.rs says why).
+    pub(crate) fn wal_upkeep(&self) {
+        if let (Some(c), true) = (&self._checkpointer, self.conn.is_autocommit()) {
+            c.due(&self.conn);
+        }
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -27,6 +27,7 @@ impl Store {
         if !self.conn.is_autocommit() {
             return Err(HallError::new(crate::ErrorCode::Internal, "内部错误：请求事务嵌套"));
         }
+        self.wal_upkeep();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
     }
