@@ -194,7 +194,9 @@ impl Desk {
             let mut feed = Box::pin(feed);
             while let Some(notice) = feed.next().await {
                 match notice {
-                    Ok(n) => into.lock().expect("feed").push(Heard { kind: n.kind, number: n.number, at: Instant::now() }),
+                    Ok(n) => {
+                        into.lock().expect("feed").push(Heard { kind: n.kind, number: n.number, at: Instant::now() })
+                    }
                     Err(e) => return eprintln!("feed ended: {}", e.message),
                 }
             }
@@ -212,7 +214,9 @@ impl Desk {
             tokio::time::sleep_until(due.into()).await;
             done.behind = done.behind.max(Instant::now().saturating_duration_since(due));
             let (what, session, request) = match kind {
-                Kind::Intake => ("intake", &self.clerk, mix::intake(&self.hall.items, &self.hall.samples.names, &mut rng)),
+                Kind::Intake => {
+                    ("intake", &self.clerk, mix::intake(&self.hall.items, &self.hall.samples.names, &mut rng))
+                }
                 Kind::Search => {
                     let (what, text) = self.hall.samples.search(&mut rng);
                     (what, &self.clerk, Request::SearchCases { text })
