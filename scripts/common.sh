@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/yichuang/target}"
 export npm_config_cache="${npm_config_cache:-$HOME/.cache/yichuang/npm}"
 
 APT_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
-  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-noto-cjk poppler-utils
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-noto-cjk poppler-utils zbar-tools
   postgresql chromium chromium-driver)
 
 step() { printf '\n==> %s\n' "$*"; }

@@ -173,9 +173,9 @@ impl Shell {
         request: Request,
         request_id: Option<String>,
     ) -> Result<Reply, HallError> {
-        if matches!(request, Request::RestoreBackup { .. }) {
+        if hall_core::api::whole_database(&request) {
             return Err(HallError::invalid(
-                "本机正作为大厅主机为其他电脑服务，不能在此时从备份恢复：请先在“系统管理 → 大厅网络”中关闭“本机作为大厅主机”，恢复后再打开",
+                "本机正作为大厅主机为其他电脑服务，不能在此时从备份恢复或更换密钥：请先在“系统管理 → 大厅网络”中关闭“本机作为大厅主机”，完成后再打开",
             ));
         }
         let before = self.session();

@@ -9,6 +9,7 @@ mod batch;
 mod beijing;
 mod db;
 mod errors;
+mod escrow;
 mod ingest;
 mod migrate;
 mod overview;
@@ -71,6 +72,24 @@ enum Command {
     /// 节假日日历
     #[command(subcommand)]
     Calendar(PublishCmd),
+    /// 密钥托管：各乡镇的数据库密钥用县里的公钥加密后存在平台上，私钥由县信息中心离线保管
+    #[command(subcommand)]
+    Escrow(EscrowCmd),
+}
+
+#[derive(Subcommand)]
+enum EscrowCmd {
+    /// 生成县级托管密钥：私钥写入 FILE（请离线保管），公钥登记在平台上，各乡镇下次同步时用它加密上传密钥
+    Keygen {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 用私钥解开某乡镇托管的密钥，最后一行打印“恢复码：…”（供 hallctl restore --recovery-code）
+    Open {
+        township: String,
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -144,6 +163,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Some(Command::Calendar(PublishCmd::Publish { file })) => {
             println!("{}", publish::calendar(&client, &file).await?);
+            Ok(())
+        }
+        Some(Command::Escrow(EscrowCmd::Keygen { out })) => {
+            let recipient = escrow::keygen(&client, &out).await?;
+            println!("已生成县级托管密钥：私钥写入 {}（请离线保管，不要留在本服务器上），公钥已登记：", out.display());
+            println!("{recipient}");
+            Ok(())
+        }
+        Some(Command::Escrow(EscrowCmd::Open { township, identity })) => {
+            let (fingerprint, at, code) = escrow::open(&client, &township, &identity).await?;
+            println!("乡镇 {} 的托管密钥：凭证编号 {fingerprint}，{at} 收到", township.trim());
+            println!("恢复码：{code}");
             Ok(())
         }
     }

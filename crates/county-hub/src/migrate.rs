@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_duties_demands.sql")),
     (3, include_str!("../migrations/0003_rating_channel.sql")),
+    (4, include_str!("../migrations/0004_escrow.sql")),
 ];
 
 /// Only county-hub takes this lock ("ychubmig"), so it waits for nothing else.

@@ -20,7 +20,7 @@ use sync_protocol::{PushResponse, MAX_BODY_BYTES, PROTOCOL_VERSION};
 use crate::auth::Township;
 use crate::errors::ApiError;
 use crate::rate_limit::RateLimiter;
-use crate::{batch, ingest, overview, pull};
+use crate::{batch, escrow, ingest, overview, pull};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/catalog", get(pull::catalog))
         .route("/v1/duties", get(pull::duties))
         .route("/v1/calendars", get(pull::calendars))
+        .route("/v1/escrow/recipient", get(escrow::recipient))
+        .route("/v1/escrow", axum::routing::put(escrow::deposit))
         .route("/v1/overview", get(overview::json))
         .route("/overview", get(overview::page))
         .route("/healthz", get(health))

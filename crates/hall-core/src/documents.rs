@@ -145,6 +145,8 @@ pub enum DocRequest {
     DutyWall {
         list: crate::duties::DutyList,
     },
+    /// 数据恢复凭证: the hall's key on paper, for the 档案柜 (an admin's, every printing logged).
+    RecoverySheet,
 }
 
 /// The longest range a period report covers.
@@ -171,6 +173,7 @@ impl DocRequest {
             DocRequest::Period { from, to } => format!("服务统计报告（{from} 至 {to}）"),
             DocRequest::CatalogWall => "政务服务事项公示".to_string(),
             DocRequest::DutyWall { list } => format!("{}公示", list.label()),
+            DocRequest::RecoverySheet => "数据恢复凭证".to_string(),
         }
     }
 
@@ -182,6 +185,7 @@ impl DocRequest {
             DocRequest::Period { from, to } => format!("服务统计报告-{from}至{to}.pdf"),
             DocRequest::CatalogWall => "政务服务事项公示.pdf".to_string(),
             DocRequest::DutyWall { list } => format!("{}公示.pdf", list.label()),
+            DocRequest::RecoverySheet => "数据恢复凭证.pdf".to_string(),
         }
     }
 }

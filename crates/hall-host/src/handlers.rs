@@ -141,9 +141,9 @@ pub async fn call(State(hall): Shared, headers: HeaderMap, body: Bytes) -> Respo
     };
     // Only the administrator's (anyone else is refused by the gate as always).
     let admin = held.user.as_ref().is_some_and(|u| u.role == Role::Admin && !u.locked && !u.must_change_password);
-    if matches!(req, Request::RestoreBackup { .. }) && admin {
+    if hall_core::api::whole_database(&req) && admin {
         return refuse(HallError::invalid(
-            "从备份恢复会替换整个数据库，只能在大厅主机上执行：先停止主机（hallctl host serve），再用 hallctl restore",
+            "从备份恢复和更换密钥会改动整个数据库，只能在大厅主机上执行：先停止主机（hallctl host serve），再用 hallctl restore 或 hallctl key rotate",
         ));
     }
     let request_id = header_text(&headers, REQUEST_ID).map(String::from);

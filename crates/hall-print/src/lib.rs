@@ -8,6 +8,7 @@ mod decisions;
 mod fonts;
 mod layout;
 mod papers;
+mod recovery;
 mod sheets;
 mod wall;
 
@@ -30,6 +31,7 @@ pub fn render(store: &Store, req: &DocRequest) -> Result<Vec<u8>> {
         DocRequest::Period { from, to } => sheets::period(&store.letterhead()?, &store.figures(*from, *to)?),
         DocRequest::CatalogWall => wall::render(&publish::table(store, PublicList::Service)?),
         DocRequest::DutyWall { list } => wall::render(&publish::table(store, PublicList::from(*list))?),
+        DocRequest::RecoverySheet => recovery::render(&store.recovery_sheet()?, store.now()),
     })
 }
 
@@ -38,6 +40,7 @@ pub fn render(store: &Store, req: &DocRequest) -> Result<Vec<u8>> {
 fn roles(req: &DocRequest) -> &'static [Role] {
     match req {
         DocRequest::Daily { .. } | DocRequest::Period { .. } => &[Role::Supervisor],
+        DocRequest::RecoverySheet => &[Role::Admin],
         _ => &[Role::Clerk, Role::Officer, Role::Supervisor, Role::Admin],
     }
 }
@@ -113,7 +116,11 @@ pub fn print(store: &mut Store, actor: &str, req: &DocRequest) -> Result<String>
 /// Renders, writes to `path` and records the export as an event.
 pub fn save(store: &mut Store, actor: &str, req: &DocRequest, path: &Path) -> Result<()> {
     let pdf = render(store, req)?;
-    write_file(path, &pdf)?;
+    if matches!(req, DocRequest::RecoverySheet) {
+        write_private(path, &pdf)?;
+    } else {
+        write_file(path, &pdf)?;
+    }
     store.record_paper(req, actor, &format!("另存为 {}", path.display()))
 }
 
@@ -135,6 +142,15 @@ pub fn save_export(
 
 /// Writes the whole file or nothing (a temporary file renamed into place).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_whole(path, bytes, true)
+}
+
+/// [`write_file`] readable by its owner only: the recovery sheet holds the hall's key.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_whole(path, bytes, false)
+}
+
+fn write_whole(path: &Path, bytes: &[u8], shared: bool) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| {
         HallError::new(hall_core::ErrorCode::Storage, format!("无法保存到 {}：{e}", path.display()))
@@ -143,7 +159,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::io::Write::write_all(&mut tmp, bytes).map_err(fail)?;
     // A saved document is an ordinary file (the temporary one is private to its owner).
     #[cfg(unix)]
-    {
+    if shared {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
     }

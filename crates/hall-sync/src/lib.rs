@@ -3,6 +3,8 @@
 //! failed pass leaves every unacknowledged record pending for the next; the hub answers a repeat
 //! with `duplicate`, so a record is counted once however often it is sent.
 
+mod escrow;
+
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -98,6 +100,12 @@ impl Hub {
     /// included, is bounded by the client's timeout, so a hub that drips its answer byte by byte
     /// ends as a timeout like any other.
     async fn answer(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, SyncError> {
+        Ok(self.answer_of(req, false).await?.unwrap_or_default())
+    }
+
+    /// [`Hub::answer`]; with `absent_ok`, a 404 is `None` (a hub that does not have it: an
+    /// older hub, or nothing registered yet) instead of a refusal.
+    async fn answer_of(&self, req: reqwest::RequestBuilder, absent_ok: bool) -> Result<Option<Vec<u8>>, SyncError> {
         let mut resp = req
             .bearer_auth(&self.token)
             .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
@@ -113,6 +121,9 @@ impl Hub {
                 self.base,
                 status.as_u16()
             )));
+        }
+        if absent_ok && status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
         }
         let cap = if status.is_success() { MAX_ANSWER_BYTES } else { MAX_REFUSAL_BYTES };
         let too_big = || {
@@ -149,7 +160,7 @@ impl Hub {
             bytes.extend_from_slice(&chunk);
         }
         if status.is_success() {
-            return Ok(bytes);
+            return Ok(Some(bytes));
         }
         let said =
             serde_json::from_slice::<ErrorBody>(&bytes).map(|b| clip(&b.message, MAX_SAID_CHARS)).unwrap_or_default();
@@ -428,6 +439,8 @@ pub async fn sync_once(
             report.calendar_years.push(y.year);
         }
     }
+    // Last: the key, sealed to the county, once per key and county key.
+    escrow::deposit(store, hub).await?;
     report.pending = lock(store).outbox_counts()?.pending;
     Ok(report)
 }

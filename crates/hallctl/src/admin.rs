@@ -161,20 +161,3 @@ pub fn backup(gate: &mut Gate, out: PathBuf) -> Result<(), HallError> {
     }
     Ok(())
 }
-
-pub fn restore(gate: &mut Gate, file: PathBuf) -> Result<(), HallError> {
-    let facts =
-        answer!(gate.ask(Request::RestoreBackup { path: file.to_string_lossy().into_owned() })?, Reply::Restored);
-    if gate.json {
-        print_json(&facts);
-    } else {
-        println!(
-            "已从 {} 恢复：{} {}，{} 件办件；恢复前的数据另存在 backups/ 目录",
-            file.display(),
-            facts.township_code,
-            facts.township_name,
-            facts.cases
-        );
-    }
-    Ok(())
-}

@@ -95,8 +95,19 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// 从备份恢复（先校验文件：损坏的或其他乡镇的备份一律拒绝；恢复前的数据另存一份）
-    Restore { file: PathBuf },
+    /// 从备份恢复（先校验文件：损坏的、被截断的、其他乡镇的、更新版本的备份一律拒绝；恢复前的数据另存一份）。
+    /// 本机还没有大厅时（新电脑）无须先 init：给出数据恢复凭证上的恢复码即可
+    Restore {
+        file: PathBuf,
+        /// 数据恢复凭证上的恢复码（14 组，大小写不限，短横线可省）
+        #[arg(long, value_name = "CODE")]
+        recovery_code: Option<String>,
+    },
+    /// 数据恢复凭证与数据库密钥
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// 完整检查数据库的每一页（每晚随自动备份执行一次）；发现损坏即停止保存，须从备份恢复
+    Check,
     /// 每日服务台账与统计报告（PDF）
     #[command(subcommand)]
     Report(ReportCmd),
@@ -144,6 +155,21 @@ pub enum HostCmd {
     Desks,
     /// 撤销一台工作站或评价器（按名称，或 #编号），立即生效
     Revoke { desk: String },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// 打印数据恢复凭证（A4 PDF，含恢复码与二维码），每次打印都记入事件记录
+    Sheet {
+        /// 另存为 PDF 文件（不给则送默认打印机）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 另在最后一行打印“恢复码：…”，供县信息中心登记
+        #[arg(long)]
+        show: bool,
+    },
+    /// 更换数据库密钥：重新加密数据库和本机备份，旧凭证作废（须先关闭一窗通窗口和大厅主机）
+    Rotate,
 }
 
 #[derive(Subcommand)]

@@ -23,6 +23,7 @@ mod host;
 mod papers;
 mod parse;
 mod records;
+mod recovery;
 mod session;
 mod setup;
 mod sync;
@@ -37,7 +38,7 @@ use hall_core::store::NewUser;
 use hall_core::{HallError, Store};
 use serde::Serialize;
 
-use cli::{AuditCmd, CaseCmd, Cli, Command, HostCmd, ReportCmd, UserCmd};
+use cli::{AuditCmd, CaseCmd, Cli, Command, HostCmd, KeyCmd, ReportCmd, UserCmd};
 use session::{Gate, HostLink, Place};
 
 fn main() -> ExitCode {
@@ -90,6 +91,15 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
     }
     if cli.pin.is_some() {
         return Err(HallError::invalid("--pin 只在连接大厅主机（--host）时使用"));
+    }
+    // A new PC: the restore makes the hall (no `init` first, nothing written if it is refused).
+    if let Command::Restore { file, recovery_code } = &cli.command {
+        if !db.exists() {
+            if user.is_some() {
+                return Err(HallError::invalid("本机还没有大厅，恢复由本机操作员执行，不能用 --user"));
+            }
+            return recovery::restore_new(&db, file, recovery_code.as_deref(), json).map(|()| ExitCode::SUCCESS);
+        }
     }
     let mut store = Store::open(&db)?;
     // The commands that are not hall requests, and the two whose acting user may be named in
@@ -183,7 +193,10 @@ fn requested(mut gate: Gate, command: Command) -> Result<ExitCode, HallError> {
         Command::Coord(cmd) => records::run(g, records::RecordCmd::Coord(cmd))?,
         Command::Audit(AuditCmd::Verify) => return admin::audit_verify(g),
         Command::Backup { out } => admin::backup(g, out)?,
-        Command::Restore { file } => admin::restore(g, file)?,
+        Command::Restore { file, recovery_code } => recovery::restore(g, file, recovery_code)?,
+        Command::Key(KeyCmd::Sheet { out, show }) => recovery::key_sheet(g, out, show)?,
+        Command::Key(KeyCmd::Rotate) => recovery::rotate_key(g)?,
+        Command::Check => return recovery::check(g),
         Command::Sync { once, hub, token } => {
             // Any signed-in role may sync, as in the window (系统管理 → 县级平台 → 立即同步).
             authorize(&gate.session, &Role::ALL)?;

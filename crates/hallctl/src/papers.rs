@@ -22,6 +22,7 @@ pub fn emit(gate: &mut Gate, req: DocRequest, out: Option<PathBuf>) -> Result<()
     match out {
         Some(path) => {
             match made_at_host {
+                Some(pdf) if matches!(req, DocRequest::RecoverySheet) => hall_print::write_private(&path, &pdf)?,
                 Some(pdf) => hall_print::write_file(&path, &pdf)?,
                 None => hall_print::save(gate.store("打印")?, &actor, &req, &path)?,
             }

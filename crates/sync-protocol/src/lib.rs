@@ -239,6 +239,22 @@ pub struct DemandAck {
     pub status: AckStatus,
 }
 
+/// `GET /v1/escrow/recipient`: the county's public key (an age X25519 recipient, `age1…`) that
+/// a hall seals its database key to. 404 while the county has registered none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscrowRecipient {
+    pub recipient: String,
+}
+
+/// `PUT /v1/escrow`: the hall's recovery code sealed to [`EscrowRecipient`] (ASCII-armored
+/// age), named by its 凭证编号. Sent again, the same key is stored once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscrowDeposit {
+    pub fingerprint: String,
+    pub recipient: String,
+    pub sealed: String,
+}
+
 /// The answer to a push: one acknowledgment per case and one per demand, each in the order sent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PushResponse {

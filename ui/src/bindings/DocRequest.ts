@@ -6,4 +6,4 @@ import type { DutyList } from "./DutyList";
  * One document to render: a case's paper, a day's service sheet, a period report or the
  * public list of the catalog.
  */
-export type DocRequest = { "type": "case", number: string, paper: CasePaper, } | { "type": "daily", date: string, } | { "type": "period", from: string, to: string, } | { "type": "catalog_wall" } | { "type": "duty_wall", list: DutyList, };
+export type DocRequest = { "type": "case", number: string, paper: CasePaper, } | { "type": "daily", date: string, } | { "type": "period", from: string, to: string, } | { "type": "catalog_wall" } | { "type": "duty_wall", list: DutyList, } | { "type": "recovery_sheet" };

@@ -51,6 +51,11 @@ export type ReplyTypeOf = {
   backups: "backups";
   make_backup: "backups";
   restore_backup: "restored";
+  data_safety: "data_safety";
+  show_recovery_code: "recovery_code_shown";
+  answer_sheet_offer: "done";
+  rotate_key: "key_rotated";
+  check_integrity: "integrity";
   sync_status: "sync_status";
   save_hub: "sync_status";
   duty_entries: "duty_entries";
@@ -129,6 +134,11 @@ export const REPLY_TYPES: { readonly [K in Request["type"]]: readonly ReplyTypeO
   backups: ["backups"],
   make_backup: ["backups"],
   restore_backup: ["restored"],
+  data_safety: ["data_safety"],
+  show_recovery_code: ["recovery_code_shown"],
+  answer_sheet_offer: ["done"],
+  rotate_key: ["key_rotated"],
+  check_integrity: ["integrity"],
   sync_status: ["sync_status"],
   save_hub: ["sync_status"],
   duty_entries: ["duty_entries"],

@@ -35,6 +35,9 @@ pub struct RequestSpec {
     /// A counter's rating screen may make it (its own two requests, and the words of its idle
     /// screen); a screen's session is refused everything else.
     pub screen: bool,
+    /// A write that may still run when the full check found the database damaged and writes
+    /// are stopped: signing in and out, checking again, and restoring — the way out.
+    pub while_damaged: bool,
 }
 
 /// Every request's row, in the order of `Request`'s variants.
@@ -72,6 +75,7 @@ const fn reads(reply: &'static [&'static str], access: Access) -> RequestSpec {
         before_password_change: false,
         writes: false,
         screen: false,
+        while_damaged: false,
     }
 }
 
@@ -92,6 +96,10 @@ impl RequestSpec {
     const fn screen(self) -> RequestSpec {
         RequestSpec { screen: true, ..self }
     }
+
+    const fn while_damaged(self) -> RequestSpec {
+        RequestSpec { while_damaged: true, ..self }
+    }
 }
 
 impl RequestKind {
@@ -105,7 +113,7 @@ impl RequestKind {
             K::HallInfo => reads(&["hall_info"], Anyone).while_locked().before_password_change().screen(),
             // Unlocking is logging in again. A session that must change its password changes
             // it (or logs out) rather than logging in over itself.
-            K::Login => writes(&["session"], Anyone).while_locked(),
+            K::Login => writes(&["session"], Anyone).while_locked().while_damaged(),
             K::Logout => reads(&["session"], Anyone).while_locked().before_password_change(),
             K::Whoami => reads(&["session"], Anyone).while_locked().before_password_change(),
             K::Lifecycle => reads(&["lifecycle"], Anyone).while_locked().before_password_change(),
@@ -143,7 +151,7 @@ impl RequestKind {
             K::RevealId => writes(&["id_number"], Roles(OFFICER_SUPERVISOR)),
             K::Vocabulary => reads(&["vocabulary"], LoggedIn).screen(),
             K::Lock => reads(&["session"], LoggedIn).while_locked(),
-            K::ChangePassword => writes(&["session"], LoggedIn).before_password_change(),
+            K::ChangePassword => writes(&["session"], LoggedIn).before_password_change().while_damaged(),
             K::Users => reads(&["users"], Roles(ADMIN)),
             K::AddUser => writes(&["users"], Roles(ADMIN)),
             K::UpdateUser => writes(&["users"], Roles(ADMIN)),
@@ -155,7 +163,13 @@ impl RequestKind {
             K::Backups => reads(&["backups"], Roles(ADMIN)),
             // The backup file, and its event in the log.
             K::MakeBackup => writes(&["backups"], Roles(ADMIN)),
-            K::RestoreBackup => writes(&["restored"], Roles(ADMIN)),
+            K::RestoreBackup => writes(&["restored"], Roles(ADMIN)).while_damaged(),
+            K::DataSafety => reads(&["data_safety"], Roles(ADMIN)),
+            K::ShowRecoveryCode => writes(&["recovery_code_shown"], Roles(ADMIN)).while_damaged(),
+            K::AnswerSheetOffer => writes(&["done"], Roles(ADMIN)),
+            K::RotateKey => writes(&["key_rotated"], Roles(ADMIN)),
+            // Its outcome is recorded (and a failure stops writes).
+            K::CheckIntegrity => writes(&["integrity"], Roles(ADMIN)).while_damaged(),
             K::SyncStatus => reads(&["sync_status"], LoggedIn),
             K::SaveHub => writes(&["sync_status"], Roles(ADMIN)),
             K::DutyEntries => reads(&["duty_entries"], LoggedIn),

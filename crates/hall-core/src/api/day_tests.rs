@@ -231,6 +231,12 @@ fn a_day_at_the_hall_asks_every_request_and_each_is_answered_as_the_catalogue_sa
     day.ask(&None, pair);
     day.ask(&admin, Request::HostDevices);
     day.ask(&admin, Request::HostRevoke { device: "1号窗口".into() });
+    // 数据安全: the sheet offered once, the code shown for county IT, the full check, a new key.
+    day.ask(&admin, Request::DataSafety);
+    day.ask(&admin, Request::AnswerSheetOffer { printed: false });
+    day.ask(&admin, Request::ShowRecoveryCode);
+    day.ask(&admin, Request::CheckIntegrity);
+    day.ask(&admin, Request::RotateKey);
 
     // clerk2 must change the reset password first; the front desk locks and leaves.
     let clerk2 = day.login("clerk2", "Temp@2026x");
@@ -240,7 +246,7 @@ fn a_day_at_the_hall_asks_every_request_and_each_is_answered_as_the_catalogue_sa
     day.ask(&clerk, Request::Lock);
     day.ask(&clerk, Request::Logout);
     let path = backups[0].path.clone();
-    day.ask(&admin, Request::RestoreBackup { path });
+    day.ask(&admin, Request::RestoreBackup { path, recovery_code: None });
 
     let missing: Vec<&str> = RequestKind::iter().filter(|k| !day.answered.contains(k)).map(|k| k.spec().name).collect();
     assert!(missing.is_empty(), "not asked today: {missing:?}");

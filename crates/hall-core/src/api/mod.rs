@@ -43,6 +43,7 @@ use crate::store::{
     AuditReport, BackupFacts, BackupInfo, Dashboard, Figures, FollowUp, FollowUpUpdate, HallSettings, NewUser, Rating,
     SyncStatus, UserInfo, UserUpdate,
 };
+use crate::store::{DataSafety, IntegrityCheck, KeyRotated, RecoveryCodeShown};
 use crate::store::{Device, DeviceKind, PairedDevice, PairingCode, RatingPromptView};
 pub use crate::vocabulary::{RuleView, Vocabulary};
 
@@ -200,7 +201,25 @@ pub enum Request {
     /// kept as a backup of its own).
     RestoreBackup {
         path: String,
+        /// The 数据恢复凭证's code, for a backup this hall's own key does not open (a new PC
+        /// taking over a dead one's backup, or a backup from before a key change).
+        #[serde(default)]
+        #[ts(type = "string | null")]
+        recovery_code: Option<Zeroizing<String>>,
     },
+    /// 数据安全: the key's 凭证编号, when its sheet was printed, whether the county holds it
+    /// sealed, the last full check of the database — never the key itself.
+    DataSafety,
+    /// The recovery code itself, for county IT's records (`hallctl key sheet --show`); logged.
+    ShowRecoveryCode,
+    /// The one-time offer of a 数据恢复凭证 to a hall from before sheets: answered.
+    AnswerSheetOffer {
+        printed: bool,
+    },
+    /// Re-encrypts the hall with a new key (old sheets void); needs the database to itself.
+    RotateKey,
+    /// The full check of every page of the database (the nightly one, on demand), recorded.
+    CheckIntegrity,
     /// The county hub link: what waits to go up and how the last sync ended.
     SyncStatus,
     /// The hub's address and (when given) a new township token; the token is never read back.
@@ -353,6 +372,10 @@ pub enum Reply {
     Audit(AuditReport),
     Backups(Vec<BackupInfo>),
     Restored(BackupFacts),
+    DataSafety(DataSafety),
+    RecoveryCodeShown(RecoveryCodeShown),
+    KeyRotated(KeyRotated),
+    Integrity(IntegrityCheck),
     DutyEntries(Vec<DutyEntryView>),
     DutyVersions(Vec<DutyVersionInfo>),
     DutyImported(DutyImport),
@@ -377,6 +400,12 @@ pub enum Reply {
 /// (`crate::idempotent`).
 pub fn writes(req: &Request) -> bool {
     req.spec().writes
+}
+
+/// Whether a request replaces or re-encrypts the whole database: it needs the file to itself,
+/// so a hall host (whose readers and desks hold it open) refuses it and says how to do it.
+pub fn whole_database(req: &Request) -> bool {
+    matches!(req, Request::RestoreBackup { .. } | Request::RotateKey)
 }
 
 /// Who may make a request (the catalogue's `access` column).

@@ -8,7 +8,11 @@ use crate::lifecycle;
 use crate::store::SEARCH_LIMIT;
 
 pub(super) fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Request) -> Result<Reply> {
-    admit(&req.spec(), session.as_ref())?;
+    let spec = req.spec();
+    admit(&spec, session.as_ref())?;
+    if spec.writes && !spec.while_damaged {
+        store.refuse_if_damaged()?;
+    }
     let actor = session.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     Ok(match req {
         Request::HallInfo => Reply::HallInfo(store.hall_info()?),
@@ -133,7 +137,18 @@ pub(super) fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Req
             store.note_hall_event(&actor, "backup", &tx_note)?;
             Reply::Backups(store.backups()?)
         }
-        Request::RestoreBackup { path } => Reply::Restored(store.restore_from(std::path::Path::new(&path), &actor)?),
+        Request::RestoreBackup { path, recovery_code } => {
+            let code = recovery_code.as_deref().map(|c| crate::store::RecoveryCode::parse(c)).transpose()?;
+            Reply::Restored(store.restore_from(std::path::Path::new(&path), code.as_ref(), &actor)?)
+        }
+        Request::DataSafety => Reply::DataSafety(store.data_safety()?),
+        Request::ShowRecoveryCode => Reply::RecoveryCodeShown(store.show_recovery_code(&actor)?),
+        Request::AnswerSheetOffer { printed } => {
+            store.answer_sheet_offer(&actor, printed)?;
+            Reply::Done
+        }
+        Request::RotateKey => Reply::KeyRotated(store.rotate_key(&actor)?),
+        Request::CheckIntegrity => Reply::Integrity(store.check_integrity(&actor, crate::store::CheckedBy::Admin)?),
         Request::SaveHub { url, token } => {
             store.save_hub(&url, token.as_deref().filter(|t| !t.trim().is_empty()), &actor)?;
             Reply::SyncStatus(store.sync_status()?)

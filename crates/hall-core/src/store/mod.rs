@@ -15,6 +15,7 @@ mod consult;
 mod coordination;
 mod demands;
 mod duties;
+mod integrity;
 mod network;
 #[cfg(test)]
 mod offers_tests;
@@ -28,6 +29,9 @@ mod record_figures;
 mod records;
 #[cfg(test)]
 mod records_tests;
+mod recovery;
+#[cfg(test)]
+mod recovery_tests;
 #[cfg(test)]
 mod reliability_tests;
 mod reports;
@@ -62,7 +66,7 @@ use crate::validate::text;
 
 pub use admission::{AdmissionCheck, AdmissionInput, AdmissionTask, TaskState};
 pub use audit::AuditReport;
-pub use backup::{BackupFacts, BackupInfo};
+pub use backup::{restore_new, BackupFacts, BackupInfo};
 pub use calendar::CalendarYearInfo;
 pub use cases::{
     ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView, Urgency,
@@ -73,6 +77,7 @@ pub use consult::{ConsultFilter, Consultation};
 pub use coordination::CoordIssue;
 pub use demands::Demand;
 pub use duties::{DutyEntryView, DutyImport, DutyVersionInfo};
+pub use integrity::{CheckedBy, DataSafety, IntegrityCheck, RecoveryCodeShown};
 pub use network::{Device, DeviceKind, PairedDevice, PairingCode, PAIRING_MINUTES};
 pub use outbox::{OutboxBatch, OutboxCounts, SyncState, SyncStatus};
 pub use papers::{CasePaperFacts, HallLetterhead, HandOut, SupplementAsked, DEFAULT_APPEAL_TEXT};
@@ -81,6 +86,7 @@ pub use rater::{RatingPromptView, PROMPT_SECONDS, RATING_REASONS};
 pub use record_figures::{
     AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
 };
+pub use recovery::{KeyRotated, RecoveryCode, RecoverySheet, RecoveryState, RetiredKey};
 pub use reports::{
     ChannelRatings, Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally,
 };
@@ -116,6 +122,8 @@ pub struct Store {
     /// `YICHUANG_NOW` when the store was opened ([`crate::clock::pinned`]).
     pinned_now: Option<NaiveDateTime>,
     _checkpointer: Option<checkpoint::Checkpointer>,
+    /// The last full check found the database damaged: writes are stopped (integrity.rs).
+    damaged: std::cell::Cell<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -192,9 +200,18 @@ impl Store {
             log::warn!("clock pinned to {now} by {}", crate::clock::PIN_VAR);
         }
         let _checkpointer = checkpoint::Checkpointer::start(&path);
-        let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer };
+        let mut store = Store {
+            conn,
+            path,
+            calendar: Calendar::default(),
+            fixed_now: None,
+            pinned_now,
+            _checkpointer,
+            damaged: Default::default(),
+        };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
+        store.load_damage()?;
         Ok(store)
     }
 
@@ -212,9 +229,17 @@ impl Store {
             return Err(HallError::new(ErrorCode::Storage, "数据库尚未升级到本版本：请先由大厅主机打开"));
         }
         let pinned_now = crate::clock::pinned()?;
-        let mut store =
-            Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer: None };
+        let mut store = Store {
+            conn,
+            path,
+            calendar: Calendar::default(),
+            fixed_now: None,
+            pinned_now,
+            _checkpointer: None,
+            damaged: Default::default(),
+        };
         store.calendar = store.load_calendar()?;
+        store.load_damage()?;
         Ok(store)
     }
 
@@ -233,6 +258,14 @@ impl Store {
     fn after_restore(&mut self) -> Result<()> {
         self.migrate()?;
         self.calendar = self.load_calendar()?;
+        // The backup passed the full check before it replaced the database.
+        let check = integrity::IntegrityCheck {
+            at: fmt_ts(self.now()),
+            by: integrity::CheckedBy::Restore,
+            ok: true,
+            findings: vec![],
+        };
+        self.record_check(&check, OPERATOR);
         Ok(())
     }
 
