@@ -4,6 +4,7 @@ fn main() {
         "document",
         "print_document",
         "save_document",
+        "pick_backup_file",
         "save_export",
         "sync_now",
         "network",

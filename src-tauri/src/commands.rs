@@ -96,6 +96,18 @@ async fn ask_where(app: &tauri::AppHandle, title: String, file_name: &str, filte
     rx.await.ok().flatten()
 }
 
+/// The system's open dialog for a backup file (从备份恢复: a USB drive, the off-site folder);
+/// `None` when cancelled. Only the path goes back: the restore itself is a request.
+#[tauri::command]
+pub async fn pick_backup_file(app: tauri::AppHandle) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_title("选择备份文件").add_filter("一窗通备份", &["db", "bak"]).pick_file(move |p| {
+        let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+    });
+    rx.await.ok().flatten().map(|p| p.display().to_string())
+}
+
 /// Asks where to save and saves.
 #[tauri::command]
 pub async fn save_document(
@@ -116,7 +128,15 @@ pub async fn save_document(
     match desk {
         Some(d) => {
             let pdf = d.pdf(&request, Some(format!("另存为 {}", path.display()))).await?;
-            blocking(move || hall_print::write_file(&path, &pdf)).await?;
+            let private = matches!(request, DocRequest::RecoverySheet);
+            blocking(move || {
+                if private {
+                    hall_print::write_private(&path, &pdf)
+                } else {
+                    hall_print::write_file(&path, &pdf)
+                }
+            })
+            .await?;
         }
         None => {
             shell

@@ -95,6 +95,7 @@ pub fn run() {
             commands::document,
             commands::print_document,
             commands::save_document,
+            commands::pick_backup_file,
             commands::save_export,
             commands::sync_now,
             netcmds::network,

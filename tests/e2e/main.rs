@@ -6,6 +6,7 @@ mod duties;
 mod network;
 mod printing;
 mod rater;
+mod recovery;
 mod security;
 mod supplement;
 mod window;

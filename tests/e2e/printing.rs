@@ -11,7 +11,7 @@ use crate::window::Window;
 use crate::{demo_db, password};
 
 /// A stand-in for `lp -t TITLE FILE`: copies the file where the test can read it.
-fn print_script(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn print_script(dir: &Path) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let script = dir.join("lp");
     let out = dir.join("printed.pdf");
@@ -27,7 +27,7 @@ fn pdf_text(path: &Path) -> String {
 }
 
 /// Waits until the preview shows at least `min` pages drawn by pdf.js; returns the count.
-async fn drawn(w: &Window, min: usize) -> usize {
+pub(crate) async fn drawn(w: &Window, min: usize) -> usize {
     let t = std::time::Instant::now();
     loop {
         let v = w

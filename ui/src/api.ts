@@ -182,3 +182,8 @@ export function saveDocument(request: DocRequest): Promise<string> {
 export function saveExport(list: PublicList, format: ExportFormat): Promise<string> {
   return invoke<string>('save_export', { list, format })
 }
+
+/** The system's open dialog for a backup file (从备份恢复); `null` when cancelled. */
+export function pickBackupFile(): Promise<string | null> {
+  return invoke<string | null>('pick_backup_file')
+}

@@ -50,6 +50,8 @@ export function docTitle(req: DocRequest): string {
       return '政务服务事项公示'
     case 'duty_wall':
       return `${req.list}公示`
+    case 'recovery_sheet':
+      return '数据恢复凭证'
   }
   return '文书'
 }
@@ -68,6 +70,8 @@ export function docKey(req: DocRequest | null | undefined): string {
       return 'catalog_wall'
     case 'duty_wall':
       return `duty_wall:${req.list}`
+    case 'recovery_sheet':
+      return 'recovery_sheet'
   }
   return ''
 }

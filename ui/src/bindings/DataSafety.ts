@@ -8,6 +8,10 @@ import type { RecoveryState } from "./RecoveryState";
  */
 export type DataSafety = { recovery: RecoveryState, last_check: IntegrityCheck | null, 
 /**
+ * Who ran it, in words.
+ */
+last_check_by: string | null, 
+/**
  * Why writes are stopped (the last check failed), with what to do.
  */
 writes_stopped: string | null, newest_backup: BackupInfo | null, backup_copy_dir: string, database: string, };

@@ -51,6 +51,7 @@ export type ReplyTypeOf = {
   backups: "backups";
   make_backup: "backups";
   restore_backup: "restored";
+  restore_new_hall: "restored";
   data_safety: "data_safety";
   show_recovery_code: "recovery_code_shown";
   answer_sheet_offer: "done";
@@ -134,6 +135,7 @@ export const REPLY_TYPES: { readonly [K in Request["type"]]: readonly ReplyTypeO
   backups: ["backups"],
   make_backup: ["backups"],
   restore_backup: ["restored"],
+  restore_new_hall: ["restored"],
   data_safety: ["data_safety"],
   show_recovery_code: ["recovery_code_shown"],
   answer_sheet_offer: ["done"],

@@ -164,6 +164,8 @@ impl RequestKind {
             // The backup file, and its event in the log.
             K::MakeBackup => writes(&["backups"], Roles(ADMIN)),
             K::RestoreBackup => writes(&["restored"], Roles(ADMIN)).while_damaged(),
+            // No one can sign in to a hall not set up yet; the store refuses any other.
+            K::RestoreNewHall => writes(&["restored"], Anyone),
             K::DataSafety => reads(&["data_safety"], Roles(ADMIN)),
             K::ShowRecoveryCode => writes(&["recovery_code_shown"], Roles(ADMIN)).while_damaged(),
             K::AnswerSheetOffer => writes(&["done"], Roles(ADMIN)),

@@ -207,6 +207,13 @@ pub enum Request {
         #[ts(type = "string | null")]
         recovery_code: Option<Zeroizing<String>>,
     },
+    /// 从备份恢复 at the first start: a PC whose hall is not set up yet (no township, no users)
+    /// takes over a dead PC's backup with its recovery code, before anyone can sign in.
+    RestoreNewHall {
+        path: String,
+        #[ts(type = "string")]
+        recovery_code: Zeroizing<String>,
+    },
     /// 数据安全: the key's 凭证编号, when its sheet was printed, whether the county holds it
     /// sealed, the last full check of the database — never the key itself.
     DataSafety,
@@ -405,7 +412,7 @@ pub fn writes(req: &Request) -> bool {
 /// Whether a request replaces or re-encrypts the whole database: it needs the file to itself,
 /// so a hall host (whose readers and desks hold it open) refuses it and says how to do it.
 pub fn whole_database(req: &Request) -> bool {
-    matches!(req, Request::RestoreBackup { .. } | Request::RotateKey)
+    matches!(req, Request::RestoreBackup { .. } | Request::RestoreNewHall { .. } | Request::RotateKey)
 }
 
 /// Who may make a request (the catalogue's `access` column).

@@ -141,6 +141,10 @@ pub(super) fn run(store: &mut Store, session: &mut Option<SessionUser>, req: Req
             let code = recovery_code.as_deref().map(|c| crate::store::RecoveryCode::parse(c)).transpose()?;
             Reply::Restored(store.restore_from(std::path::Path::new(&path), code.as_ref(), &actor)?)
         }
+        Request::RestoreNewHall { path, recovery_code } => {
+            let code = crate::store::RecoveryCode::parse(&recovery_code)?;
+            Reply::Restored(store.restore_new_hall(std::path::Path::new(&path), &code)?)
+        }
         Request::DataSafety => Reply::DataSafety(store.data_safety()?),
         Request::ShowRecoveryCode => Reply::RecoveryCodeShown(store.show_recovery_code(&actor)?),
         Request::AnswerSheetOffer { printed } => {

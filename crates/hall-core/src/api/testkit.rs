@@ -223,6 +223,7 @@ pub fn role_matrix_samples(s: &Store) -> Result<Vec<Request>> {
         Request::Backups,
         Request::MakeBackup,
         Request::RestoreBackup { path: "/nonexistent/hall.db".into(), recovery_code: None },
+        Request::RestoreNewHall { path: "/nonexistent/hall.db".into(), recovery_code: pw("0000") },
         Request::DataSafety,
         Request::ShowRecoveryCode,
         Request::AnswerSheetOffer { printed: false },

@@ -382,6 +382,21 @@ impl Store {
     }
 }
 
+impl Store {
+    /// 从备份恢复 at the first start, before anyone can sign in: only a hall with no township
+    /// and no users may be replaced so (anything else is restored by its admin, signed in).
+    pub fn restore_new_hall(&mut self, path: &Path, code: &RecoveryCode) -> Result<BackupFacts> {
+        let set_up = !self.setting("township_code")?.unwrap_or_default().is_empty();
+        let users: i64 = self.conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+        if set_up || users > 0 {
+            return Err(HallError::forbidden(
+                "本机已有大厅数据，不能在登录前从备份恢复：请系统管理员登录后在“系统管理 → 数据安全”中恢复",
+            ));
+        }
+        self.restore_from(path, Some(code), "首次启动（从备份恢复）")
+    }
+}
+
 /// The backup's content copied into a new file beside `db`, encrypted with `key`: whole, or
 /// an error and nothing left.
 fn copy_backup(backup: &Path, from: KeyOf, db: &Path, key: &cipher::HallKey) -> Result<tempfile::NamedTempFile> {

@@ -27,6 +27,16 @@ pub enum CheckedBy {
     Restore,
 }
 
+impl CheckedBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckedBy::Nightly => "每晚自动检查",
+            CheckedBy::Admin => "管理员检查",
+            CheckedBy::Restore => "从备份恢复时检查",
+        }
+    }
+}
+
 /// One full check's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -44,6 +54,8 @@ pub struct IntegrityCheck {
 pub struct DataSafety {
     pub recovery: RecoveryState,
     pub last_check: Option<IntegrityCheck>,
+    /// Who ran it, in words.
+    pub last_check_by: Option<String>,
     /// Why writes are stopped (the last check failed), with what to do.
     pub writes_stopped: Option<String>,
     pub newest_backup: Option<BackupInfo>,
@@ -165,6 +177,7 @@ impl Store {
         let settings = self.settings()?;
         Ok(DataSafety {
             recovery: self.recovery_state()?,
+            last_check_by: self.last_integrity_check()?.map(|c| c.by.label().to_string()),
             last_check: self.last_integrity_check()?,
             writes_stopped: self.writes_stopped(),
             newest_backup: self.backups()?.into_iter().next(),
