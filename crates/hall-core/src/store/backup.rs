@@ -217,7 +217,9 @@ impl Store {
         let mut dst = cipher::open_keyed(tmp.path(), self.path(), false)
             .map_err(|e| storage(format!("备份未完成：{}", e.message)))?;
         let copied = (|| -> rusqlite::Result<()> {
-            Backup::new(&self.conn, &mut dst)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            // One step, so one read transaction: in WAL mode the hall writes on through other
+            // connections meanwhile, and a backup in steps would start over at each such write.
+            Backup::new(&self.conn, &mut dst)?.run_to_completion(i32::MAX, std::time::Duration::ZERO, None)?;
             // A backup is a single file: in rollback-journal mode it is read later (checked,
             // restored from) without a `-shm` / `-wal` appearing beside it.
             dst.pragma_update(None, "journal_mode", "DELETE")?;

@@ -81,13 +81,13 @@ impl Store {
                     .map_err(|e| HallError::new(ErrorCode::Storage, format!("数据库检查记录无法读取：{e}")))?,
             ),
             Ok(None) => None,
-            Err(e) if self.damaged.get() => {
+            Err(e) if self.is_damaged() => {
                 log::warn!("last check not readable: {}", e.message);
                 None
             }
             Err(e) => return Err(e),
         };
-        if self.damaged.get() && recorded.as_ref().is_none_or(|c| c.ok) {
+        if self.is_damaged() && recorded.as_ref().is_none_or(|c| c.ok) {
             let at = std::fs::metadata(marker(self.path()))
                 .and_then(|m| m.modified())
                 .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M:%S").to_string())
@@ -100,7 +100,7 @@ impl Store {
 
     /// Why writes are stopped, when the last full check failed.
     pub fn writes_stopped(&self) -> Option<String> {
-        if !self.damaged.get() {
+        if !self.is_damaged() {
             return None;
         }
         let found = std::fs::read_to_string(marker(self.path())).unwrap_or_default();
@@ -118,17 +118,16 @@ impl Store {
         }
     }
 
-    /// At open: a failure found earlier keeps writes stopped.
-    pub(crate) fn load_damage(&self) -> Result<()> {
-        self.damaged.set(marker(self.path()).exists());
-        Ok(())
+    /// Whether writes are stopped: the marker beside the database, so that a check run on any
+    /// connection (the hourly backup's own, another process) stops the writer at once.
+    fn is_damaged(&self) -> bool {
+        marker(self.path()).exists()
     }
 
     /// Records a check's outcome (and, for a failure, a hall event). The stop itself is a
     /// file beside the database (`hall.damaged`, holding the findings): a damaged file may
     /// refuse the very write that would record its damage, and the stop must outlast a restart.
     pub(crate) fn record_check(&self, check: &IntegrityCheck, actor: &str) {
-        self.damaged.set(!check.ok);
         let mark = if check.ok {
             std::fs::remove_file(marker(self.path())).or_else(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {

@@ -122,8 +122,6 @@ pub struct Store {
     /// `YICHUANG_NOW` when the store was opened ([`crate::clock::pinned`]).
     pinned_now: Option<NaiveDateTime>,
     _checkpointer: Option<checkpoint::Checkpointer>,
-    /// The last full check found the database damaged: writes are stopped (integrity.rs).
-    damaged: std::cell::Cell<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -200,18 +198,9 @@ impl Store {
             log::warn!("clock pinned to {now} by {}", crate::clock::PIN_VAR);
         }
         let _checkpointer = checkpoint::Checkpointer::start(&path);
-        let mut store = Store {
-            conn,
-            path,
-            calendar: Calendar::default(),
-            fixed_now: None,
-            pinned_now,
-            _checkpointer,
-            damaged: Default::default(),
-        };
+        let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
-        store.load_damage()?;
         Ok(store)
     }
 
@@ -229,17 +218,9 @@ impl Store {
             return Err(HallError::new(ErrorCode::Storage, "数据库尚未升级到本版本：请先由大厅主机打开"));
         }
         let pinned_now = crate::clock::pinned()?;
-        let mut store = Store {
-            conn,
-            path,
-            calendar: Calendar::default(),
-            fixed_now: None,
-            pinned_now,
-            _checkpointer: None,
-            damaged: Default::default(),
-        };
+        let mut store =
+            Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer: None };
         store.calendar = store.load_calendar()?;
-        store.load_damage()?;
         Ok(store)
     }
 

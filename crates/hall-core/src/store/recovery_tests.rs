@@ -179,3 +179,22 @@ fn restore_refuses_a_cut_file_and_a_newer_schema_each_in_its_own_words() {
     assert!(e.message.contains("更新版本"), "{}", e.message);
     assert!(!d.path().join("n1").exists());
 }
+
+#[test]
+fn damage_found_by_the_backups_own_connection_stops_the_writer_at_once() {
+    // The hourly backup runs on a connection of its own (outside the store's lock): what it
+    // finds must stop the writer that serves the window and the desks, without a restart.
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("hall.db");
+    drop(demo(d.path()));
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page = bytes.len() / 4096 / 2;
+    bytes[page * 4096 + 64..page * 4096 + 256].fill(0);
+    std::fs::write(&db, &bytes).unwrap();
+    let mut writer = Store::open(&db).unwrap();
+    let own = Store::open_reader(&db).unwrap();
+    assert!(own.daily_backup().is_err());
+    let mut admin = Some(SessionUser::operator());
+    let e = dispatch(&mut writer, &mut admin, Request::MakeBackup).unwrap_err();
+    assert!(e.message.contains("停止保存"), "{}", e.message);
+}
