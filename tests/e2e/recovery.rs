@@ -71,3 +71,21 @@ async fn the_admin_prints_the_recovery_sheet_and_a_new_pc_restores_the_hall_with
     assert_eq!(restored.case_count().unwrap(), Store::open(&db).unwrap().case_count().unwrap());
     assert_eq!(restored.recovery_code().unwrap().fingerprint(), fingerprint, "the sheet stays valid");
 }
+
+/// Start-up benchmark (docs/benchmarks.md), not a test: the time from launching the app on
+/// `YICHUANG_BENCH_DB` to its login screen, through the same driver as the tests (Xvfb and
+/// tauri-driver start included). Run by hand:
+/// `YICHUANG_BENCH_DB=/tmp/bench200k/hall.db cargo test --release --test e2e -- --ignored --nocapture bench_start`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark, run by hand with YICHUANG_BENCH_DB"]
+async fn bench_start_to_login() {
+    let Some(db) = std::env::var_os("YICHUANG_BENCH_DB") else { return };
+    let db = std::path::PathBuf::from(db);
+    for run in 1..=3 {
+        let t = std::time::Instant::now();
+        let w = Window::open(&db, None).await;
+        w.el("[data-testid=login-submit]").await;
+        println!("run {run}: app start to the login screen {:.2} s", t.elapsed().as_secs_f64());
+        w.close().await;
+    }
+}

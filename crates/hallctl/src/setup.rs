@@ -75,6 +75,12 @@ pub fn init(
     } else {
         println!("数据库已就绪：{}", db.display());
         println!("乡镇：{} {}", info.township_code, info.township_name);
+        // The sheet is made now, printed where a printer is: the admin's first sign-in in the
+        // window offers it too.
+        println!(
+            "数据恢复凭证（凭证编号 {}）：请立即打印并封存在档案柜（hallctl key sheet，或 系统管理 → 数据安全）",
+            store.recovery_code()?.fingerprint()
+        );
         if let Some(p) = admin {
             println!("已创建管理员账号 admin，密码：{p}（首次登录后请修改）");
         }
