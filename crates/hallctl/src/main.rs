@@ -42,6 +42,13 @@ use cli::{AuditCmd, CaseCmd, Cli, Command, HostCmd, KeyCmd, ReportCmd, UserCmd};
 use session::{Gate, HostLink, Place};
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so a closed pipe (`| head`) made every later `println!` panic; a
+    // command line tool ends quietly there instead, as `ls | head` does.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match parse::cli(std::env::args().collect()) {
         Ok(cli) => cli,
         Err(code) => return code,

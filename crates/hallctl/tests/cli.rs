@@ -539,3 +539,31 @@ fn a_request_id_makes_a_repeated_intake_answer_the_first_case() {
     assert!(!o.status.success() && err(&o).contains("请求编号"), "{}", err(&o));
     assert_eq!(case_count(&db), n);
 }
+
+#[test]
+fn check_finds_a_damaged_page_and_writes_stop_until_a_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    assert!(hallctl(&db, &["demo"]).status.success());
+    let o = hallctl(&db, &["check"]);
+    assert!(o.status.success() && out(&o).contains("数据库完整"), "{}", out(&o));
+    let good = dir.path().join("good.db");
+    assert!(hallctl(&db, &["backup", "--out", good.to_str().unwrap()]).status.success());
+    // A failing disk overwrites a stretch of pages (some may be free pages, which no check reads).
+    let mut bytes = std::fs::read(&db).unwrap();
+    let pages = bytes.len() / 4096;
+    for page in (pages / 4..3 * pages / 4).step_by(5) {
+        bytes[page * 4096 + 32..page * 4096 + 512].fill(0xa5);
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let o = hallctl(&db, &["check"]);
+    assert!(!o.status.success() && out(&o).contains("数据库已损坏"), "{}{}", out(&o), err(&o));
+    assert!(!err(&o).contains("sqlcipher"), "{}", err(&o));
+    let o = hallctl(&db, &["user", "add", "clerk9", "--name", "新人", "--role", "clerk", "--password", "Clerk@2026x"]);
+    assert!(!o.status.success() && err(&o).contains("已停止保存"), "{}", err(&o));
+    let o = hallctl(&db, &["restore", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(hallctl(&db, &["check"]).status.success());
+    let o = hallctl(&db, &["user", "add", "clerk9", "--name", "新人", "--role", "clerk", "--password", "Clerk@2026x"]);
+    assert!(o.status.success(), "{}", err(&o));
+}

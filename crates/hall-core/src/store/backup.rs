@@ -107,7 +107,13 @@ fn facts_of(path: &Path, key: KeyOf) -> std::result::Result<BackupFacts, String>
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => return Err(key.cannot_open()),
         Err(e) => return Err(damaged(e)),
     }
-    // The first few findings are enough to say it is damaged and where.
+    // Every page's HMAC first (SQLCipher), then the structure; the first few findings are
+    // enough to say it is damaged and where.
+    let pages =
+        super::integrity::cipher_check(&conn).map_err(|e| format!("文件已损坏（{}），请换一份备份", e.message))?;
+    if !pages.is_empty() {
+        return Err(format!("文件已损坏（{}），请换一份备份", pages.join("；")));
+    }
     let mut st = conn.prepare("PRAGMA integrity_check(4)").map_err(damaged)?;
     let found: Vec<String> =
         st.query_map([], |r| r.get(0)).and_then(|rows| rows.collect::<rusqlite::Result<_>>()).map_err(damaged)?;
