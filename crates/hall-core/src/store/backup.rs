@@ -213,12 +213,7 @@ impl Store {
     /// stopping writes), or none for the copy kept before a restore — of a database that may
     /// be the damaged one being replaced.
     fn copy_to(&self, dest: &Path, check: Option<CheckedBy>) -> Result<BackupInfo> {
-        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| storage(format!("无法创建备份目录 {}：{e}", dir.display())))?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".hall-backup-")
-            .tempfile_in(dir)
-            .map_err(|e| storage(format!("无法在 {} 写入备份：{e}", dir.display())))?;
+        let tmp = temp_beside(dest, ".hall-backup-")?;
         // The copy is encrypted with the hall's own key, page for page.
         let mut dst = cipher::open_keyed(tmp.path(), self.path(), false)
             .map_err(|e| storage(format!("备份未完成：{}", e.message)))?;
@@ -405,15 +400,21 @@ impl Store {
     }
 }
 
+/// A temporary file in the folder of `path` (made if missing), to be renamed onto `path` once
+/// whole: a copy cut off never leaves a half file under the real name.
+fn temp_beside(path: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| storage(format!("无法创建目录 {}：{e}", dir.display())))?;
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempfile_in(dir)
+        .map_err(|e| storage(format!("无法在 {} 写入：{e}", dir.display())))
+}
+
 /// The backup's content copied into a new file beside `db`, encrypted with `key`: whole, or
 /// an error and nothing left.
 fn copy_backup(backup: &Path, from: KeyOf, db: &Path, key: &cipher::HallKey) -> Result<tempfile::NamedTempFile> {
-    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| storage(format!("无法创建数据目录 {}：{e}", dir.display())))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".hall-restore-")
-        .tempfile_in(dir)
-        .map_err(|e| storage(format!("无法在 {} 写入：{e}", dir.display())))?;
+    let tmp = temp_beside(db, ".hall-restore-")?;
     let copied = (|| -> Result<()> {
         let src = from.open(backup)?;
         let mut dst = rusqlite::Connection::open(tmp.path())?;

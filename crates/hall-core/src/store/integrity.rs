@@ -174,10 +174,11 @@ impl Store {
 
     pub fn data_safety(&self) -> Result<DataSafety> {
         let settings = self.settings()?;
+        let last_check = self.last_integrity_check()?;
         Ok(DataSafety {
             recovery: self.recovery_state()?,
-            last_check_by: self.last_integrity_check()?.map(|c| c.by.label().to_string()),
-            last_check: self.last_integrity_check()?,
+            last_check_by: last_check.as_ref().map(|c| c.by.label().to_string()),
+            last_check,
             writes_stopped: self.writes_stopped(),
             newest_backup: self.backups()?.into_iter().next(),
             backup_copy_dir: settings.backup_copy_dir,

@@ -148,8 +148,8 @@ pub struct RecoveryState {
     pub escrowed_at: Option<String>,
 }
 
-pub(crate) const SHEET_PRINTED: &str = "recovery_sheet_printed_at";
-pub(crate) const SHEET_FINGERPRINT: &str = "recovery_sheet_fingerprint";
+const SHEET_PRINTED: &str = "recovery_sheet_printed_at";
+const SHEET_FINGERPRINT: &str = "recovery_sheet_fingerprint";
 const SHEET_OFFERED: &str = "recovery_sheet_offered";
 const RETIRED: &str = "retired_keys";
 pub(crate) const ESCROWED_FINGERPRINT: &str = "escrow_fingerprint";
@@ -240,6 +240,18 @@ impl Store {
             &format!("数据库密钥（凭证编号 {fingerprint}）已加密托管到县级平台（县里的公钥 {}…）", clip_key(recipient)),
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// A sheet printed or saved (inside `record_paper`'s transaction): its event, naming the
+    /// key's 凭证编号, and the date of the valid sheet; the one-time offer is answered by it.
+    pub(crate) fn record_sheet(&self, tx: &rusqlite::Connection, actor: &str, note: &str) -> Result<()> {
+        let fp = self.recovery_code()?.fingerprint();
+        let now = super::fmt_ts(self.now());
+        super::hall_event(tx, self.now(), actor, "print_recovery_sheet", &format!("{note}（凭证编号 {fp}）"))?;
+        for (key, value) in [(SHEET_PRINTED, now.as_str()), (SHEET_FINGERPRINT, &fp), (SHEET_OFFERED, now.as_str())] {
+            put_setting(tx, key, value)?;
+        }
         Ok(())
     }
 

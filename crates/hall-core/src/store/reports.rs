@@ -495,14 +495,7 @@ impl Store {
                 )?;
             }
             // Every printing of the key's sheet is its own event, and dates the valid sheet.
-            DocRequest::RecoverySheet => {
-                let fp = self.recovery_code()?.fingerprint();
-                let note = format!("{note}（凭证编号 {fp}）");
-                super::hall_event(&tx, self.now(), actor, "print_recovery_sheet", &note)?;
-                super::put_setting(&tx, super::recovery::SHEET_PRINTED, &super::fmt_ts(self.now()))?;
-                super::put_setting(&tx, super::recovery::SHEET_FINGERPRINT, &fp)?;
-                super::put_setting(&tx, "recovery_sheet_offered", &super::fmt_ts(self.now()))?;
-            }
+            DocRequest::RecoverySheet => self.record_sheet(&tx, actor, &note)?,
             _ => super::hall_event(&tx, self.now(), actor, "print", &note)?,
         }
         tx.commit()?;
