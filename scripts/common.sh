@@ -12,7 +12,8 @@ export npm_config_cache="${npm_config_cache:-$HOME/.cache/yichuang/npm}"
 
 APT_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-noto-cjk poppler-utils zbar-tools
-  postgresql chromium chromium-driver)
+  postgresql chromium chromium-driver
+  libclang-dev)  # libclang: SQLite's session extension (the standby host) needs bindings made at build time
 
 step() { printf '\n==> %s\n' "$*"; }
 

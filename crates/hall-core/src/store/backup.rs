@@ -181,10 +181,7 @@ pub fn restore_new(db: &Path, backup: &Path, code: Option<&RecoveryCode>, actor:
             ))
         }
     };
-    let facts = with_township(backup, read_facts(backup, KeyOf::Code(code))?)?;
-    let tmp = copy_backup(backup, KeyOf::Code(code), db, code.key())?;
-    cipher::write_key(db, code.key())?;
-    tmp.persist(db).map_err(|e| storage(format!("无法保存恢复的数据库到 {}：{}", db.display(), e.error)))?;
+    let facts = install_copy(db, backup, code)?;
     let mut store = Store::open(db)?;
     store.note_hall_event(
         actor,
@@ -199,7 +196,26 @@ pub fn restore_new(db: &Path, backup: &Path, code: Option<&RecoveryCode>, actor:
     Ok((store, facts))
 }
 
+/// Puts a checked copy of `backup` at `db` (which must not exist) with its key file, writing
+/// nothing else: a restore on a new PC, and the standby host's copy of its host, which must
+/// stay row for row the host's (so no event of its own).
+pub fn install_copy(db: &Path, backup: &Path, code: &RecoveryCode) -> Result<BackupFacts> {
+    if db.exists() {
+        return Err(HallError::invalid(format!("{} 已有大厅数据库，请在该大厅上恢复", db.display())));
+    }
+    let facts = with_township(backup, read_facts(backup, KeyOf::Code(code))?)?;
+    let tmp = copy_backup(backup, KeyOf::Code(code), db, code.key())?;
+    cipher::write_key(db, code.key())?;
+    tmp.persist(db).map_err(|e| storage(format!("无法保存恢复的数据库到 {}：{}", db.display(), e.error)))?;
+    Ok(facts)
+}
+
 impl Store {
+    /// A consistent copy for a standby host (not checked: it is checked where it is installed).
+    pub fn snapshot_to(&self, dest: &Path) -> Result<BackupInfo> {
+        self.copy_to(dest, None)
+    }
+
     fn backup_dir(&self) -> PathBuf {
         self.path().with_file_name("backups")
     }

@@ -31,6 +31,9 @@ mod records;
 mod records_tests;
 mod recovery;
 #[cfg(test)]
+mod replica_tests;
+mod replica;
+#[cfg(test)]
 mod recovery_tests;
 #[cfg(test)]
 mod reliability_tests;
@@ -66,7 +69,7 @@ use crate::validate::text;
 
 pub use admission::{AdmissionCheck, AdmissionInput, AdmissionTask, TaskState};
 pub use audit::AuditReport;
-pub use backup::{restore_new, BackupFacts, BackupInfo};
+pub use backup::{install_copy, restore_new, BackupFacts, BackupInfo};
 pub use calendar::CalendarYearInfo;
 pub use cases::{
     ActParams, CaseDetail, CaseEvent, CaseMaterial, CaseSummary, Delivery, DeliveryMethod, PersonView, Urgency,
@@ -86,6 +89,7 @@ pub use rater::{RatingPromptView, PROMPT_SECONDS, RATING_REASONS};
 pub use record_figures::{
     AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
 };
+pub use replica::APPLIED_SETTING;
 pub use recovery::{KeyRotated, RecoveryCode, RecoverySheet, RecoveryState, RetiredKey};
 pub use reports::{
     ChannelRatings, Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally,
@@ -114,6 +118,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
 pub const BUNDLED_CALENDARS: &[&str] = &[include_str!("../../../../assets/calendar/cn-calendar-2026.json")];
 
 pub struct Store {
+    /// Before `conn`: a recording session must be dropped before its connection.
+    recorder: Option<replica::Recorder>,
     conn: Connection,
     path: PathBuf,
     calendar: Calendar,
@@ -198,7 +204,8 @@ impl Store {
             log::warn!("clock pinned to {now} by {}", crate::clock::PIN_VAR);
         }
         let _checkpointer = checkpoint::Checkpointer::start(&path);
-        let mut store = Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer };
+        let mut store =
+            Store { recorder: None, conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
         Ok(store)
@@ -219,7 +226,15 @@ impl Store {
         }
         let pinned_now = crate::clock::pinned()?;
         let mut store =
-            Store { conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer: None };
+            Store {
+            recorder: None,
+            conn,
+            path,
+            calendar: Calendar::default(),
+            fixed_now: None,
+            pinned_now,
+            _checkpointer: None,
+        };
         store.calendar = store.load_calendar()?;
         Ok(store)
     }
