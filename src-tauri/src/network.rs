@@ -163,32 +163,7 @@ pub fn parse_listen(listen: &str) -> Result<SocketAddr, HallError> {
     })
 }
 
-/// The addresses a desk can be given for a host listening on `addr`: this PC's LAN addresses
-/// (IPv4 first) when it listens on every interface, else the one it listens on.
-pub fn host_addresses(addr: SocketAddr) -> Vec<String> {
-    let port = addr.port();
-    let url = |ip: std::net::IpAddr| match ip {
-        std::net::IpAddr::V4(v4) => format!("https://{v4}:{port}"),
-        std::net::IpAddr::V6(v6) => format!("https://[{v6}]:{port}"),
-    };
-    if !addr.ip().is_unspecified() {
-        return vec![url(addr.ip())];
-    }
-    let mut ips: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
-        .map(|list| list.into_iter().filter(|i| !i.is_loopback()).map(|i| i.ip()).collect())
-        .unwrap_or_else(|e| {
-            log::warn!("cannot list this PC's addresses: {e}");
-            Vec::new()
-        });
-    // IPv4 first; an IPv6 listener on 0.0.0.0 is not reached anyway.
-    ips.retain(|ip| ip.is_ipv4() || addr.is_ipv6());
-    ips.sort_by_key(|ip| (!ip.is_ipv4(), *ip));
-    ips.dedup();
-    if ips.is_empty() {
-        return vec![format!("https://127.0.0.1:{port}")];
-    }
-    ips.into_iter().map(url).collect()
-}
+pub use hall_host::host_addresses;
 
 #[cfg(test)]
 mod tests {

@@ -304,10 +304,14 @@ pub fn vocabulary() -> Vocabulary {
         .into_iter()
         .map(|(m, t)| word(m, m.label(), t))
         .collect(),
-        device_kinds: [(DeviceKind::Desk, Tag::Primary), (DeviceKind::Rater, Tag::Warning)]
-            .into_iter()
-            .map(|(k, t)| word(k, k.label(), t))
-            .collect(),
+        device_kinds: [
+            (DeviceKind::Desk, Tag::Primary),
+            (DeviceKind::Rater, Tag::Warning),
+            (DeviceKind::Standby, Tag::Success),
+        ]
+        .into_iter()
+        .map(|(k, t)| word(k, k.label(), t))
+        .collect(),
     }
 }
 

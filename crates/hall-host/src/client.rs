@@ -95,16 +95,16 @@ impl ServerCertVerifier for Pinned {
 /// The hall host at one address.
 #[derive(Clone)]
 pub struct Remote {
-    base: String,
-    http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) http: reqwest::Client,
     /// For long calls (a report's PDF) and the live feed: no overall timeout.
-    patient: reqwest::Client,
+    pub(crate) patient: reqwest::Client,
     pin: Option<Pin>,
     seen: Arc<Mutex<Option<String>>>,
-    device: Option<String>,
+    pub(crate) device: Option<String>,
 }
 
-fn unreachable(base: &str, detail: impl std::fmt::Display) -> HallError {
+pub(crate) fn unreachable(base: &str, detail: impl std::fmt::Display) -> HallError {
     HallError::new(
         ErrorCode::Unreachable,
         format!("大厅主机无法连接（{base}）：{detail}。请确认主机电脑已开机、一窗通主机已启动、网线或无线已连接"),
@@ -155,7 +155,7 @@ impl Remote {
     }
 
     /// A transport failure in words: an impostor's certificate said as such.
-    fn failed(&self, e: reqwest::Error) -> HallError {
+    pub(crate) fn failed(&self, e: reqwest::Error) -> HallError {
         if let (Some(pin), Some(seen)) = (&self.pin, self.seen_fingerprint()) {
             if pin.as_str() != seen {
                 return HallError::forbidden(format!(

@@ -23,12 +23,12 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::server::Hall;
 use crate::sessions::Held;
-use crate::wire::{status_of, Answer, DocumentAsk, Notice, Opened, DEVICE, REQUEST_ID, SESSION};
+use crate::wire::{status_of, Answer, DocumentAsk, Notice, Opened, StandbyFacts, DEVICE, REQUEST_ID, SESSION};
 
 type Shared = State<Arc<Hall>>;
 
 /// A hall error as an HTTP answer: its status, and the Chinese message in the body.
-fn refuse(e: HallError) -> Response {
+pub fn refuse(e: HallError) -> Response {
     let status = StatusCode::from_u16(status_of(e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, axum::Json(Answer::<()>::Err(e))).into_response()
 }
@@ -53,12 +53,30 @@ async fn held(hall: &Hall, headers: &HeaderMap) -> Result<(Option<Device>, Strin
     Ok((device, token, held))
 }
 
+/// The hall's standby host as desks learn it (where to go, which certificate to expect once
+/// it has taken over) and as the 大厅网络 page shows it; none when the hall has no standby.
+pub async fn standby_facts(hall: &Hall) -> Result<Option<StandbyFacts>, HallError> {
+    let device = hall.workers.read(|s| s.standby_host()).await??;
+    Ok(device.map(|d| StandbyFacts {
+        name: d.name,
+        address: d.address,
+        fingerprint: d.fingerprint,
+        link: hall.replication.status(),
+    }))
+}
+
 pub async fn hello(State(hall): Shared) -> Response {
-    match hall.workers.read(|s| s.hall_info()).await.and_then(|r| r) {
-        Ok(info) => axum::Json(serde_json::json!({
+    let answered = async {
+        let info = hall.workers.read(|s| s.hall_info()).await??;
+        Ok::<_, HallError>((info, standby_facts(&hall).await?))
+    };
+    match answered.await {
+        Ok((info, standby)) => axum::Json(serde_json::json!({
             "product": hall_core::PRODUCT,
             "township_code": info.township_code,
             "township_name": info.township_name,
+            "role": "host",
+            "standby": standby,
         }))
         .into_response(),
         Err(e) => refuse(e),
@@ -178,6 +196,10 @@ pub async fn run_request(
     let ran = if writes { hall.workers.write(job).await } else { hall.workers.read(job).await };
     match ran {
         Ok((answer, user, seq)) => {
+            if writes {
+                // Confirmed to the desk only once the standby has it too (replication.rs).
+                hall.replication.confirmed(hall.replication.last()).await;
+            }
             if let (true, Ok(reply)) = (writes, &answer) {
                 after_write(hall, kind, reply, seq);
             }

@@ -14,10 +14,11 @@ use axum_server::Handle;
 use hall_core::{ErrorCode, HallError, Store};
 use tokio::sync::broadcast;
 
+use crate::replication::Replication;
 use crate::sessions::Sessions;
 use crate::wire::Notice;
 use crate::workers::Workers;
-use crate::{cert, handlers, upkeep};
+use crate::{cert, handlers, standby_api, upkeep};
 
 /// Told the fingerprint and the address once the host listens.
 pub type OnReady = Box<dyn FnOnce(&str, SocketAddr) + Send>;
@@ -43,6 +44,7 @@ impl HostConfig {
 /// What every handler shares.
 pub struct Hall {
     pub workers: Workers,
+    pub replication: Arc<Replication>,
     pub sessions: Sessions,
     pub feed: broadcast::Sender<Notice>,
     pub pair_failures: Mutex<Vec<std::time::Instant>>,
@@ -77,7 +79,8 @@ pub async fn start(config: HostConfig) -> Result<RunningHost, HallError> {
     })
     .await
     .map_err(|e| cannot(format!("主机启动失败：{e}")))??;
-    let workers = Workers::start(&config.db, store, config.readers)?;
+    let replication = Replication::new();
+    let workers = Workers::start(&config.db, store, config.readers, replication.clone())?;
     let tls = RustlsConfig::from_pem(host_cert.cert_pem.into_bytes(), host_cert.key_pem.into_bytes())
         .await
         .map_err(|e| cannot(format!("主机证书无法使用：{e}")))?;
@@ -86,7 +89,13 @@ pub async fn start(config: HostConfig) -> Result<RunningHost, HallError> {
     listener.set_nonblocking(true).map_err(|e| cannot(format!("无法监听 {}：{e}", config.listen)))?;
     let addr = listener.local_addr().map_err(|e| cannot(format!("无法监听 {}：{e}", config.listen)))?;
     let (feed, _) = broadcast::channel(1024);
-    let hall = Arc::new(Hall { workers, sessions: Sessions::new(idle), feed, pair_failures: Mutex::new(Vec::new()) });
+    let hall = Arc::new(Hall {
+        workers,
+        replication,
+        sessions: Sessions::new(idle),
+        feed,
+        pair_failures: Mutex::new(Vec::new()),
+    });
     if let Some(ready) = config.on_ready {
         ready(&host_cert.fingerprint, addr);
     }
@@ -112,6 +121,9 @@ pub fn router(hall: Arc<Hall>) -> Router {
         .route("/api/document", post(handlers::document))
         .route("/api/events", get(handlers::events))
         .route("/rater", get(handlers::rater_page))
+        .route("/api/standby/copy", get(standby_api::copy))
+        .route("/api/standby/changes", get(standby_api::changes))
+        .route("/api/standby/address", post(standby_api::address))
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
         .with_state(hall)
 }
@@ -141,6 +153,12 @@ impl RunningHost {
             handlers::run_request(&self.hall, String::new(), session.clone(), request_id, request).await;
         *session = user;
         answer
+    }
+
+    /// Another connection to the hall's database in this process that writes (the host PC's
+    /// own window): its changes go to the standby too.
+    pub fn replicate(&self, store: Arc<Mutex<Store>>) {
+        self.hall.replication.watch(store);
     }
 
     /// The live feed, for the host PC's own window.
@@ -177,6 +195,7 @@ fn start_upkeep(db: PathBuf, hall: Arc<Hall>) {
         Ok(s) => Arc::new(Mutex::new(s)),
         Err(e) => return log::error!("upkeep cannot open the store: {}", e.message),
     };
+    hall.replication.watch(store.clone());
     let hourly = store.clone();
     std::thread::spawn(move || loop {
         upkeep::hourly(&hourly);

@@ -8,6 +8,7 @@
 //! - `GET /api/events` — the live feed: server-sent events, each a [`Notice`]; `Last-Event-ID`
 //!   makes a desk that reconnects catch up.
 //! - `GET /rater` — the rating screen's page.
+//! - `/api/standby/…` — the standby host's copy and changes (see `standby_api`).
 
 use hall_core::documents::DocRequest;
 use hall_core::{ErrorCode, HallError};
@@ -61,4 +62,14 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::Unreachable => 503,
         ErrorCode::Storage | ErrorCode::Internal => 500,
     }
+}
+
+/// The hall's standby host, in the host's `/api/hello`: desks keep its address and fingerprint
+/// to follow it once an administrator confirms it has taken over.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StandbyFacts {
+    pub name: String,
+    pub address: Option<String>,
+    pub fingerprint: Option<String>,
+    pub link: crate::replication::StandbyLink,
 }

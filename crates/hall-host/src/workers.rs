@@ -11,6 +11,8 @@ use crossbeam_channel::{unbounded, Sender};
 use hall_core::{ErrorCode, HallError, Store};
 use tokio::sync::oneshot;
 
+use crate::replication::Replication;
+
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
 
 pub struct Workers {
@@ -21,7 +23,13 @@ pub struct Workers {
     calendar: Arc<AtomicU64>,
 }
 
-fn spawn(name: String, mut store: Store, jobs: crossbeam_channel::Receiver<Job>, calendar: Arc<AtomicU64>) {
+fn spawn(
+    name: String,
+    mut store: Store,
+    jobs: crossbeam_channel::Receiver<Job>,
+    calendar: Arc<AtomicU64>,
+    replication: Option<Arc<Replication>>,
+) {
     std::thread::Builder::new()
         .name(name)
         .spawn(move || {
@@ -35,6 +43,10 @@ fn spawn(name: String, mut store: Store, jobs: crossbeam_channel::Receiver<Job>,
                     seen = now;
                 }
                 job(&mut store);
+                // The writer's changes, job by job, for the standby (in order: one writer).
+                if let Some(r) = &replication {
+                    r.capture(&mut store);
+                }
             }
         })
         .expect("a worker thread starts");
@@ -47,13 +59,18 @@ fn gone() -> HallError {
 impl Workers {
     /// `writer` is the store as [`Store::open`] opened (checked and migrated); `readers` more
     /// connections are opened beside it.
-    pub fn start(db: &Path, writer: Store, readers: usize) -> Result<Workers, HallError> {
+    pub fn start(
+        db: &Path,
+        writer: Store,
+        readers: usize,
+        replication: Arc<Replication>,
+    ) -> Result<Workers, HallError> {
         let calendar = Arc::new(AtomicU64::new(0));
         let (wtx, wrx) = unbounded::<Job>();
-        spawn("hall-writer".into(), writer, wrx, calendar.clone());
+        spawn("hall-writer".into(), writer, wrx, calendar.clone(), Some(replication));
         let (rtx, rrx) = unbounded::<Job>();
         for n in 0..readers.max(1) {
-            spawn(format!("hall-reader-{n}"), Store::open_reader(db)?, rrx.clone(), calendar.clone());
+            spawn(format!("hall-reader-{n}"), Store::open_reader(db)?, rrx.clone(), calendar.clone(), None);
         }
         Ok(Workers { writer: wtx, readers: rtx, calendar })
     }

@@ -155,6 +155,31 @@ pub enum HostCmd {
     Desks,
     /// 撤销一台工作站或评价器（按名称，或 #编号），立即生效
     Revoke { desk: String },
+    /// 本机作为备用主机：保持大厅主机数据的实时副本，主机停机时接替。首次须给出 --from、--pin
+    /// 与 --code（主机上 hallctl host pair 生成的配对码）；以后只需 hallctl host standby
+    Standby {
+        /// 大厅主机地址（https://地址:端口）
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// 一次性配对码（只在首次配对时需要）
+        #[arg(long)]
+        code: Option<String>,
+        /// 本机在大厅网络中的名称
+        #[arg(long, default_value = "备用主机")]
+        name: String,
+        /// 本机监听地址（接替前只回答问候，接替后工作站连接此端口）
+        #[arg(long, default_value = "0.0.0.0:7443", value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// 工作站接替后连接本机所用的地址（不给则取本机第一个局域网地址）
+        #[arg(long, value_name = "URL")]
+        address: Option<String>,
+    },
+    /// 备用主机接替为大厅主机（原主机已停机、无法修复时，在备用主机上执行）
+    Promote {
+        /// 原主机仍能连接时也接替（两台主机同时办理会使数据分岔，慎用）
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -42,19 +42,21 @@ pub fn serve(db: PathBuf, listen: SocketAddr) -> Result<ExitCode, HallError> {
 }
 
 #[cfg(unix)]
-fn quit_now() -> ! {
+pub(crate) fn quit_now() -> ! {
     // SAFETY: _exit ends the process at once; nothing of ours is left to run.
     unsafe { libc::_exit(0) }
 }
 
 #[cfg(not(unix))]
-fn quit_now() -> ! {
+pub(crate) fn quit_now() -> ! {
     std::process::exit(0)
 }
 
 pub fn run(gate: &mut Gate, cmd: HostCmd) -> Result<(), HallError> {
     match cmd {
-        HostCmd::Serve { .. } => unreachable!("main starts the host itself"),
+        HostCmd::Serve { .. } | HostCmd::Standby { .. } | HostCmd::Promote { .. } => {
+            unreachable!("main runs these itself")
+        }
         HostCmd::Pair => {
             let code = answer!(gate.ask(Request::HostPairCode)?, Reply::PairingCode);
             if gate.json {

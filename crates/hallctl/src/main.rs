@@ -26,6 +26,7 @@ mod records;
 mod recovery;
 mod session;
 mod setup;
+mod standby;
 mod sync;
 
 use std::io::Read;
@@ -87,6 +88,28 @@ fn run(cli: Cli) -> Result<ExitCode, HallError> {
             return Err(HallError::invalid("host serve 在本机启动主机，不能与 --host 同用"));
         }
         return host::serve(db, *listen);
+    }
+    if let Command::Host(HostCmd::Standby { from, code, name, listen, address }) = &cli.command {
+        if cli.host.is_some() || cli.user.is_some() {
+            return Err(HallError::invalid(
+                "host standby 在本机运行备用主机，主机地址用 --from 给出，不能与 --host、--user 同用",
+            ));
+        }
+        let pairing = standby::Asked {
+            from: from.clone(),
+            pin: cli.pin.clone(),
+            code: code.clone(),
+            name: name.clone(),
+            listen: *listen,
+            address: address.clone(),
+        };
+        return standby::run(db, pairing, json);
+    }
+    if let Command::Host(HostCmd::Promote { force }) = &cli.command {
+        if cli.host.is_some() || cli.user.is_some() || cli.pin.is_some() {
+            return Err(HallError::invalid("host promote 在备用主机本机执行，不能与 --host、--user、--pin 同用"));
+        }
+        return standby::promote(db, *force, json);
     }
     let user = cli.user;
     let request_id = cli.request_id;

@@ -8,4 +8,8 @@ export type Device = { id: number, name: string, kind: DeviceKind,
 /**
  * For a rating screen: the desk whose cases it shows.
  */
-serves: string | null, paired_at: string, paired_by: string, revoked_at: string | null, revoked_by: string | null, last_seen: string | null, };
+serves: string | null, paired_at: string, paired_by: string, revoked_at: string | null, revoked_by: string | null, last_seen: string | null, 
+/**
+ * A standby host's own address and certificate fingerprint, as it last told the host.
+ */
+address: string | null, fingerprint: string | null, };

@@ -1061,6 +1061,11 @@ export const VOCABULARY: Vocabulary = {
       "value": "rater",
       "label": "评价器",
       "tag": "warning"
+    },
+    {
+      "value": "standby",
+      "label": "备用主机",
+      "tag": "success"
     }
   ]
 };

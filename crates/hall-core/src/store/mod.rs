@@ -31,16 +31,17 @@ mod records;
 mod records_tests;
 mod recovery;
 #[cfg(test)]
-mod replica_tests;
-mod replica;
-#[cfg(test)]
 mod recovery_tests;
 #[cfg(test)]
 mod reliability_tests;
+mod replica;
+#[cfg(test)]
+mod replica_tests;
 mod reports;
 mod request_log;
 mod search;
 mod settings;
+mod standby;
 mod steps;
 mod stored;
 #[cfg(test)]
@@ -89,8 +90,8 @@ pub use rater::{RatingPromptView, PROMPT_SECONDS, RATING_REASONS};
 pub use record_figures::{
     AdmissionFigures, ConsultFigures, DemandFigures, DepartmentAdmission, DepartmentResponse, RuleCount,
 };
-pub use replica::APPLIED_SETTING;
 pub use recovery::{KeyRotated, RecoveryCode, RecoverySheet, RecoveryState, RetiredKey};
+pub use replica::APPLIED_SETTING;
 pub use reports::{
     ChannelRatings, Counts, CountyTurnaround, DailySheet, DayCount, Figures, ItemDays, RatingSummary, Tally,
 };
@@ -112,7 +113,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../../migrations/0008_outbox_kinds.sql")),
     (9, include_str!("../../migrations/0009_hall_network.sql")),
     (10, include_str!("../../migrations/0010_rating_channel.sql")),
+    (11, include_str!("../../migrations/0011_standby.sql")),
 ];
+
+/// The schema this program writes (the last migration's number).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// The calendars shipped with the product, imported when a database is created.
 pub const BUNDLED_CALENDARS: &[&str] = &[include_str!("../../../../assets/calendar/cn-calendar-2026.json")];
@@ -204,8 +209,15 @@ impl Store {
             log::warn!("clock pinned to {now} by {}", crate::clock::PIN_VAR);
         }
         let _checkpointer = checkpoint::Checkpointer::start(&path);
-        let mut store =
-            Store { recorder: None, conn, path, calendar: Calendar::default(), fixed_now: None, pinned_now, _checkpointer };
+        let mut store = Store {
+            recorder: None,
+            conn,
+            path,
+            calendar: Calendar::default(),
+            fixed_now: None,
+            pinned_now,
+            _checkpointer,
+        };
         store.migrate()?;
         store.calendar = store.load_calendar()?;
         Ok(store)
@@ -225,8 +237,7 @@ impl Store {
             return Err(HallError::new(ErrorCode::Storage, "数据库尚未升级到本版本：请先由大厅主机打开"));
         }
         let pinned_now = crate::clock::pinned()?;
-        let mut store =
-            Store {
+        let mut store = Store {
             recorder: None,
             conn,
             path,

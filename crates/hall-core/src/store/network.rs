@@ -28,6 +28,8 @@ pub enum DeviceKind {
     Desk,
     /// A counter's rating screen (评价器): it can show a case for rating and take the rating.
     Rater,
+    /// A second PC keeping a live copy of the host's store, to take over when the host dies.
+    Standby,
 }
 
 impl DeviceKind {
@@ -35,16 +37,18 @@ impl DeviceKind {
         match self {
             DeviceKind::Desk => "desk",
             DeviceKind::Rater => "rater",
+            DeviceKind::Standby => "standby",
         }
     }
     pub fn label(self) -> &'static str {
         match self {
             DeviceKind::Desk => "工作站",
             DeviceKind::Rater => "评价器",
+            DeviceKind::Standby => "备用主机",
         }
     }
     pub fn parse(s: &str) -> Option<DeviceKind> {
-        [DeviceKind::Desk, DeviceKind::Rater].into_iter().find(|k| k.key() == s)
+        [DeviceKind::Desk, DeviceKind::Rater, DeviceKind::Standby].into_iter().find(|k| k.key() == s)
     }
 }
 
@@ -63,6 +67,9 @@ pub struct Device {
     pub revoked_at: Option<String>,
     pub revoked_by: Option<String>,
     pub last_seen: Option<String>,
+    /// A standby host's own address and certificate fingerprint, as it last told the host.
+    pub address: Option<String>,
+    pub fingerprint: Option<String>,
 }
 
 /// A pairing code just made, shown once to the administrator.
@@ -90,7 +97,7 @@ fn normalise_code(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
-fn device_row(r: &Row) -> rusqlite::Result<Device> {
+pub(crate) fn device_row(r: &Row) -> rusqlite::Result<Device> {
     let at = At::new(r, "devices", "id")?;
     Ok(Device {
         id: r.get("id")?,
@@ -102,10 +109,13 @@ fn device_row(r: &Row) -> rusqlite::Result<Device> {
         revoked_at: at.checked_opt("revoked_at", parse_stamp)?,
         revoked_by: r.get("revoked_by")?,
         last_seen: at.checked_opt("last_seen", parse_stamp)?,
+        address: r.get("address")?,
+        fingerprint: r.get("fingerprint")?,
     })
 }
 
-const DEVICE_COLUMNS: &str = "id, name, kind, serves, paired_at, paired_by, revoked_at, revoked_by, last_seen";
+pub(crate) const DEVICE_COLUMNS: &str =
+    "id, name, kind, serves, paired_at, paired_by, revoked_at, revoked_by, last_seen, address, fingerprint";
 
 impl Store {
     /// A new one-time pairing code, good for ten minutes (`XXXX-XXXX`).
@@ -148,6 +158,15 @@ impl Store {
                 Some(desk.to_string())
             }
             (DeviceKind::Desk, _) => None,
+            (DeviceKind::Standby, _) => {
+                if let Some(standby) = self.standby_host()? {
+                    return Err(HallError::conflict(format!(
+                        "大厅已有备用主机“{}”：一个大厅只设一台备用主机，请先在大厅网络中撤销它再配对新的",
+                        standby.name
+                    )));
+                }
+                None
+            }
         };
         let now = self.now();
         let hash = digest(&normalise_code(code));
@@ -200,7 +219,7 @@ impl Store {
         Ok(PairedDevice { device: self.device(id)?, credential })
     }
 
-    fn device(&self, id: i64) -> Result<Device> {
+    pub(crate) fn device(&self, id: i64) -> Result<Device> {
         Ok(self.conn.query_row(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"), [id], device_row)?)
     }
 

@@ -56,7 +56,13 @@ fn rows(s: &Store) -> Vec<(String, Vec<Vec<Value>>)> {
 
 fn take_in(s: &mut Store, name: &str) -> String {
     let clerk = s.user("clerk1").unwrap();
-    let item = s.catalog_items(None, None).unwrap().into_iter().map(|v| v.item).find(|i| i.kind == CaseKind::Promised).unwrap();
+    let item = s
+        .catalog_items(None, None)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.item)
+        .find(|i| i.kind == CaseKind::Promised)
+        .unwrap();
     let req = IntakeRequest {
         item_code: item.code,
         applicant: Party {
