@@ -11,6 +11,7 @@ fn main() {
         "choose_single",
         "pair_desk",
         "host_switch",
+        "follow_standby",
     ])))
     .expect("tauri build step");
 }

@@ -12,13 +12,14 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use hall_core::api::{writes, Request};
 use hall_core::documents::DocRequest;
-use hall_core::hall_network::{DeskFacts, HallChange, HostStatus};
+use hall_core::hall_network::{DeskFacts, HallChange, HostProblem, HostStatus};
 use hall_core::{ErrorCode, HallError};
 use hall_host::wire::DocumentAsk;
 use hall_host::{Pin, Remote};
 use tokio::sync::Notify;
 
 use crate::hall::{Mode, Shell};
+use crate::network::{KnownStandby, NetworkConfig};
 
 /// How often an idle link is checked, and how long the host may take to answer the check.
 const HEARTBEAT: Duration = Duration::from_secs(1);
@@ -31,6 +32,9 @@ pub struct Desk {
     pub name: String,
     pub url: String,
     pub pin: Pin,
+    pub credential: String,
+    /// The hall's standby host, as the host last told (kept in network.json).
+    standby: Mutex<Option<KnownStandby>>,
     /// The session at the host ('' until one is opened).
     token: Mutex<String>,
     stopped: AtomicBool,
@@ -43,7 +47,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Desk {
-    pub fn new(url: &str, pin: &str, credential: &str, name: &str) -> Result<Desk, HallError> {
+    pub fn new(
+        url: &str,
+        pin: &str,
+        credential: &str,
+        name: &str,
+        standby: Option<KnownStandby>,
+    ) -> Result<Desk, HallError> {
         let pin = Pin::parse(pin)?;
         let remote = Remote::new(url, Some(pin.clone()), Some(credential.to_string()))?;
         Ok(Desk {
@@ -51,6 +61,8 @@ impl Desk {
             remote,
             name: name.to_string(),
             pin,
+            credential: credential.to_string(),
+            standby: Mutex::new(standby),
             token: Mutex::new(String::new()),
             stopped: AtomicBool::new(false),
             poke: Notify::new(),
@@ -58,7 +70,41 @@ impl Desk {
     }
 
     pub fn facts(&self) -> DeskFacts {
-        DeskFacts { name: self.name.clone(), url: self.url.clone(), fingerprint: self.pin.to_string() }
+        DeskFacts {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            fingerprint: self.pin.to_string(),
+            standby: self.known_standby().map(|s| format!("{}（{}）", s.name, s.url)),
+        }
+    }
+
+    pub fn known_standby(&self) -> Option<KnownStandby> {
+        lock(&self.standby).clone()
+    }
+
+    /// What the host's hello says of its standby, kept (and saved) when it changed.
+    fn learn(&self, hello: &serde_json::Value, network: &std::path::Path) {
+        let s = &hello["standby"];
+        let (Some(name), Some(url), Some(pin)) = (s["name"].as_str(), s["address"].as_str(), s["fingerprint"].as_str())
+        else {
+            return;
+        };
+        let known = KnownStandby { name: name.into(), url: url.into(), pin: pin.into() };
+        if lock(&self.standby).as_ref() == Some(&known) {
+            return;
+        }
+        log::info!("the hall's standby host is {} at {} ({})", known.name, known.url, known.pin);
+        *lock(&self.standby) = Some(known.clone());
+        let config = NetworkConfig::Desk {
+            url: self.url.clone(),
+            pin: self.pin.to_string(),
+            credential: self.credential.clone(),
+            name: self.name.clone(),
+            standby: Some(known),
+        };
+        if let Err(e) = crate::network::write(network, &config) {
+            log::error!("{}", e.message);
+        }
     }
 
     pub fn stop(&self) {
@@ -66,7 +112,7 @@ impl Desk {
         self.poke.notify_one();
     }
 
-    fn stopped(&self) -> bool {
+    pub fn stopped(&self) -> bool {
         self.stopped.load(Ordering::Acquire)
     }
 
@@ -163,7 +209,16 @@ pub async fn watch(shell: Arc<Shell>, desk: Arc<Desk>) {
             Err(e) => {
                 match lost(&desk, e) {
                     Lost::Away(status) => {
-                        shell.tell_status(status);
+                        let took_over = match desk.known_standby() {
+                            Some(s) if status.problem == Some(HostProblem::Unreachable) => {
+                                crate::standby::answers_as_host(&desk, &s).await.then_some(s)
+                            }
+                            _ => None,
+                        };
+                        match took_over {
+                            Some(s) => shell.tell_status(HostStatus::standby_took_over(&s.name, &s.url)),
+                            None => shell.tell_status(status),
+                        }
                         pause(&desk, RETRY).await;
                     }
                     Lost::Session => {
@@ -205,11 +260,14 @@ pub async fn watch(shell: Arc<Shell>, desk: Arc<Desk>) {
                     if desk.stopped() {
                         return;
                     }
-                    if let Err(e) = desk.remote.hello(HEARTBEAT_WAIT).await {
-                        if let Lost::Away(status) = lost(&desk, e) {
-                            shell.tell_status(status);
+                    match desk.remote.hello(HEARTBEAT_WAIT).await {
+                        Ok(hello) => desk.learn(&hello, &shell.paths.network),
+                        Err(e) => {
+                            if let Lost::Away(status) = lost(&desk, e) {
+                                shell.tell_status(status);
+                            }
+                            break;
                         }
-                        break;
                     }
                 }
             }
@@ -222,6 +280,7 @@ pub async fn watch(shell: Arc<Shell>, desk: Arc<Desk>) {
 /// The window's title names the hall and this desk, as the host says.
 async fn set_title(shell: &Shell, desk: &Desk) -> bool {
     let Ok(hello) = desk.remote.hello(HEARTBEAT_WAIT).await else { return false };
+    desk.learn(&hello, &shell.paths.network);
     let township = hello.get("township_name").and_then(|v| v.as_str()).unwrap_or_default();
     if let Some(w) = shell.app().and_then(|a| tauri::Manager::get_webview_window(a, "main")) {
         let _ = w.set_title(&format!("{} — {township}便民服务中心 · {}", hall_core::PRODUCT, desk.name));

@@ -242,6 +242,11 @@ impl Shell {
         let mut config = hall_host::HostConfig::new(self.paths.db.clone(), addr);
         config.upkeep = false;
         let running = hall_host::start(config).await?;
+        // This window's own connection writes too (papers recorded, sync, backups): its
+        // changes go to the standby with the desks'.
+        if let Ok(store) = &local.store {
+            running.replicate(store.clone());
+        }
         let mut feed = running.subscribe();
         let me = self.clone();
         let forwarder = tauri::async_runtime::spawn(async move {

@@ -3,6 +3,7 @@ mod desk;
 mod hall;
 mod netcmds;
 mod network;
+mod standby;
 mod upkeep;
 
 use std::path::PathBuf;
@@ -38,8 +39,8 @@ fn first_mode(paths: &Paths) -> (Mode, Option<String>, Option<String>) {
         Ok(Some(NetworkConfig::Host { listen })) => {
             (Mode::Local(Local { store: open_store(paths), host: None }), None, Some(listen))
         }
-        Ok(Some(NetworkConfig::Desk { url, pin, credential, name })) => {
-            match desk::Desk::new(&url, &pin, &credential, &name) {
+        Ok(Some(NetworkConfig::Desk { url, pin, credential, name, standby })) => {
+            match desk::Desk::new(&url, &pin, &credential, &name, standby) {
                 Ok(d) => (Mode::Desk(Arc::new(d)), None, None),
                 Err(e) => (Mode::Choosing, Some(format!("本机保存的大厅主机连接无法使用：{}", e.message)), None),
             }
@@ -102,6 +103,7 @@ pub fn run() {
             netcmds::choose_single,
             netcmds::pair_desk,
             netcmds::host_switch,
+            standby::follow_standby,
         ])
         .run(tauri::generate_context!())
         .expect("一窗通 window failed to start");

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use hall_core::hall_network::{firewall_hint, DeskPaired, HostFacts, NetworkMode, NetworkView, DEFAULT_PORT};
+use hall_core::hall_network::{
+    firewall_hint, DeskPaired, HostFacts, NetworkMode, NetworkView, StandbyView, DEFAULT_PORT,
+};
 use hall_core::lifecycle::Role;
 use hall_core::store::DeviceKind;
 use hall_core::HallError;
@@ -46,6 +48,14 @@ pub async fn view(shell: &Shell) -> NetworkView {
                     addresses: network::host_addresses(h.running.addr),
                     fingerprint: h.running.fingerprint.clone(),
                     firewall: firewall_hint(port),
+                    standby: match hall_host::handlers::standby_facts(&h.running.hall).await {
+                        Ok(Some(f)) => Some(StandbyView::of(f.name, f.address, f.fingerprint, f.link)),
+                        Ok(None) => None,
+                        Err(e) => {
+                            log::warn!("standby facts: {}", e.message);
+                            None
+                        }
+                    },
                 });
             } else if let Some(last) = *lock(&shell.last_listen) {
                 // Switched off, or on but not running (the port was taken): the same port again.
@@ -109,8 +119,9 @@ pub async fn pair_desk(
         pin: pin.to_string(),
         credential: paired.credential.clone(),
         name: paired.device.name.clone(),
+        standby: None,
     };
-    let desk = Arc::new(Desk::new(&url, pin.as_str(), &paired.credential, &paired.device.name)?);
+    let desk = Arc::new(Desk::new(&url, pin.as_str(), &paired.credential, &paired.device.name, None)?);
     let township = desk
         .remote
         .hello(std::time::Duration::from_secs(5))

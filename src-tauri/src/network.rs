@@ -25,7 +25,18 @@ pub enum NetworkConfig {
         pin: String,
         credential: String,
         name: String,
+        /// The hall's standby host as the host told this desk: where to go once it has taken over.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        standby: Option<KnownStandby>,
     },
+}
+
+/// A standby host a desk knows of: its name, address and the fingerprint it will show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownStandby {
+    pub name: String,
+    pub url: String,
+    pub pin: String,
 }
 
 pub fn default_listen() -> String {
@@ -193,9 +204,18 @@ mod tests {
             pin: format!("SHA256:{}", "a".repeat(64)),
             credential: "secret".into(),
             name: "2号综合受理窗口".into(),
+            standby: Some(KnownStandby {
+                name: "备用主机".into(),
+                url: "https://127.0.0.1:7444".into(),
+                pin: format!("SHA256:{}", "b".repeat(64)),
+            }),
         };
         write(&path, &desk).unwrap();
         assert_eq!(read(&path).unwrap(), Some(desk));
+        // A desk paired before the standby host existed reads as one that knows of none.
+        let old = r#"{"mode":"desk","url":"https://h:7443","pin":"SHA256:00","credential":"c","name":"1号"}"#;
+        std::fs::write(&path, old).unwrap();
+        assert!(matches!(read(&path).unwrap(), Some(NetworkConfig::Desk { standby: None, .. })));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

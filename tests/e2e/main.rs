@@ -8,6 +8,7 @@ mod printing;
 mod rater;
 mod recovery;
 mod security;
+mod standby;
 mod supplement;
 mod window;
 mod workflow;

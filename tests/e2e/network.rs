@@ -93,7 +93,7 @@ fn officer_of(db: &Path, unit: &str) -> String {
 }
 
 /// Waits until `css` exists (or is gone, `present` false); how long it took.
-async fn until(w: &Window, css: &str, present: bool, limit: Duration) -> Duration {
+pub(crate) async fn until(w: &Window, css: &str, present: bool, limit: Duration) -> Duration {
     let t = Instant::now();
     loop {
         let there = w
@@ -115,7 +115,7 @@ async fn until(w: &Window, css: &str, present: bool, limit: Duration) -> Duratio
 }
 
 /// Waits until the text of `css` contains `needle`; how long it took.
-async fn shows(w: &Window, css: &str, needle: &str, limit: Duration) -> Duration {
+pub(crate) async fn shows(w: &Window, css: &str, needle: &str, limit: Duration) -> Duration {
     let t = Instant::now();
     loop {
         if w.text(css).await.is_some_and(|s| s.contains(needle)) {
@@ -129,7 +129,7 @@ async fn shows(w: &Window, css: &str, needle: &str, limit: Duration) -> Duration
     }
 }
 
-async fn open_network_tab(w: &Window) {
+pub(crate) async fn open_network_tab(w: &Window) {
     w.click("[data-testid=nav-admin]").await;
     w.click("[data-testid=admin-tab-network]").await;
     w.el("[data-testid=network-tab]").await;

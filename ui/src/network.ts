@@ -10,7 +10,9 @@ import type { DeskPaired } from './bindings/DeskPaired'
 
 /** The host cannot be reached (or is not the pinned one): actions wait, typed text stays. */
 export function isOffline(s: HostStatus | null | undefined): boolean {
-  return !!s && !s.online && (s.problem === 'unreachable' || s.problem === 'impostor')
+  return (
+    !!s && !s.online && (s.problem === 'unreachable' || s.problem === 'impostor' || s.problem === 'standby_took_over')
+  )
 }
 
 /** What the window does about a new status: nothing, back to login, or back to the first start. */
@@ -65,6 +67,13 @@ export async function pairDesk(url: string, code: string, name: string): Promise
   const paired = await invoke<DeskPaired>('pair_desk', { url, code, name })
   await loadNetwork()
   return paired
+}
+
+/** 确认改连: an administrator confirms that this desk follows the standby that took over. */
+export async function followStandby(username: string, password: string): Promise<NetworkView> {
+  const v = await invoke<NetworkView>('follow_standby', { username, password })
+  network.view = v
+  return v
 }
 
 export async function switchHost(on: boolean, port: number | null): Promise<NetworkView> {

@@ -53,6 +53,67 @@ pub struct HostFacts {
     /// `SHA256:<64 hex>`: the admin compares it with what a desk shows after pairing.
     pub fingerprint: String,
     pub firewall: String,
+    /// The hall's standby host, when one is paired.
+    pub standby: Option<StandbyView>,
+}
+
+/// The standby host as the host sees it (hall-host's replication measures it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct StandbyLink {
+    pub name: Option<String>,
+    /// Heard from within the last 15 s.
+    pub connected: bool,
+    /// Writes are confirmed to the desks only once it has them.
+    pub in_sync: bool,
+    /// Changes it has not applied yet.
+    #[ts(type = "number")]
+    pub behind: u64,
+    /// How long the oldest of those has waited, in seconds.
+    pub behind_seconds: f64,
+    /// Time from a write to the standby having it, over the recent writes (ms).
+    pub lag_p50_ms: Option<f64>,
+    pub lag_p99_ms: Option<f64>,
+}
+
+/// The standby on the host's 大厅网络 page: who, where, and how far behind, said in words.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StandbyView {
+    pub name: String,
+    /// Where desks go once it has taken over, and the certificate it will show.
+    pub address: Option<String>,
+    pub fingerprint: Option<String>,
+    pub link: StandbyLink,
+    /// Synced and connected (green), else red.
+    pub ok: bool,
+    pub state: String,
+    pub detail: String,
+}
+
+impl StandbyView {
+    pub fn of(name: String, address: Option<String>, fingerprint: Option<String>, link: StandbyLink) -> StandbyView {
+        let lag = match (link.lag_p50_ms, link.lag_p99_ms) {
+            (Some(p50), Some(p99)) => format!("；近期保存到备用主机确认：中位 {p50:.0} 毫秒，99% 在 {p99:.0} 毫秒内"),
+            _ => String::new(),
+        };
+        let (ok, state, detail) = if !link.connected {
+            (
+                false,
+                "未连接".to_string(),
+                "备用主机没有连接本机：请检查备用主机电脑是否开机、hallctl host standby 是否在运行。在它回来之前，主机停机会丢失最近的办理。".to_string(),
+            )
+        } else if link.in_sync {
+            (true, "已同步".to_string(), format!("每次保存都等备用主机收到后才向工作站确认{lag}"))
+        } else {
+            (
+                false,
+                format!("落后 {} 项变化", link.behind),
+                format!("备用主机落后 {:.0} 秒，正在追赶；追上之前保存不等它确认{lag}", link.behind_seconds),
+            )
+        };
+        StandbyView { name, address, fingerprint, link, ok, state, detail }
+    }
 }
 
 /// This PC as a desk of a host elsewhere.
@@ -64,6 +125,8 @@ pub struct DeskFacts {
     pub url: String,
     /// The host's certificate fingerprint pinned at pairing.
     pub fingerprint: String,
+    /// The hall's standby host as this desk learnt it from the host (`名称（地址）`).
+    pub standby: Option<String>,
 }
 
 /// This PC's place in the hall network, for the first-start screen and the 大厅网络 tab.
@@ -97,6 +160,9 @@ pub enum HostProblem {
     Revoked,
     /// The host restarted and forgot the session: sign in again.
     SessionLost,
+    /// The host is gone and the hall's standby host answers as the host now: an administrator
+    /// confirms at this desk before it follows.
+    StandbyTookOver,
 }
 
 /// The `host-status` event: a desk lost or found its host.
@@ -146,6 +212,16 @@ impl HostStatus {
             message: message.into(),
             advice: "本机已不能连接大厅主机。如需继续使用，请向系统管理员索取新的配对码重新连接，或改为单机使用。"
                 .into(),
+        }
+    }
+
+    pub fn standby_took_over(name: &str, address: &str) -> HostStatus {
+        HostStatus {
+            online: false,
+            problem: Some(HostProblem::StandbyTookOver),
+            title: "备用主机已接替大厅主机".into(),
+            message: format!("原大厅主机无法连接；备用主机“{name}”（{address}）已接替为大厅主机。"),
+            advice: "请系统管理员在下面输入账号和密码，确认后本机改连备用主机继续办理。".into(),
         }
     }
 

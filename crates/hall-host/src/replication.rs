@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub use hall_core::hall_network::StandbyLink;
 use hall_core::Store;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
@@ -67,23 +68,6 @@ pub struct Changes {
     pub entries: Vec<Change>,
     /// The host's newest sequence when answering.
     pub last: u64,
-}
-
-/// The standby as the host sees it, for the 大厅网络 page and `hallctl host desks`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StandbyLink {
-    pub name: Option<String>,
-    /// Heard from within the last 15 s.
-    pub connected: bool,
-    /// Writes are confirmed only once it has them.
-    pub in_sync: bool,
-    /// Changes it has not applied yet.
-    pub behind: u64,
-    /// How long the oldest of those has waited, in seconds.
-    pub behind_seconds: f64,
-    /// Time from a write to the standby having it, over the recent writes (ms).
-    pub lag_p50_ms: Option<f64>,
-    pub lag_p99_ms: Option<f64>,
 }
 
 pub struct Replication {

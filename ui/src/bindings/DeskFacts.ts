@@ -11,4 +11,8 @@ name: string, url: string,
 /**
  * The host's certificate fingerprint pinned at pairing.
  */
-fingerprint: string, };
+fingerprint: string, 
+/**
+ * The hall's standby host as this desk learnt it from the host (`名称（地址）`).
+ */
+standby: string | null, };
