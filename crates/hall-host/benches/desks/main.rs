@@ -1,7 +1,7 @@
 //! Many desks at one hall host on loopback (not part of scripts/test: it runs for minutes).
 //!
 //!   cargo bench -p hall-host --bench desks -- --db FILE [--clients 10,20] [--seconds 180]
-//!       [--speed 10] [--readers 4] [--settle] [--host URL --pin SHA256:… [--host-pid PID]]
+//!       [--speed 10] [--readers 4] [--settle] [--standby DIR] [--host URL --pin SHA256:… [--host-pid PID]]
 //!
 //! Starts the hall host on FILE in this process (its own runtime and threads), or uses one that
 //! runs at URL. Every desk is a `Remote` of its own (its own TLS connections, as another PC)
@@ -10,12 +10,14 @@
 //! compressed `--speed` times, the requests at random moments of each (compressed) minute and
 //! one after the other, as one clerk works. It prints latencies as the desk sees them, the
 //! time from a write's answer to its notice at every other desk's feed, and the CPU each part
-//! of the process spent. Search texts come from FILE (read-only). Results: docs/benchmarks.md.
+//! of the process spent. Search texts come from FILE (read-only). With `--standby DIR` a
+//! standby host follows the host in this process (see standby.rs). Results: docs/benchmarks.md.
 
 mod desk;
 mod measure;
 mod mix;
 mod settle;
+mod standby;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,11 +37,12 @@ struct Args {
     host: Option<(String, String)>,
     host_pid: Option<u32>,
     settle: bool,
+    standby: Option<PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: desks --db FILE [--clients 10,20] [--seconds 180] [--speed 10] [--readers 4] [--settle] [--host URL --pin PIN [--host-pid PID]]"
+        "usage: desks --db FILE [--clients 10,20] [--seconds 180] [--speed 10] [--readers 4] [--settle] [--standby DIR] [--host URL --pin PIN [--host-pid PID]]"
     );
     std::process::exit(2)
 }
@@ -55,6 +58,7 @@ impl Args {
             host: None,
             host_pid: None,
             settle: false,
+            standby: None,
         };
         let (mut url, mut pin) = (None, None);
         let mut it = std::env::args().skip(1);
@@ -72,6 +76,7 @@ impl Args {
                 "--pin" => pin = Some(value()),
                 "--host-pid" => a.host_pid = Some(value().parse().unwrap_or_else(|_| usage())),
                 "--settle" => a.settle = true,
+                "--standby" => a.standby = Some(PathBuf::from(value())),
                 "--bench" => {} // cargo bench adds it
                 _ => usage(),
             }
@@ -119,6 +124,9 @@ fn main() {
             config.upkeep = false;
             let host = host_rt.block_on(hall_host::start(config)).unwrap_or_else(|e| panic!("host: {}", e.message));
             println!("host in this process at https://{}, {} readers", host.addr, args.readers);
+            if let Some(dir) = &args.standby {
+                standby::start(&host_rt, &host, &args.db, dir);
+            }
             (format!("https://{}", host.addr), host.fingerprint.clone(), Some(host))
         }
     };
@@ -138,6 +146,9 @@ fn main() {
     for &n in args.clients.iter().filter(|n| **n > 0) {
         let done = desk_rt.block_on(run(&hall, n, &args));
         report(&done, n, &args);
+        if let (Some(host), Some(_)) = (&running, &args.standby) {
+            standby::report(&host.hall);
+        }
     }
     if let Some(host) = running {
         host_rt.block_on(host.stop());
