@@ -64,6 +64,12 @@ fn start_xvfb() -> (Child, String) {
     panic!("could not start Xvfb");
 }
 
+/// The app under test: this build's, or `YICHUANG_APP` (the release binary, for the start-up
+/// benchmark in docs/benchmarks.md).
+fn app_binary() -> String {
+    std::env::var("YICHUANG_APP").unwrap_or_else(|_| env!("CARGO_BIN_EXE_yichuang").to_string())
+}
+
 impl Window {
     /// Opens the app on `db`; `now` pins the hall's clock ("YYYY-MM-DD HH:MM") so days can pass.
     pub async fn open(db: &Path, now: Option<&str>) -> Window {
@@ -88,7 +94,7 @@ impl Window {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_yichuang"), "args": ["--db", db] }),
+            serde_json::json!({ "application": app_binary(), "args": ["--db", db] }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let t = Instant::now();
