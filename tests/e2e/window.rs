@@ -92,10 +92,7 @@ impl Window {
             .spawn()
             .expect("tauri-driver is installed (cargo install tauri-driver --locked)");
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_binary(), "args": ["--db", db] }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary(), "args": ["--db", db] }));
         let url = format!("http://127.0.0.1:{port}");
         let t = Instant::now();
         // The driver may report ready before it accepts sessions: retry.

@@ -6,48 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use hall_core::api::{Reply, Request};
-use hall_core::catalog::{CaseKind, CatalogItem};
-use hall_core::intake::IntakeRequest;
 use hall_host::Remote;
 
 mod common;
-use common::host::{id_number, signed_in, Host};
+use common::host::{cases_in, intake_of, number_of, promised, signed_in, Host};
 use common::*;
-
-/// A 承诺件 of the hall's catalog, asked at the host.
-async fn promised(remote: &Remote, session: &str) -> CatalogItem {
-    let items = match remote.call(session, None, &Request::CatalogList { query: None, category: None }).await.unwrap() {
-        Reply::CatalogItems(items) => items,
-        other => panic!("{other:?}"),
-    };
-    items.into_iter().find(|i| i.item.kind == CaseKind::Promised).unwrap().item
-}
-
-/// An intake of `item` with every material, for applicant `n`.
-fn intake_of(item: &CatalogItem, n: u32) -> Request {
-    let names: Vec<&str> = item.materials.iter().map(|m| m.name.as_str()).collect();
-    let request: IntakeRequest = serde_json::from_value(serde_json::json!({"item_code": item.code,
-        "materials": names, "applicant": {"id_number": id_number(n), "name": "张三", "phone": "13800138000"}}))
-    .unwrap();
-    Request::Intake { request: Box::new(request) }
-}
-
-fn number_of(reply: Reply) -> String {
-    match reply {
-        Reply::Case(c) => c.summary.number,
-        other => panic!("{other:?}"),
-    }
-}
-
-/// Every case in the database, read from the file itself, by number.
-fn cases_in(db: &Path) -> BTreeMap<String, usize> {
-    let store = hall_core::Store::open(db).unwrap();
-    let mut seen = BTreeMap::new();
-    for c in store.list_cases(None, None, 100_000).unwrap() {
-        *seen.entry(c.number).or_insert(0) += 1;
-    }
-    seen
-}
 
 /// Daily serials (the number's last part) of one day's numbers run 1, 2, 3 … without a gap.
 fn assert_no_gaps(numbers: &BTreeMap<String, usize>) {

@@ -208,16 +208,8 @@ impl Store {
         if let Some(now) = pinned_now {
             log::warn!("clock pinned to {now} by {}", crate::clock::PIN_VAR);
         }
-        let _checkpointer = checkpoint::Checkpointer::start(&path);
-        let mut store = Store {
-            recorder: None,
-            conn,
-            path,
-            calendar: Calendar::default(),
-            fixed_now: None,
-            pinned_now,
-            _checkpointer,
-        };
+        let checkpointer = checkpoint::Checkpointer::start(&path);
+        let mut store = Store::around(conn, path, pinned_now, checkpointer);
         store.migrate()?;
         store.calendar = store.load_calendar()?;
         Ok(store)
@@ -236,18 +228,27 @@ impl Store {
         if version != MIGRATIONS.last().map(|m| m.0).unwrap_or(0) {
             return Err(HallError::new(ErrorCode::Storage, "数据库尚未升级到本版本：请先由大厅主机打开"));
         }
-        let pinned_now = crate::clock::pinned()?;
-        let mut store = Store {
+        let mut store = Store::around(conn, path, crate::clock::pinned()?, None);
+        store.calendar = store.load_calendar()?;
+        Ok(store)
+    }
+
+    /// A store on an open, unlocked connection (its calendar still to be read).
+    fn around(
+        conn: Connection,
+        path: PathBuf,
+        pinned_now: Option<NaiveDateTime>,
+        checkpointer: Option<checkpoint::Checkpointer>,
+    ) -> Store {
+        Store {
             recorder: None,
             conn,
             path,
             calendar: Calendar::default(),
             fixed_now: None,
             pinned_now,
-            _checkpointer: None,
-        };
-        store.calendar = store.load_calendar()?;
-        Ok(store)
+            _checkpointer: checkpointer,
+        }
     }
 
     /// Reads the calendar again (a reader after the writer imported a year).

@@ -1,11 +1,14 @@
 //! A real hall host process (`hallctl host serve`) on loopback, and desks that talk to it with
 //! the hall-host client, as the app in desk mode does.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use hall_core::api::{Reply, Request};
+use hall_core::catalog::{CaseKind, CatalogItem};
+use hall_core::intake::IntakeRequest;
 use hall_host::{Pin, Remote};
 
 pub struct Host {
@@ -77,4 +80,39 @@ pub fn id_number(n: u32) -> String {
     let sum: u32 = body.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{body}{check}")
+}
+
+/// A 承诺件 of the hall's catalog, asked at the host.
+pub async fn promised(remote: &Remote, session: &str) -> CatalogItem {
+    let items = match remote.call(session, None, &Request::CatalogList { query: None, category: None }).await.unwrap() {
+        Reply::CatalogItems(items) => items,
+        other => panic!("{other:?}"),
+    };
+    items.into_iter().find(|i| i.item.kind == CaseKind::Promised).unwrap().item
+}
+
+/// An intake of `item` with every material, for applicant `n`.
+pub fn intake_of(item: &CatalogItem, n: u32) -> Request {
+    let names: Vec<&str> = item.materials.iter().map(|m| m.name.as_str()).collect();
+    let request: IntakeRequest = serde_json::from_value(serde_json::json!({"item_code": item.code,
+        "materials": names, "applicant": {"id_number": id_number(n), "name": "张三", "phone": "13800138000"}}))
+    .unwrap();
+    Request::Intake { request: Box::new(request) }
+}
+
+pub fn number_of(reply: Reply) -> String {
+    match reply {
+        Reply::Case(c) => c.summary.number,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Every case in the database, read from the file itself, by number.
+pub fn cases_in(db: &Path) -> BTreeMap<String, usize> {
+    let store = hall_core::Store::open(db).unwrap();
+    let mut seen = BTreeMap::new();
+    for c in store.list_cases(None, None, 100_000).unwrap() {
+        *seen.entry(c.number).or_insert(0) += 1;
+    }
+    seen
 }
