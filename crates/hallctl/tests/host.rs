@@ -9,7 +9,7 @@ use hall_core::api::{Reply, Request};
 use hall_host::Remote;
 
 mod common;
-use common::host::{cases_in, intake_of, number_of, promised, signed_in, Host};
+use common::host::{cases_in, intake_of, number_of, promised, signed_in, take_in_until_killed, Host};
 use common::*;
 
 /// Daily serials (the number's last part) of one day's numbers run 1, 2, 3 … without a gap.
@@ -74,36 +74,8 @@ async fn a_host_killed_mid_write_loses_no_confirmed_intake_and_doubles_none() {
     let (_dir, db) = demo();
     let before = cases_in(&db).len();
     let mut host = Host::start(&db);
-    let mut desks = Vec::new();
-    for d in 0..4u32 {
-        let remote = host.remote();
-        desks.push(tokio::spawn(async move {
-            let session = signed_in(&remote, "clerk1").await;
-            let item = promised(&remote, &session).await;
-            let mut sent = Vec::new();
-            let mut confirmed = Vec::new();
-            for i in 0..500 {
-                let req = intake_of(&item, d * 1000 + i);
-                let id = format!("k{d}-{i}");
-                sent.push((id.clone(), req.clone()));
-                match remote.call(&session, Some(&id), &req).await {
-                    Ok(reply) => confirmed.push((id, number_of(reply))),
-                    Err(_) => break,
-                }
-            }
-            (sent, confirmed)
-        }));
-    }
     // Kill the host hard once some intakes went through.
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    host.sigkill();
-    let mut sent = Vec::new();
-    let mut confirmed = Vec::new();
-    for d in desks {
-        let (s, c) = d.await.unwrap();
-        sent.extend(s);
-        confirmed.extend(c);
-    }
+    let (sent, confirmed) = take_in_until_killed(&mut host, 4, "k", std::time::Duration::from_millis(1500)).await;
     assert!(!confirmed.is_empty(), "some intakes were confirmed before the kill");
     let after_kill = cases_in(&db);
     for (_, number) in &confirmed {

@@ -13,7 +13,7 @@ use hall_core::api::{Reply, Request};
 use hall_host::{Pin, Remote};
 
 mod common;
-use common::host::{cases_in, id_number, intake_of, number_of, promised, signed_in, Host};
+use common::host::{cases_in, id_number, intake_of, number_of, promised, signed_in, take_in_until_killed, Host};
 use common::*;
 
 /// `hallctl host standby` as a process, its output lines read as they come.
@@ -120,32 +120,7 @@ async fn a_standby_takes_over_from_a_killed_host_with_every_intake_a_desk_saw_co
     assert!(!early.status.success() && err(&early).contains("仍在运行"), "{}", err(&early));
 
     // Eight desks take in cases, each with its own request ids, until the host dies under them.
-    let mut desks = Vec::new();
-    for d in 0..8u32 {
-        let remote = host.remote();
-        desks.push(tokio::spawn(async move {
-            let session = signed_in(&remote, if d % 2 == 0 { "clerk1" } else { "clerk2" }).await;
-            let item = promised(&remote, &session).await;
-            let (mut sent, mut confirmed) = (Vec::new(), Vec::new());
-            for i in 0..400 {
-                let (id, req) = (format!("standby-desk{d}-{i}"), intake_of(&item, d * 1000 + i));
-                sent.push((id.clone(), req.clone()));
-                match remote.call(&session, Some(&id), &req).await {
-                    Ok(reply) => confirmed.push((id, number_of(reply))),
-                    Err(_) => break,
-                }
-            }
-            (sent, confirmed)
-        }));
-    }
-    tokio::time::sleep(Duration::from_millis(2000)).await;
-    host.sigkill();
-    let (mut sent, mut confirmed) = (Vec::new(), Vec::new());
-    for d in desks {
-        let (s, c) = d.await.unwrap();
-        sent.extend(s);
-        confirmed.extend(c);
-    }
+    let (sent, confirmed) = take_in_until_killed(&mut host, 8, "standby-desk", Duration::from_millis(2000)).await;
     assert!(confirmed.len() >= 16, "the desks worked before the kill: {}", confirmed.len());
     standby.line("主机无法连接");
 

@@ -116,3 +116,39 @@ pub fn cases_in(db: &Path) -> BTreeMap<String, usize> {
     }
     seen
 }
+
+/// What desks sent (request id, request) and what they saw confirmed (request id, number).
+pub type Sent = (Vec<(String, Request)>, Vec<(String, String)>);
+
+/// `desks` desks (clerk1 and clerk2 by turns) take in cases one after the other, each with its
+/// own request ids (`PREFIX-desk-n`), until the host — killed with SIGKILL after `wait` —
+/// stops answering; what each sent and what it saw confirmed.
+pub async fn take_in_until_killed(host: &mut Host, desks: u32, prefix: &str, wait: std::time::Duration) -> Sent {
+    let mut running = Vec::new();
+    for d in 0..desks {
+        let (remote, prefix) = (host.remote(), prefix.to_string());
+        running.push(tokio::spawn(async move {
+            let session = signed_in(&remote, if d % 2 == 0 { "clerk1" } else { "clerk2" }).await;
+            let item = promised(&remote, &session).await;
+            let (mut sent, mut confirmed) = (Vec::new(), Vec::new());
+            for i in 0..1000 {
+                let (id, req) = (format!("{prefix}-{d}-{i}"), intake_of(&item, d * 1000 + i));
+                sent.push((id.clone(), req.clone()));
+                match remote.call(&session, Some(&id), &req).await {
+                    Ok(reply) => confirmed.push((id, number_of(reply))),
+                    Err(_) => break,
+                }
+            }
+            (sent, confirmed)
+        }));
+    }
+    tokio::time::sleep(wait).await;
+    host.sigkill();
+    let (mut sent, mut confirmed) = (Vec::new(), Vec::new());
+    for d in running {
+        let (s, c) = d.await.unwrap();
+        sent.extend(s);
+        confirmed.extend(c);
+    }
+    (sent, confirmed)
+}
