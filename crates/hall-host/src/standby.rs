@@ -411,7 +411,10 @@ pub fn promote(db: &Path, identity: &mut Identity, actor: &str) -> Result<String
         .map_err(|e| HallError::new(e.code, format!("本机还没有大厅数据的副本，不能接替：{}", e.message)))?;
     let reached = store.applied_position()?.unwrap_or_default();
     cert::adopt(&mut store, &identity.cert())?;
-    store.revoke_device(&identity.name, actor)?;
+    // Its pairing ends (unless the host had revoked it already, and the copy says so).
+    if store.standby_host()?.is_some_and(|d| d.name == identity.name) {
+        store.revoke_device(&identity.name, actor)?;
+    }
     store.note_hall_event(
         actor,
         "standby_promoted",

@@ -43,17 +43,27 @@ use cli::{AuditCmd, CaseCmd, Cli, Command, HostCmd, KeyCmd, ReportCmd, UserCmd};
 use session::{Gate, HostLink, Place};
 
 fn main() -> ExitCode {
-    // Rust ignores SIGPIPE, so a closed pipe (`| head`) made every later `println!` panic; a
-    // command line tool ends quietly there instead, as `ls | head` does.
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to its default, before any thread is started.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = match parse::cli(std::env::args().collect()) {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    // Rust ignores SIGPIPE, so a closed pipe (`| head`) made every later `println!` panic; a
+    // command line tool ends quietly there instead, as `ls | head` does. Not the servers (host
+    // serve, host standby): with SIGPIPE at its default a peer that hung up mid-write could
+    // kill them (seen: a standby killed by SIGPIPE when its host died under it).
+    let serves = matches!(
+        cli.command,
+        Command::Host(HostCmd::Serve { .. } | HostCmd::Standby { .. } | HostCmd::Promote { .. })
+    );
+    #[cfg(unix)]
+    if !serves {
+        // SAFETY: setting a signal's disposition to its default, before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = serves;
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -56,7 +56,8 @@ impl Standby {
                 return l;
             }
         }
-        panic!("no line “{prefix}…” from the standby; it said: {:?}", self.seen)
+        let ended = self.child.try_wait().ok().flatten();
+        panic!("no line “{prefix}…” from the standby (exited: {ended:?}); it said: {:?}", self.seen)
     }
 }
 
@@ -152,3 +153,50 @@ async fn a_standby_takes_over_from_a_killed_host_with_every_intake_a_desk_saw_co
     let found = store.search_cases(&id_number(3), 5).unwrap();
     assert!(found.iter().any(|c| after.contains_key(&c.number)), "its search index has the cases it was sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_standby_stops_and_a_stopped_one_is_promoted_on_its_file() {
+    let (_dir, db) = demo();
+    let mut host = Host::start(&db);
+    let remote = host.remote();
+    let admin = signed_in(&remote, "admin").await;
+    let code = |remote: Remote, admin: String| async move {
+        match remote.call(&admin, None, &Request::HostPairCode).await.unwrap() {
+            Reply::PairingCode(c) => c.code,
+            other => panic!("{other:?}"),
+        }
+    };
+    let spare = tempfile::tempdir().unwrap();
+    let sdb = spare.path().join("hall.db");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let first = code(remote.clone(), admin.clone()).await;
+    let args = ["--from", &host.url, "--pin", &host.pin, "--code", &first, "--listen", &listen];
+    let mut standby = Standby::start(&sdb, &args);
+    let fingerprint = standby.line("备用主机指纹 ").trim_start_matches("备用主机指纹 ").to_string();
+    standby.line("已从主机复制大厅数据");
+    // One standby per hall.
+    let second = code(remote.clone(), admin.clone()).await;
+    let other = tempfile::tempdir().unwrap();
+    let o = hallctl(
+        &other.path().join("hall.db"),
+        &["host", "standby", "--from", &host.url, "--pin", &host.pin, "--code", &second, "--listen", &listen],
+    );
+    assert!(!o.status.success() && err(&o).contains("已有备用主机"), "{}", err(&o));
+    // Revoked at the host: the standby stops, saying why.
+    remote.call(&admin, None, &Request::HostRevoke { device: "备用主机".into() }).await.unwrap();
+    let status = standby.child.wait().unwrap();
+    assert!(!status.success(), "a revoked standby stops");
+    // A standby not running is promoted on its file; `host serve` then shows its certificate.
+    host.sigkill();
+    let o = hallctl(&sdb, &["host", "promote"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("hallctl host serve"), "{}", out(&o));
+    let o = hallctl(&sdb, &["host", "standby"]);
+    assert!(!o.status.success() && err(&o).contains("已于"), "{}", err(&o));
+    let promoted = Host::start(&sdb);
+    assert_eq!(promoted.pin, fingerprint);
+    let store = hall_core::Store::open_reader(&sdb).unwrap();
+    assert_eq!(cases_in(&sdb).len(), cases_in(&db).len(), "the copy holds the hall's cases");
+    assert!(store.audit_verify().unwrap().intact);
+}
+
