@@ -51,10 +51,8 @@ fn main() -> ExitCode {
     // command line tool ends quietly there instead, as `ls | head` does. Not the servers (host
     // serve, host standby): with SIGPIPE at its default a peer that hung up mid-write could
     // kill them (seen: a standby killed by SIGPIPE when its host died under it).
-    let serves = matches!(
-        cli.command,
-        Command::Host(HostCmd::Serve { .. } | HostCmd::Standby { .. } | HostCmd::Promote { .. })
-    );
+    let serves =
+        matches!(cli.command, Command::Host(HostCmd::Serve { .. } | HostCmd::Standby { .. } | HostCmd::Promote { .. }));
     #[cfg(unix)]
     if !serves {
         // SAFETY: setting a signal's disposition to its default, before any thread is started.

@@ -199,4 +199,3 @@ async fn a_revoked_standby_stops_and_a_stopped_one_is_promoted_on_its_file() {
     assert_eq!(cases_in(&sdb).len(), cases_in(&db).len(), "the copy holds the hall's cases");
     assert!(store.audit_verify().unwrap().intact);
 }
-
