@@ -5,9 +5,7 @@
 
 use std::sync::Arc;
 
-use hall_core::hall_network::{
-    firewall_hint, DeskPaired, HostFacts, NetworkMode, NetworkView, StandbyView, DEFAULT_PORT,
-};
+use hall_core::hall_network::{firewall_hint, DeskPaired, HostFacts, NetworkMode, NetworkView, DEFAULT_PORT};
 use hall_core::lifecycle::Role;
 use hall_core::store::DeviceKind;
 use hall_core::HallError;
@@ -49,8 +47,7 @@ pub async fn view(shell: &Shell) -> NetworkView {
                     fingerprint: h.running.fingerprint.clone(),
                     firewall: firewall_hint(port),
                     standby: match hall_host::handlers::standby_facts(&h.running.hall).await {
-                        Ok(Some(f)) => Some(StandbyView::of(f.name, f.address, f.fingerprint, f.link)),
-                        Ok(None) => None,
+                        Ok(standby) => standby,
                         Err(e) => {
                             log::warn!("standby facts: {}", e.message);
                             None

@@ -23,7 +23,8 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::server::Hall;
 use crate::sessions::Held;
-use crate::wire::{status_of, Answer, DocumentAsk, Notice, Opened, StandbyFacts, DEVICE, REQUEST_ID, SESSION};
+use crate::wire::{status_of, Answer, DocumentAsk, Notice, Opened, DEVICE, REQUEST_ID, SESSION};
+use hall_core::hall_network::StandbyView;
 
 type Shared = State<Arc<Hall>>;
 
@@ -55,14 +56,9 @@ async fn held(hall: &Hall, headers: &HeaderMap) -> Result<(Option<Device>, Strin
 
 /// The hall's standby host as desks learn it (where to go, which certificate to expect once
 /// it has taken over) and as the 大厅网络 page shows it; none when the hall has no standby.
-pub async fn standby_facts(hall: &Hall) -> Result<Option<StandbyFacts>, HallError> {
+pub async fn standby_facts(hall: &Hall) -> Result<Option<StandbyView>, HallError> {
     let device = hall.workers.read(|s| s.standby_host()).await??;
-    Ok(device.map(|d| StandbyFacts {
-        name: d.name,
-        address: d.address,
-        fingerprint: d.fingerprint,
-        link: hall.replication.status(),
-    }))
+    Ok(device.map(|d| StandbyView::of(d.name, d.address, d.fingerprint, hall.replication.status())))
 }
 
 pub async fn hello(State(hall): Shared) -> Response {

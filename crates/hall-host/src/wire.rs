@@ -63,13 +63,3 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::Storage | ErrorCode::Internal => 500,
     }
 }
-
-/// The hall's standby host, in the host's `/api/hello`: desks keep its address and fingerprint
-/// to follow it once an administrator confirms it has taken over.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StandbyFacts {
-    pub name: String,
-    pub address: Option<String>,
-    pub fingerprint: Option<String>,
-    pub link: crate::replication::StandbyLink,
-}

@@ -21,15 +21,11 @@ pub struct Workers {
     /// Bumped when the calendar may have changed (an import, a sync pass): each connection
     /// reads it again before its next job, since a store keeps its calendar in memory.
     calendar: Arc<AtomicU64>,
+    /// The writer's changes, job by job, for the standby.
+    replication: Arc<Replication>,
 }
 
-fn spawn(
-    name: String,
-    mut store: Store,
-    jobs: crossbeam_channel::Receiver<Job>,
-    calendar: Arc<AtomicU64>,
-    replication: Option<Arc<Replication>>,
-) {
+fn spawn(name: String, mut store: Store, jobs: crossbeam_channel::Receiver<Job>, calendar: Arc<AtomicU64>) {
     std::thread::Builder::new()
         .name(name)
         .spawn(move || {
@@ -43,10 +39,6 @@ fn spawn(
                     seen = now;
                 }
                 job(&mut store);
-                // The writer's changes, job by job, for the standby (in order: one writer).
-                if let Some(r) = &replication {
-                    r.capture(&mut store);
-                }
             }
         })
         .expect("a worker thread starts");
@@ -67,12 +59,12 @@ impl Workers {
     ) -> Result<Workers, HallError> {
         let calendar = Arc::new(AtomicU64::new(0));
         let (wtx, wrx) = unbounded::<Job>();
-        spawn("hall-writer".into(), writer, wrx, calendar.clone(), Some(replication));
+        spawn("hall-writer".into(), writer, wrx, calendar.clone());
         let (rtx, rrx) = unbounded::<Job>();
         for n in 0..readers.max(1) {
-            spawn(format!("hall-reader-{n}"), Store::open_reader(db)?, rrx.clone(), calendar.clone(), None);
+            spawn(format!("hall-reader-{n}"), Store::open_reader(db)?, rrx.clone(), calendar.clone());
         }
-        Ok(Workers { writer: wtx, readers: rtx, calendar })
+        Ok(Workers { writer: wtx, readers: rtx, calendar, replication })
     }
 
     async fn run<T: Send + 'static>(
@@ -84,12 +76,19 @@ impl Workers {
         rx.await.map_err(|_| gone())
     }
 
-    /// On the one writer, in order.
+    /// On the one writer, in order. The job's changes are taken for the standby before its
+    /// answer is given, so the caller that waits for the standby waits for this very write.
     pub async fn write<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Store) -> T + Send + 'static,
     ) -> Result<T, HallError> {
-        Self::run(&self.writer, f).await
+        let replication = self.replication.clone();
+        Self::run(&self.writer, move |s| {
+            let out = f(s);
+            replication.capture(s);
+            out
+        })
+        .await
     }
 
     /// On whichever reader is free.
